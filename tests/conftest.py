@@ -36,3 +36,50 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home" / ".cache"))
     monkeypatch.delenv("CROFTPOST_USER", raising=False)
     monkeypatch.delenv("CROFTPOST_PASSWORD", raising=False)
+
+
+# -- services on a fresh data folder ------------------------------------------------------------
+
+HEAD_PASSWORD = "head-password-1"
+STAFF_PASSWORD = "staff-password-1"
+
+
+class FakeClock:
+    """A clock tests can move forward (lockouts, expiry). Real services, controllable time."""
+
+    def __init__(self) -> None:
+        from datetime import UTC, datetime
+
+        self.now = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+
+    def __call__(self):  # noqa: ANN204 - a datetime, like utc_now
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        from datetime import timedelta
+
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def fast_hasher():
+    """Real Argon2id with test-sized costs, so a suite of logins stays quick."""
+    from argon2 import PasswordHasher
+
+    return PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@pytest.fixture
+def school(tmp_path: Path, clock: FakeClock, fast_hasher):
+    """A set-up school: (services, headteacher session)."""
+    from croftpost.core.services import set_up_school
+
+    services, head = set_up_school(tmp_path / "school", "Croftlands Junior", "head",
+                                   "Alex Morgan", HEAD_PASSWORD, clock=clock, hasher=fast_hasher)
+    yield services, head
+    services.close()

@@ -1,0 +1,60 @@
+"""One place that opens a data folder and wires the core services together.
+
+The CLI and the screens both start here, so they share every rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+from argon2 import PasswordHasher
+
+from croftpost.core.accounts import AccountService, Session
+from croftpost.core.audit import AuditLog
+from croftpost.core.clock import Clock, utc_now
+from croftpost.core.school import SchoolService
+from croftpost.storage.db import create_db, open_db
+
+
+@dataclass
+class Services:
+    data_dir: Path
+    db: sqlite_utils.Database
+    clock: Clock
+    audit: AuditLog
+    accounts: AccountService
+    school: SchoolService
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _wire(data_dir: Path, db: sqlite_utils.Database, clock: Clock,
+          hasher: PasswordHasher | None) -> Services:
+    audit = AuditLog(db, clock)
+    accounts = AccountService(db, audit, clock, hasher)
+    school = SchoolService(db, audit, accounts)
+    return Services(data_dir, db, clock, audit, accounts, school)
+
+
+def open_services(data_dir: Path, clock: Clock = utc_now,
+                  hasher: PasswordHasher | None = None) -> Services:
+    return _wire(data_dir, open_db(data_dir), clock, hasher)
+
+
+def set_up_school(data_dir: Path, school_name: str, head_username: str, head_name: str,
+                  password: str, clock: Clock = utc_now,
+                  hasher: PasswordHasher | None = None) -> tuple[Services, Session]:
+    """First run: a new data folder with the school and its headteacher. Refuses to overwrite."""
+    services = _wire(data_dir, create_db(data_dir), clock, hasher)
+    try:
+        session = services.accounts.create_first_headteacher(head_username, head_name, password)
+        services.school.create(school_name, head_username)
+    except BaseException:
+        services.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{data_dir / 'croftpost.db'}{suffix}").unlink(missing_ok=True)
+        raise
+    return services, session

@@ -1,0 +1,123 @@
+"""Opening the database: file permissions, pragmas, migrations and transactions."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import sqlite_utils
+
+from croftpost.core.errors import DataFolderError
+from croftpost.storage.schema import MIGRATIONS, SCHEMA_VERSION
+
+DB_FILENAME = "croftpost.db"
+BUSY_TIMEOUT_MS = 5000
+
+
+def db_path(data_dir: Path) -> Path:
+    return data_dir / DB_FILENAME
+
+
+def database_exists(data_dir: Path) -> bool:
+    return db_path(data_dir).is_file()
+
+
+def create_db(data_dir: Path) -> sqlite_utils.Database:
+    """Make a new, empty database readable by its owner only; refuse to overwrite one."""
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(db_path(data_dir), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        raise DataFolderError(
+            f"{data_dir} already holds a croftpost database; it was left untouched."
+        ) from None
+    except OSError as exc:
+        raise DataFolderError(f"Can't create the data folder {data_dir}: {exc.strerror}.") from None
+    os.close(fd)
+    return open_db(data_dir)
+
+
+def open_db(data_dir: Path) -> sqlite_utils.Database:
+    """Open an existing database and bring its schema up to date."""
+    path = db_path(data_dir)
+    if not path.is_file():
+        raise DataFolderError(
+            f"No croftpost database in {data_dir}: run `croftpost setup` or choose --data-dir."
+        )
+    try:
+        # isolation_level=None: we open transactions ourselves (see transaction()).
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        db = sqlite_utils.Database(conn, execute_plugins=False)
+        _configure(db)
+        migrate(db)
+    except sqlite3.DatabaseError as exc:
+        raise DataFolderError(_explain_open_error(path, exc)) from None
+    return db
+
+
+def _explain_open_error(path: Path, exc: sqlite3.DatabaseError) -> str:
+    message = str(exc)
+    if "locked" in message or "busy" in message:
+        return f"The database {path} is busy in another croftpost window; try again in a moment."
+    if "readonly" in message or "unable to open" in message:
+        return f"The database {path} can't be written: check the folder's permissions."
+    if "not a database" in message or "malformed" in message:
+        return f"The database {path} is damaged: restore it with `croftpost restore BACKUP`."
+    return f"The database {path} can't be opened: {message}."
+
+
+def _configure(db: sqlite_utils.Database) -> None:
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    db.execute("PRAGMA foreign_keys = ON")
+    # Erased rows (face encodings!) are overwritten with zeros, not left in free pages.
+    db.execute("PRAGMA secure_delete = ON")
+    mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if mode != "wal":
+        raise sqlite3.DatabaseError(f"unable to open in WAL mode ({mode})")
+    db.execute("PRAGMA synchronous = FULL")
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(db: sqlite_utils.Database) -> None:
+    """Apply every migration newer than the database, each in its own transaction."""
+    current = schema_version(db)
+    if current > SCHEMA_VERSION:
+        raise DataFolderError(
+            "This data folder was written by a newer croftpost; update croftpost to open it."
+        )
+    for version in range(current + 1, SCHEMA_VERSION + 1):
+        script = MIGRATIONS[version - 1]
+        try:
+            db.conn.executescript(
+                f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;"
+            )
+        except BaseException:
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            raise
+
+
+@contextlib.contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """All-or-nothing writes. Takes the write lock up front (BEGIN IMMEDIATE) so that two
+    windows on one database wait for each other instead of failing half way; nests as a
+    savepoint."""
+    conn = db.conn
+    if conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")

@@ -1,0 +1,162 @@
+"""The schema as ordered migrations. A database records the last one applied in user_version.
+
+Never edit a migration that has shipped: add a new one, so older databases upgrade in place.
+"""
+
+from __future__ import annotations
+
+CHANNELS = ("facebook", "dojo")
+CONSENT_KINDS = ("photo_facebook", "photo_dojo", "name_facebook", "name_dojo", "biometric")
+
+_V1_FOUNDATION = """
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+CREATE TABLE staff (
+    username TEXT PRIMARY KEY,
+    full_name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('headteacher', 'office', 'staff')),
+    password_hash TEXT NOT NULL,
+    active INTEGER NOT NULL DEFAULT 1,
+    failed_logins INTEGER NOT NULL DEFAULT 0,
+    locked_until TEXT,
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE staff_channels (
+    username TEXT NOT NULL REFERENCES staff(username) ON DELETE CASCADE,
+    channel TEXT NOT NULL CHECK (channel IN ('facebook', 'dojo')),
+    granted_by TEXT NOT NULL,
+    granted_at TEXT NOT NULL,
+    PRIMARY KEY (username, channel)
+);
+
+CREATE TABLE staff_personal_accounts (
+    username TEXT NOT NULL REFERENCES staff(username) ON DELETE CASCADE,
+    account TEXT NOT NULL,
+    PRIMARY KEY (username, account)
+);
+
+CREATE TABLE audit_log (
+    seq INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL DEFAULT '',
+    details TEXT NOT NULL DEFAULT '{}',
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE INDEX audit_log_actor ON audit_log(actor);
+CREATE INDEX audit_log_action ON audit_log(action);
+CREATE INDEX audit_log_at ON audit_log(at);
+
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+CREATE TABLE pupils (
+    pupil_id TEXT PRIMARY KEY,
+    first_name TEXT NOT NULL,
+    last_name TEXT NOT NULL,
+    class_name TEXT NOT NULL DEFAULT '',
+    leaving_date TEXT,
+    protected INTEGER NOT NULL DEFAULT 0,
+    protected_reason TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX pupils_class ON pupils(class_name);
+
+CREATE TABLE consents (
+    pupil_id TEXT NOT NULL REFERENCES pupils(pupil_id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (
+        kind IN ('photo_facebook', 'photo_dojo', 'name_facebook', 'name_dojo', 'biometric')),
+    given INTEGER NOT NULL CHECK (given IN (0, 1)),
+    expires_on TEXT,
+    withdrawn_on TEXT,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (pupil_id, kind)
+);
+
+-- Face encodings are biometric data: only with biometric consent, erased with it.
+CREATE TABLE face_encodings (
+    id INTEGER PRIMARY KEY,
+    pupil_id TEXT NOT NULL REFERENCES pupils(pupil_id) ON DELETE CASCADE,
+    encoding BLOB NOT NULL,
+    thumbnail BLOB,
+    source_sha256 TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX face_encodings_pupil ON face_encodings(pupil_id);
+
+-- Defence in depth: the database itself refuses an encoding without biometric consent ...
+CREATE TRIGGER face_encodings_need_consent BEFORE INSERT ON face_encodings
+WHEN NOT EXISTS (
+    SELECT 1 FROM consents
+    WHERE pupil_id = NEW.pupil_id AND kind = 'biometric' AND given = 1 AND withdrawn_on IS NULL)
+BEGIN SELECT RAISE(ABORT, 'no biometric consent for this pupil'); END;
+
+-- ... and erases encodings the moment biometric consent stops counting.
+CREATE TRIGGER consents_biometric_withdrawn AFTER UPDATE ON consents
+WHEN NEW.kind = 'biometric' AND (NEW.given = 0 OR NEW.withdrawn_on IS NOT NULL)
+BEGIN DELETE FROM face_encodings WHERE pupil_id = NEW.pupil_id; END;
+CREATE TRIGGER consents_biometric_deleted AFTER DELETE ON consents
+WHEN OLD.kind = 'biometric'
+BEGIN DELETE FROM face_encodings WHERE pupil_id = OLD.pupil_id; END;
+
+-- Photo checks, cached by the photo's content: boxes and matched pupil ids, never encodings
+-- (a cached encoding of a child without biometric consent would be biometric data kept
+-- without consent). gallery_key changes whenever the enrolled encodings change.
+CREATE TABLE photo_checks (
+    content_hash TEXT NOT NULL,
+    params_key TEXT NOT NULL,
+    gallery_key TEXT NOT NULL,
+    result TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (content_hash, params_key, gallery_key)
+);
+
+CREATE TABLE drafts (
+    id INTEGER PRIMARY KEY,
+    author TEXT NOT NULL REFERENCES staff(username),
+    channel TEXT NOT NULL CHECK (channel IN ('facebook', 'dojo')),
+    body TEXT NOT NULL DEFAULT '',
+    photos TEXT NOT NULL DEFAULT '[]',
+    state TEXT NOT NULL DEFAULT 'draft',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX drafts_author ON drafts(author, state);
+
+CREATE TABLE posts (
+    id INTEGER PRIMARY KEY,
+    draft_id INTEGER,
+    author TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    text_sha256 TEXT NOT NULL,
+    photos TEXT NOT NULL DEFAULT '[]',
+    posted_at TEXT NOT NULL,
+    audit_seq INTEGER
+);
+
+-- Pupil ids only, no foreign key: the record of what was published outlives the pupil.
+CREATE TABLE post_pupils (
+    post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
+    pupil_id TEXT NOT NULL,
+    PRIMARY KEY (post_id, pupil_id)
+);
+CREATE INDEX post_pupils_pupil ON post_pupils(pupil_id);
+
+CREATE TABLE comment_authors (
+    author TEXT PRIMARY KEY,
+    deleted_count INTEGER NOT NULL DEFAULT 0,
+    updated_at TEXT NOT NULL
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1_FOUNDATION,)
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,99 @@
+"""The command line contract: names, exit codes, one-sentence errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from croftpost.cli import run
+
+HEAD_PW = "head-password-1"
+
+
+@pytest.fixture
+def cli_school(tmp_path, monkeypatch):
+    data = tmp_path / "cli-school"
+    monkeypatch.setenv("CROFTPOST_DATA_DIR", str(data))
+    monkeypatch.setenv("CROFTPOST_PASSWORD", HEAD_PW)
+    code = run(["setup", "--school", "Croftlands Junior", "--headteacher", "head",
+                "--name", "Alex Morgan"])
+    assert code == 0
+    monkeypatch.setenv("CROFTPOST_USER", "head")
+    return data
+
+
+def test_help_lists_commands_without_a_display():
+    result = subprocess.run([sys.executable, "-m", "croftpost", "--help"], capture_output=True,
+                            text=True, env={"PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0
+    for command in ("setup", "staff", "school", "audit"):
+        assert command in result.stdout
+
+
+def test_setup_refuses_an_existing_folder(cli_school, capsys):
+    code = run(["setup", "--school", "X", "--headteacher", "h", "--name", "Y"])
+    assert code == 2
+    assert "already holds a croftpost database" in capsys.readouterr().err
+
+
+def test_staff_add_list_authorise_revoke(cli_school, capsys, monkeypatch):
+    monkeypatch.setenv("CROFTPOST_NEW_PASSWORD", "teacher-pass-1")
+    assert run(["staff", "add", "jdoe", "--name", "Jo Doe", "--role", "staff",
+                "--authorise", "dojo", "--personal-account", "https://facebook.com/jo.doe"]) == 0
+    assert run(["staff", "authorise", "jdoe", "facebook,dojo"]) == 0
+    assert run(["staff", "revoke", "jdoe", "facebook"]) == 0
+    capsys.readouterr()
+    assert run(["staff", "list"]) == 0
+    listing = capsys.readouterr().out
+    assert "jdoe" in listing and "dojo" in listing and "facebook" not in listing.split("jdoe")[1]
+
+
+def test_staff_may_not_list_staff(cli_school, capsys, monkeypatch):
+    monkeypatch.setenv("CROFTPOST_NEW_PASSWORD", "teacher-pass-1")
+    run(["staff", "add", "jdoe", "--name", "Jo Doe", "--role", "staff"])
+    monkeypatch.setenv("CROFTPOST_USER", "jdoe")
+    monkeypatch.setenv("CROFTPOST_PASSWORD", "teacher-pass-1")
+    capsys.readouterr()
+    assert run(["staff", "list"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("croftpost: Only the headteacher") and "Traceback" not in err
+
+
+def test_wrong_password_is_refused(cli_school, capsys, monkeypatch):
+    monkeypatch.setenv("CROFTPOST_PASSWORD", "wrong-password")
+    assert run(["audit", "verify"]) == 1
+    assert "Wrong username or password" in capsys.readouterr().err
+
+
+def test_missing_data_folder_is_bad_input(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("CROFTPOST_USER", "head")
+    monkeypatch.setenv("CROFTPOST_PASSWORD", HEAD_PW)
+    assert run(["--data-dir", str(tmp_path / "none"), "audit", "verify"]) == 2
+    assert "croftpost setup" in capsys.readouterr().err
+
+
+def test_school_set_and_audit_verify_and_export(cli_school, capsys, tmp_path):
+    assert run(["school", "set", "phone", "01229 000000"]) == 0
+    assert run(["audit", "verify"]) == 0
+    assert "intact" in capsys.readouterr().out
+    out_file = tmp_path / "audit.json"
+    assert run(["audit", "export", "--format", "json", "--out", str(out_file)]) == 0
+    entries = json.loads(out_file.read_text())
+    assert any(e["action"] == "school.set" and e["details"]["after"] == "01229 000000"
+               for e in entries)
+    assert run(["audit", "export", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.startswith("seq,at,actor,action,target,details")
+
+
+def test_audit_verify_exits_1_and_names_the_bad_entry(cli_school, capsys):
+    from croftpost.storage.db import open_db
+
+    db = open_db(cli_school)
+    db.execute("DROP TRIGGER audit_log_no_update")
+    db.execute("UPDATE audit_log SET actor = 'intruder' WHERE seq = 2")
+    db.close()
+    assert run(["audit", "verify"]) == 1
+    assert "entry 2" in capsys.readouterr().out
