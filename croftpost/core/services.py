@@ -14,6 +14,7 @@ from argon2 import PasswordHasher
 from croftpost.core.accounts import AccountService, Session
 from croftpost.core.audit import AuditLog
 from croftpost.core.clock import Clock, utc_now
+from croftpost.core.consent import ConsentService
 from croftpost.core.school import SchoolService
 from croftpost.storage.db import create_db, open_db
 
@@ -26,6 +27,7 @@ class Services:
     audit: AuditLog
     accounts: AccountService
     school: SchoolService
+    consent: ConsentService
 
     def close(self) -> None:
         self.db.close()
@@ -36,7 +38,8 @@ def _wire(data_dir: Path, db: sqlite_utils.Database, clock: Clock,
     audit = AuditLog(db, clock)
     accounts = AccountService(db, audit, clock, hasher)
     school = SchoolService(db, audit, accounts)
-    return Services(data_dir, db, clock, audit, accounts, school)
+    consent = ConsentService(db, audit, accounts, clock)
+    return Services(data_dir, db, clock, audit, accounts, school, consent)
 
 
 def open_services(data_dir: Path, clock: Clock = utc_now,
