@@ -112,7 +112,8 @@ class AuditLog:
 
     def count(self, flt: AuditFilter | None = None) -> int:
         where, params = _where(flt)
-        return int(self._db.execute(f"SELECT count(*) FROM audit_log {where}", params).fetchone()[0])
+        row = self._db.execute(f"SELECT count(*) FROM audit_log {where}", params).fetchone()
+        return int(row[0])
 
     def entries(self, flt: AuditFilter | None = None, limit: int = -1, offset: int = 0,
                 newest_first: bool = True) -> list[AuditEntry]:
