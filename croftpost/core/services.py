@@ -15,6 +15,7 @@ from croftpost.core.accounts import AccountService, Session
 from croftpost.core.audit import AuditLog
 from croftpost.core.clock import Clock, utc_now
 from croftpost.core.consent import ConsentService
+from croftpost.core.drafts import DraftService
 from croftpost.core.school import SchoolService
 from croftpost.storage.db import create_db, open_db
 
@@ -28,6 +29,7 @@ class Services:
     accounts: AccountService
     school: SchoolService
     consent: ConsentService
+    drafts: DraftService
 
     def close(self) -> None:
         self.db.close()
@@ -39,7 +41,8 @@ def _wire(data_dir: Path, db: sqlite_utils.Database, clock: Clock,
     accounts = AccountService(db, audit, clock, hasher)
     school = SchoolService(db, audit, accounts)
     consent = ConsentService(db, audit, accounts, clock)
-    return Services(data_dir, db, clock, audit, accounts, school, consent)
+    drafts = DraftService(db, audit, accounts, clock)
+    return Services(data_dir, db, clock, audit, accounts, school, consent, drafts)
 
 
 def open_services(data_dir: Path, clock: Clock = utc_now,

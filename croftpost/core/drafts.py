@@ -1,0 +1,166 @@
+"""Drafts that survive a crash, and the record of what was published.
+
+A draft is saved on every change (one small transaction; SQLite's WAL keeps it through a kill).
+Autosaves are not audited one by one: creating, deleting and publishing are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlite_utils
+
+from croftpost.core.accounts import AccountService, Permission, Role, Session
+from croftpost.core.audit import AuditLog
+from croftpost.core.clock import Clock, iso, utc_now
+from croftpost.core.errors import BadInput, NotFound, PermissionDenied
+from croftpost.storage import drafts_repo
+from croftpost.storage.db import transaction
+
+MAX_DRAFT_CHARS = 63_206  # Facebook's own limit for a post
+
+
+@dataclass(frozen=True)
+class Draft:
+    id: int
+    author: str
+    channel: str
+    body: str
+    photos: list[str]
+    state: str
+    created_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class PublishedPhoto:
+    original_sha256: str
+    safe_sha256: str
+    faces: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Publication:
+    """Everything a school needs later to answer a parent, a subject access request or the ICO."""
+
+    text: str
+    photos: list[PublishedPhoto]
+    pupils: dict[str, dict[str, Any]]  # pupil id -> consent state at this moment
+    acknowledged_warnings: list[dict[str, str]]
+    face_model: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Post:
+    id: int
+    draft_id: int | None
+    author: str
+    channel: str
+    text_sha256: str
+    photos: list[dict[str, Any]]
+    posted_at: str
+    pupils: list[str]
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class DraftService:
+    def __init__(self, db: sqlite_utils.Database, audit: AuditLog, accounts: AccountService,
+                 clock: Clock = utc_now) -> None:
+        self._db = db
+        self._audit = audit
+        self._accounts = accounts
+        self._clock = clock
+
+    def create(self, session: Session, channel: str, body: str = "",
+               photos: list[str] | None = None) -> Draft:
+        member = self._accounts.require_channel(session, channel)
+        with transaction(self._db):
+            draft_id = drafts_repo.insert_draft(self._db, member.username, channel, body,
+                                                json.dumps(photos or []), iso(self._clock()))
+            self._audit.record(member.username, "draft.create", str(draft_id),
+                               {"channel": channel})
+        return self.get(session, draft_id)
+
+    def save(self, session: Session, draft_id: int, body: str, photos: list[str],
+             channel: str | None = None) -> Draft:
+        draft = self._own(session, draft_id)
+        if channel and channel != draft.channel:
+            self._accounts.require_channel(session, channel)
+        if len(body) > MAX_DRAFT_CHARS:
+            raise BadInput(f"A post can be at most {MAX_DRAFT_CHARS:,} characters long.")
+        drafts_repo.update_draft(self._db, draft_id, body=body, photos=json.dumps(photos),
+                                 channel=channel or draft.channel,
+                                 updated_at=iso(self._clock()))
+        return self.get(session, draft_id)
+
+    def get(self, session: Session, draft_id: int) -> Draft:
+        self._accounts.current(session)
+        row = drafts_repo.get_draft(self._db, draft_id)
+        if row is None:
+            raise NotFound(f"There is no draft {draft_id}.")
+        return _draft(row)
+
+    def delete(self, session: Session, draft_id: int) -> None:
+        draft = self._own(session, draft_id)
+        with transaction(self._db):
+            drafts_repo.delete_draft(self._db, draft.id)
+            self._audit.record(session.username, "draft.delete", str(draft.id))
+
+    def my_drafts(self, session: Session) -> list[Draft]:
+        member = self._accounts.current(session)
+        return [_draft(r) for r in drafts_repo.drafts(self._db, member.username, "draft")]
+
+    def history(self, session: Session) -> list[Post]:
+        """Your own posts; the headteacher sees everyone's."""
+        member = self._accounts.current(session)
+        author = None if member.role == Role.HEADTEACHER else member.username
+        return [self._post(r) for r in drafts_repo.posts(self._db, author)]
+
+    def publish(self, session: Session, draft_id: int | None, channel: str,
+                publication: Publication) -> Post:
+        """Record that a post went out: hashes of the exact text and images, the pupils shown
+        and their consent at this moment, and who acknowledged which warning."""
+        member = self._accounts.require_channel(session, channel)
+        if draft_id is not None:
+            self._own(session, draft_id)
+        text_hash = sha256_text(publication.text)
+        photos = [p.__dict__ for p in publication.photos]
+        now = iso(self._clock())
+        with transaction(self._db):
+            seq = self._audit.record(member.username, "post.published", channel, {
+                "draft_id": draft_id, "text_sha256": text_hash, "photos": photos,
+                "pupils": publication.pupils, "face_model": publication.face_model,
+                "acknowledged_warnings": publication.acknowledged_warnings})
+            post_id = drafts_repo.insert_post(self._db, draft_id, member.username, channel,
+                                              text_hash, json.dumps(photos), now, seq,
+                                              list(publication.pupils))
+            if draft_id is not None:
+                drafts_repo.update_draft(self._db, draft_id, state="posted", updated_at=now)
+        row = drafts_repo.get_post(self._db, post_id)
+        assert row is not None
+        return self._post(row)
+
+    def _own(self, session: Session, draft_id: int) -> Draft:
+        draft = self.get(session, draft_id)
+        member = self._accounts.current(session)
+        if draft.author != member.username and not member.can(Permission.MANAGE_STAFF):
+            raise PermissionDenied("You can only change your own drafts.")
+        if draft.state == "posted":
+            raise BadInput("This draft has already been posted; start a new one.")
+        return draft
+
+    def _post(self, row: dict[str, Any]) -> Post:
+        return Post(row["id"], row["draft_id"], row["author"], row["channel"],
+                    row["text_sha256"], json.loads(row["photos"]), row["posted_at"],
+                    drafts_repo.post_pupils(self._db, row["id"]))
+
+
+def _draft(row: dict[str, Any]) -> Draft:
+    return Draft(row["id"], row["author"], row["channel"], row["body"], json.loads(row["photos"]),
+                 row["state"], row["created_at"], row["updated_at"])
