@@ -1,5 +1,12 @@
 """CLI commands, one module per area. Each module has register(subparsers, common)."""
 
-from croftpost.commands import audit_cmd, consent_cmd, school_cmd, setup_cmd, staff_cmd
+from croftpost.commands import (
+    audit_cmd,
+    backup_cmd,
+    consent_cmd,
+    school_cmd,
+    setup_cmd,
+    staff_cmd,
+)
 
-COMMAND_MODULES = (setup_cmd, staff_cmd, school_cmd, consent_cmd, audit_cmd)
+COMMAND_MODULES = (setup_cmd, staff_cmd, school_cmd, consent_cmd, audit_cmd, backup_cmd)

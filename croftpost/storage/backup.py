@@ -1,0 +1,95 @@
+"""Consistent online backups with SQLite's backup API, and verified restores."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from croftpost.core.errors import BadInput
+from croftpost.storage.db import db_path
+from croftpost.storage.schema import SCHEMA_VERSION
+
+BACKUP_DIR = "backups"
+KEEP_AUTOMATIC = 7
+
+
+def backup_to(db: sqlite_utils.Database, out_file: Path) -> Path:
+    """Copy the live database page by page; other writers may carry on meanwhile."""
+    out_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    partial = out_file.with_name(out_file.name + ".partial")
+    partial.unlink(missing_ok=True)
+    fd = os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+    target = sqlite3.connect(partial)
+    try:
+        db.conn.backup(target)
+        target.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+    finally:
+        target.close()
+    os.replace(partial, out_file)
+    return out_file
+
+
+def check_backup(path: Path) -> int:
+    """Integrity check and schema version of a backup file; returns its number of audit entries."""
+    from croftpost.core.audit import AuditLog
+
+    if not path.is_file():
+        raise BadInput(f"There is no backup file at {path}.")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            result = conn.execute("PRAGMA integrity_check").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            report = AuditLog(sqlite_utils.Database(conn, execute_plugins=False)).verify()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        raise BadInput(f"{path.name} is not a croftpost backup (not a database).") from None
+    if result != "ok":
+        raise BadInput(f"{path.name} is damaged ({result}); choose another backup.")
+    if not 1 <= version <= SCHEMA_VERSION:
+        raise BadInput(f"{path.name} is not a backup this croftpost can restore.")
+    if not report.intact:
+        raise BadInput(f"The audit log in {path.name} has been changed at entry "
+                       f"{report.first_bad_seq}; it will not be restored.")
+    return report.entries
+
+
+def restore_from(data_dir: Path, backup_file: Path) -> int:
+    """Verify, then swap the backup in atomically. Run with the app closed."""
+    entries = check_backup(backup_file)
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    staged = data_dir / "croftpost.db.restoring"
+    staged.unlink(missing_ok=True)
+    fd = os.open(staged, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+    source = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
+    target = sqlite3.connect(staged)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    live = db_path(data_dir)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{live}{suffix}").unlink(missing_ok=True)
+    os.replace(staged, live)
+    return entries
+
+
+def automatic_backup(db: sqlite_utils.Database, data_dir: Path,
+                     now: datetime | None = None) -> Path:
+    """One backup a day in the data folder, keeping the last few."""
+    stamp = (now or datetime.now(UTC)).strftime("%Y-%m-%d")
+    folder = data_dir / BACKUP_DIR
+    target = folder / f"croftpost-{stamp}.db"
+    if not target.exists():
+        backup_to(db, target)
+    for old in sorted(folder.glob("croftpost-*.db"))[:-KEEP_AUTOMATIC]:
+        old.unlink()
+    return target
