@@ -1,0 +1,73 @@
+"""A demo school (invented people only) so a newcomer can try every screen in a minute.
+
+It is built in its own folder and never touches the real data folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from argon2 import PasswordHasher
+
+from croftpost.core.consent_csv import HEADER
+from croftpost.core.services import Services, set_up_school
+
+DEMO_PASSWORD = "demo-password"
+DEMO_STAFF = (
+    ("head", "headteacher", "Mrs Helen Marsh", "facebook,dojo"),
+    ("office", "office", "Mr Tom Reid", ""),
+    ("teacher", "staff", "Miss Priya Nair", "dojo"),
+    ("assistant", "staff", "Mr Owen Clarke", ""),
+)
+_PUPILS = (
+    # id, first, last, class, photo_fb, photo_dojo, name_fb, name_dojo, biometric, expires, wd
+    ("D001", "Ava", "Thornton", "Year 3", "yes", "yes", "yes", "yes", "yes", "2027-07-31", ""),
+    ("D002", "Noah", "Bennett", "Year 3", "no", "yes", "no", "yes", "yes", "2027-07-31", ""),
+    ("D003", "Isla", "Fairbairn", "Year 3", "no", "no", "no", "no", "no", "", ""),
+    ("D004", "Leo", "Kowalski", "Year 4", "yes", "yes", "no", "no", "no", "2026-12-10", ""),
+    ("D005", "Maya", "Oduya", "Year 4", "yes", "yes", "yes", "yes", "yes", "2026-07-31", ""),
+    ("D006", "Oscar", "Lindqvist", "Year 4", "yes", "yes", "yes", "yes", "no", "2027-07-31",
+     "2026-11-01"),
+    ("D007", "Ruby", "Achterberg", "Year 5", "yes", "yes", "no", "yes", "no", "2027-07-31", ""),
+    ("D008", "Zain", "Haddad", "Year 5", "no", "yes", "no", "no", "no", "2027-07-31", ""),
+    ("D009", "Freya", "Mulholland", "Year 6", "yes", "yes", "yes", "yes", "no", "2027-07-31", ""),
+    ("D010", "Ethan", "Pemberton", "Year 6", "yes", "no", "no", "no", "no", "2027-07-31", ""),
+)
+
+
+def demo_csv() -> str:
+    return "\n".join([",".join(HEADER), *(",".join(row) for row in _PUPILS)]) + "\n"
+
+
+def create_demo(folder: Path, hasher: PasswordHasher | None = None) -> list[tuple[str, str, str]]:
+    """Build the demo school in `folder` (which must not hold a database yet).
+    Returns (username, role, password) for the login screen."""
+    services, head = set_up_school(folder, "Croftlands Demo Primary", "head", DEMO_STAFF[0][2],
+                                   DEMO_PASSWORD, hasher=hasher)
+    try:
+        _fill(services, head)
+    finally:
+        services.close()
+    return [(username, role, DEMO_PASSWORD) for username, role, _, _ in DEMO_STAFF]
+
+
+def _fill(services: Services, head) -> None:  # noqa: ANN001 - a Session
+    for username, role, name, channels in DEMO_STAFF[1:]:
+        services.accounts.add_staff(head, username, name, role, DEMO_PASSWORD,
+                                    [c for c in channels.split(",") if c])
+    services.accounts.add_personal_account(head, "teacher", "https://www.facebook.com/priya.nair.77")
+    for key, value in (("phone", "01229 894000"), ("email", "office@croftlands-demo.sch.uk"),
+                       ("website", "https://www.croftlands-demo.sch.uk"),
+                       ("facebook", "https://www.facebook.com/CroftlandsDemoPrimary"),
+                       ("dojo", "https://www.classdojo.com")):
+        services.school.set(head, key, value)
+    services.consent.import_csv(head, demo_csv())
+    services.consent.protect(head, "D008", "Looked-after child (demo)")
+    teacher = services.accounts.login("teacher", DEMO_PASSWORD)
+    first = services.drafts.create(teacher, "dojo")
+    services.drafts.save(teacher, first.id, "Year 3 had a wonderful time at the Dock Museum "
+                         "today! Thank you to all the parents who helped.", [])
+    second = services.drafts.create(teacher, "dojo")
+    services.drafts.save(teacher, second.id, "Reminder: Isla Fairbairn's mum, please call "
+                         "07700 900123 about the trip.", [])
+    services.drafts.create(head, "facebook", "Wishing all our families a very happy Diwali!")
