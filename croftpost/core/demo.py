@@ -5,6 +5,7 @@ It is built in its own folder and never touches the real data folder.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -21,29 +22,37 @@ DEMO_STAFF = (
 )
 _PUPILS = (
     # id, first, last, class, photo_fb, photo_dojo, name_fb, name_dojo, biometric, expires, wd
-    ("D001", "Ava", "Thornton", "Year 3", "yes", "yes", "yes", "yes", "yes", "2027-07-31", ""),
-    ("D002", "Noah", "Bennett", "Year 3", "no", "yes", "no", "yes", "yes", "2027-07-31", ""),
+    ("D001", "Ava", "Thornton", "Year 3", "yes", "yes", "yes", "yes", "yes", "+250", ""),
+    ("D002", "Noah", "Bennett", "Year 3", "no", "yes", "no", "yes", "yes", "+250", ""),
     ("D003", "Isla", "Fairbairn", "Year 3", "no", "no", "no", "no", "no", "", ""),
-    ("D004", "Leo", "Kowalski", "Year 4", "yes", "yes", "no", "no", "no", "2026-12-10", ""),
-    ("D005", "Maya", "Oduya", "Year 4", "yes", "yes", "yes", "yes", "yes", "2026-07-31", ""),
-    ("D006", "Oscar", "Lindqvist", "Year 4", "yes", "yes", "yes", "yes", "no", "2027-07-31",
-     "2026-11-01"),
-    ("D007", "Ruby", "Achterberg", "Year 5", "yes", "yes", "no", "yes", "no", "2027-07-31", ""),
-    ("D008", "Zain", "Haddad", "Year 5", "no", "yes", "no", "no", "no", "2027-07-31", ""),
-    ("D009", "Freya", "Mulholland", "Year 6", "yes", "yes", "yes", "yes", "no", "2027-07-31", ""),
-    ("D010", "Ethan", "Pemberton", "Year 6", "yes", "no", "no", "no", "no", "2027-07-31", ""),
+    ("D004", "Leo", "Kowalski", "Year 4", "yes", "yes", "no", "no", "no", "+16", ""),
+    ("D005", "Maya", "Oduya", "Year 4", "yes", "yes", "yes", "yes", "yes", "-100", ""),
+    ("D006", "Oscar", "Lindqvist", "Year 4", "yes", "yes", "yes", "yes", "no", "+250", "-20"),
+    ("D007", "Ruby", "Achterberg", "Year 5", "yes", "yes", "no", "yes", "no", "+250", ""),
+    ("D008", "Zain", "Haddad", "Year 5", "no", "yes", "no", "no", "no", "+250", ""),
+    ("D009", "Freya", "Mulholland", "Year 6", "yes", "yes", "yes", "yes", "no", "+250", ""),
+    ("D010", "Ethan", "Pemberton", "Year 6", "yes", "no", "no", "no", "no", "+250", ""),
 )
 
 
-def demo_csv() -> str:
-    return "\n".join([",".join(HEADER), *(",".join(row) for row in _PUPILS)]) + "\n"
+def demo_csv(today: date) -> str:
+    """Dates are days from today, so the demo shows every state whenever it is run."""
+
+    def cell(value: str) -> str:
+        if value[:1] in "+-":
+            return (today + timedelta(days=int(value))).isoformat()
+        return value
+
+    rows = [",".join(cell(v) for v in row) for row in _PUPILS]
+    return "\n".join([",".join(HEADER), *rows]) + "\n"
 
 
 def create_demo(folder: Path, hasher: PasswordHasher | None = None) -> list[tuple[str, str, str]]:
     """Build the demo school in `folder` (which must not hold a database yet).
     Returns (username, role, password) for the login screen."""
-    services, head = set_up_school(folder, "Croftlands Demo Primary", "head", DEMO_STAFF[0][2],
-                                   DEMO_PASSWORD, hasher=hasher)
+    services, head = set_up_school(
+        folder, "Croftlands Demo Primary", "head", DEMO_STAFF[0][2], DEMO_PASSWORD, hasher=hasher
+    )
     try:
         _fill(services, head)
     finally:
@@ -53,21 +62,36 @@ def create_demo(folder: Path, hasher: PasswordHasher | None = None) -> list[tupl
 
 def _fill(services: Services, head) -> None:  # noqa: ANN001 - a Session
     for username, role, name, channels in DEMO_STAFF[1:]:
-        services.accounts.add_staff(head, username, name, role, DEMO_PASSWORD,
-                                    [c for c in channels.split(",") if c])
-    services.accounts.add_personal_account(head, "teacher", "https://www.facebook.com/priya.nair.77")
-    for key, value in (("phone", "01229 894000"), ("email", "office@croftlands-demo.sch.uk"),
-                       ("website", "https://www.croftlands-demo.sch.uk"),
-                       ("facebook", "https://www.facebook.com/CroftlandsDemoPrimary"),
-                       ("dojo", "https://www.classdojo.com")):
+        services.accounts.add_staff(
+            head, username, name, role, DEMO_PASSWORD, [c for c in channels.split(",") if c]
+        )
+    services.accounts.add_personal_account(
+        head, "teacher", "https://www.facebook.com/priya.nair.77"
+    )
+    for key, value in (
+        ("phone", "01229 894000"),
+        ("email", "office@croftlands-demo.sch.uk"),
+        ("website", "https://www.croftlands-demo.sch.uk"),
+        ("facebook", "https://www.facebook.com/CroftlandsDemoPrimary"),
+        ("dojo", "https://www.classdojo.com"),
+    ):
         services.school.set(head, key, value)
-    services.consent.import_csv(head, demo_csv())
+    services.consent.import_csv(head, demo_csv(services.consent.today()))
     services.consent.protect(head, "D008", "Looked-after child (demo)")
     teacher = services.accounts.login("teacher", DEMO_PASSWORD)
     first = services.drafts.create(teacher, "dojo")
-    services.drafts.save(teacher, first.id, "Year 3 had a wonderful time at the Dock Museum "
-                         "today! Thank you to all the parents who helped.", [])
+    services.drafts.save(
+        teacher,
+        first.id,
+        "Year 3 had a wonderful time at the Dock Museum "
+        "today! Thank you to all the parents who helped.",
+        [],
+    )
     second = services.drafts.create(teacher, "dojo")
-    services.drafts.save(teacher, second.id, "Reminder: Isla Fairbairn's mum, please call "
-                         "07700 900123 about the trip.", [])
+    services.drafts.save(
+        teacher,
+        second.id,
+        "Reminder: Isla Fairbairn's mum, please call 07700 900123 about the trip.",
+        [],
+    )
     services.drafts.create(head, "facebook", "Wishing all our families a very happy Diwali!")
