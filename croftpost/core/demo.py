@@ -39,7 +39,7 @@ def demo_csv(today: date) -> str:
     """Dates are days from today, so the demo shows every state whenever it is run."""
 
     def cell(value: str) -> str:
-        if value[:1] in "+-":
+        if value and value[0] in "+-":
             return (today + timedelta(days=int(value))).isoformat()
         return value
 
