@@ -30,7 +30,7 @@ from croftpost.core.services import open_services
 data_dir, job = Path(sys.argv[1]), sys.argv[2]
 services = open_services(data_dir, hasher=PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 head = services.accounts.login("head", "head-password-1")
-texts = [Path(p).read_text() for p in sys.argv[3:]]
+texts = [Path(p).read_text() for p in sys.argv[3:]] if job == "import" else []
 n = 0
 print("ready", flush=True)
 while True:
@@ -65,11 +65,13 @@ def _kill_at_random(args: list[str], rng: random.Random) -> None:
     proc = subprocess.Popen([sys.executable, "-c", _WORKER, *args], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, env=env)
     assert proc.stdout is not None
-    ready = proc.stdout.readline()
-    assert ready.strip() == b"ready", proc.stderr.read().decode() if proc.stderr else ""
-    time.sleep(rng.uniform(0.02, 0.4))
-    proc.send_signal(signal.SIGKILL)
-    proc.communicate()
+    try:
+        ready = proc.stdout.readline()
+        time.sleep(rng.uniform(0.02, 0.4))
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        _, errors = proc.communicate()
+    assert ready.strip() == b"ready", errors.decode()
 
 
 def _assert_whole(folder: Path, fast_hasher) -> object:
