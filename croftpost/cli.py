@@ -10,6 +10,7 @@ import argparse
 import getpass
 import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -19,6 +20,7 @@ from croftpost.config import resolve_data_dir
 from croftpost.core.accounts import Session
 from croftpost.core.errors import BadInput, CroftpostError
 from croftpost.core.services import Services, open_services
+from croftpost.storage.db import explain_database_error
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +118,14 @@ def run(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         print(f"croftpost: {exc.strerror or exc} ({exc.filename or 'file'}).", file=sys.stderr)
         return 2
+    except sqlite3.DatabaseError as exc:
+        print(f"croftpost: {explain_database_error(exc)}", file=sys.stderr)
+        return 2
+    except Exception:
+        log.exception("unexpected error in %s", getattr(args, "command", "?"))
+        print("croftpost: something unexpected went wrong; nothing was half saved. The details "
+              "are in croftpost.log in the data folder.", file=sys.stderr)
+        return 1
 
 
 def write_output(text: str, out_path: str | None) -> None:

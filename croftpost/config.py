@@ -40,3 +40,26 @@ def assets_dir() -> Path:
     if in_checkout.is_dir():
         return in_checkout
     return PACKAGE_DIR / "_assets"
+
+
+LOG_FILENAME = "croftpost.log"
+
+
+def configure_logging(data_dir: Path) -> None:
+    """Log to an owner-only file in the data folder. Log lines carry ids and counts, never
+    names, passwords, hashes or face encodings (privacy by design)."""
+    import logging
+    from logging.handlers import RotatingFileHandler
+
+    if not data_dir.is_dir():
+        return
+    path = data_dir / LOG_FILENAME
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_APPEND | os.O_WRONLY, 0o600))
+        handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+    except OSError:
+        return  # a read-only data folder still works; it just keeps no log
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)

@@ -58,10 +58,20 @@ def open_db(data_dir: Path) -> sqlite_utils.Database:
     return db
 
 
+def explain_database_error(exc: sqlite3.DatabaseError, path: Path | str = "") -> str:
+    """One sentence for staff about a database failure; the change was not saved."""
+    message = str(exc)
+    where = f" {path}" if path else ""
+    if "locked" in message or "busy" in message:
+        return (f"The database{where} is busy in another croftpost window or command; nothing "
+                "was saved. Try again in a moment.")
+    return _explain_open_error(Path(path) if path else Path("file"), exc)
+
+
 def _explain_open_error(path: Path, exc: sqlite3.DatabaseError) -> str:
     message = str(exc)
     if "locked" in message or "busy" in message:
-        return f"The database {path} is busy in another croftpost window; try again in a moment."
+        return explain_database_error(exc, path)
     if "readonly" in message or "unable to open" in message:
         return f"The database {path} can't be written: check the folder's permissions."
     if "not a database" in message or "malformed" in message:
