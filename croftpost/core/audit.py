@@ -166,5 +166,11 @@ def export_entries(entries: Iterator[AuditEntry], fmt: str) -> str:
     writer = csv.writer(buffer)
     writer.writerow(["seq", "at", "actor", "action", "target", "details"])
     for e in entries:
-        writer.writerow([e.seq, e.at, e.actor, e.action, e.target, canonical_details(e.details)])
+        writer.writerow([e.seq, e.at, e.actor, e.action, spreadsheet_safe(e.target),
+                         spreadsheet_safe(canonical_details(e.details))])
     return buffer.getvalue()
+
+
+def spreadsheet_safe(value: str) -> str:
+    """Excel runs a cell that starts with = + - @ as a formula: quote it so it stays text."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

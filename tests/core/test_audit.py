@@ -94,3 +94,12 @@ def test_filters_find_entries(log_with_entries):
     assert audit.count(AuditFilter(actor="nobody")) == 0
     assert audit.count(AuditFilter(since="2026-11-24", until="2026-11-24")) == audit.count()
     assert audit.count(AuditFilter(since="2026-11-25")) == 0
+
+
+def test_csv_export_cannot_smuggle_a_spreadsheet_formula(school):
+    from croftpost.core.audit import export_entries
+
+    services, head = school
+    services.audit.record(head.username, "test.event", "=HYPERLINK(\"http://evil\")")
+    exported = export_entries(services.audit.iter_all(), "csv")
+    assert ",'=HYPERLINK" in exported
