@@ -1,0 +1,142 @@
+"""The audit screen's long jobs, run on a worker thread (see workers.py).
+
+Each opens its own connection to the database: a sqlite3 connection belongs to the thread
+that made it, so the screens' `services.db` is never touched here.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QSizeF
+from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+
+from croftpost.core.audit import AuditEntry, AuditFilter, AuditLog, ChainReport, export_entries
+from croftpost.storage.db import open_db
+from croftpost.ui.labels import local_time
+from croftpost.ui.models.audit_model import short_details
+from croftpost.ui.workers import ProgressFn
+
+BATCH = 5000
+PDF_LIMIT = 5000  # a printed log longer than this helps nobody: use CSV for everything
+
+
+class ExportCancelled(Exception):
+    """The user cancelled the export; the partial file was removed."""
+
+
+@dataclass(frozen=True)
+class ExportHeading:
+    """Who exported what, and when, printed at the top of the PDF."""
+
+    title: str
+    subtitle: str
+    filter_text: str
+
+
+def verify_log(data_dir: Path) -> ChainReport:
+    db = open_db(data_dir)
+    try:
+        return AuditLog(db).verify()
+    finally:
+        db.close()
+
+
+def _matching(
+    audit: AuditLog,
+    flt: AuditFilter,
+    start: int,
+    cancel: threading.Event,
+    progress: ProgressFn,
+    total: int,
+) -> Iterator[AuditEntry]:
+    """Matching entries oldest first from `start`, a batch at a time, stopping on cancel."""
+    offset, done = start, 0
+    while chunk := audit.entries(flt, limit=BATCH, offset=offset, newest_first=False):
+        if cancel.is_set():
+            raise ExportCancelled
+        yield from chunk
+        offset += len(chunk)
+        done += len(chunk)
+        progress(min(done, total), total)
+
+
+def export_csv(
+    data_dir: Path, flt: AuditFilter, path: Path, cancel: threading.Event, progress: ProgressFn
+) -> int:
+    """Write the matching entries to a CSV file; returns how many."""
+    db = open_db(data_dir)
+    try:
+        audit = AuditLog(db)
+        total = audit.count(flt)
+        text = export_entries(_matching(audit, flt, 0, cancel, progress, total), "csv")
+    finally:
+        db.close()
+    path.write_text(text, encoding="utf-8", newline="")
+    return total
+
+
+def export_pdf(
+    data_dir: Path,
+    flt: AuditFilter,
+    path: Path,
+    heading: ExportHeading,
+    cancel: threading.Event,
+    progress: ProgressFn,
+) -> int:
+    """A readable A4 table of the newest PDF_LIMIT matching entries; returns how many."""
+    db = open_db(data_dir)
+    try:
+        audit = AuditLog(db)
+        total = audit.count(flt)
+        start = max(0, total - PDF_LIMIT)
+        entries = list(_matching(audit, flt, start, cancel, progress, total - start))
+    finally:
+        db.close()
+    document = QTextDocument()
+    document.setHtml(_pdf_html(heading, entries, total))
+    writer = QPdfWriter(str(path))
+    writer.setTitle(heading.title)
+    writer.setCreator("croftpost")
+    writer.setPageLayout(
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.A4),
+            QPageLayout.Orientation.Landscape,
+            QMarginsF(12, 12, 12, 12),
+            QPageLayout.Unit.Millimeter,
+        )
+    )
+    writer.setResolution(96)
+    document.setPageSize(QSizeF(writer.width(), writer.height()))
+    document.print_(writer)
+    return len(entries)
+
+
+def _pdf_html(heading: ExportHeading, entries: list[AuditEntry], total: int) -> str:
+    e = html.escape
+    rows = "".join(
+        f"<tr><td>{entry.seq}</td><td>{e(local_time(entry.at))}</td><td>{e(entry.actor)}</td>"
+        f"<td>{e(entry.action)}</td><td>{e(entry.target)}</td>"
+        f"<td>{e(short_details(entry.details))}</td></tr>"
+        for entry in entries
+    )
+    shown = (
+        f"{len(entries):,} entries."
+        if len(entries) == total
+        else f"The newest {len(entries):,} of {total:,} matching entries "
+        "(export as CSV for all of them)."
+    )
+    return (
+        "<html><body style='font-family: sans-serif; font-size: 9pt;'>"
+        f"<h2>{e(heading.title)}</h2><p>{e(heading.subtitle)}<br>{e(heading.filter_text)}<br>"
+        f"{e(shown)}</p>"
+        "<table border='1' cellspacing='0' cellpadding='3' width='100%' "
+        "style='border-collapse: collapse; border-color: #888;'>"
+        "<thead><tr style='background: #e8edf3;'><th>#</th><th>Time</th><th>Who</th>"
+        "<th>Action</th><th>About</th><th>Details</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table></body></html>"
+    )

@@ -1,0 +1,82 @@
+"""A small form in a dialog that calls a core service when the user presses OK.
+
+A refusal from the service (its one sentence) is shown inside the dialog, which stays open
+with everything the user typed. Dialogs are opened with `open()`, not `exec()`, so the idle
+lock can hide them and show them again without losing anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from croftpost.core.errors import CroftpostError
+from croftpost.ui.widgets import StatusMessage, Tone, explanation
+
+
+class FormDialog(QDialog):
+    def __init__(
+        self,
+        title: str,
+        intro: str,
+        ok_text: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(460)
+        self.form = QFormLayout()
+        self.form.setVerticalSpacing(10)
+        self.message = StatusMessage(self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.ok_button: QPushButton = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(ok_text)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
+        self.buttons.accepted.connect(self._on_buttons_accepted)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(12)
+        if intro:
+            layout.addWidget(explanation(intro, self))
+        layout.addLayout(self.form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        self._submit: Callable[[], None] | None = None
+
+    def set_submit(self, submit: Callable[[], None]) -> None:
+        """What OK does: usually one call to a core service. It raises to refuse."""
+        self._submit = submit
+
+    def check(self) -> str | None:
+        """Form-level checks before the service is called (e.g. two passwords match)."""
+        return None
+
+    def _on_buttons_accepted(self) -> None:
+        problem = self.check()
+        if problem:
+            self.message.show_message(Tone.ERROR, problem)
+            return
+        try:
+            if self._submit is not None:
+                self._submit()
+        except CroftpostError as exc:
+            self.message.show_error(exc)
+            return
+        self.accept()
+
+
+def password_edit(parent: QWidget) -> QLineEdit:
+    edit = QLineEdit(parent)
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    return edit

@@ -1,0 +1,259 @@
+"""MainWindow: navigation on the left (only the pages this person may use), pages on the right,
+who is logged in at the bottom, and an idle lock over everything."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from croftpost.core.accounts import Session, StaffMember
+from croftpost.core.errors import CroftpostError
+from croftpost.core.services import Services
+from croftpost.ui.idle import IDLE_TIMEOUT_MS, IdleWatcher
+from croftpost.ui.labels import role_name
+from croftpost.ui.lock_screen import LockScreen
+from croftpost.ui.pages import PageContext, PageRegistry, PageSpec, default_registry
+from croftpost.ui.policy_notice import review_overdue_text
+from croftpost.ui.theme import APP_ICON, icon
+from croftpost.ui.widgets import StatusMessage, Tone, explanation, heading
+from croftpost.ui.workers import TaskRunner, ThreadTaskRunner
+
+
+class MainWindow(QMainWindow):
+    logged_out = Signal()
+    closed = Signal()  # by the window's close button, not by logging out
+    locked = Signal()
+    unlocked = Signal()
+
+    def __init__(
+        self,
+        services: Services,
+        session: Session,
+        *,
+        registry: PageRegistry | None = None,
+        tasks: TaskRunner | None = None,
+        idle_timeout_ms: int = IDLE_TIMEOUT_MS,
+        today: date | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._session = session
+        self.member: StaffMember = services.accounts.current(session)  # refuses a revoked one
+        self.school_name = services.school.details().name
+        self._own_tasks = tasks is None  # else the caller shuts its runner down
+        self._context = PageContext(services, session, tasks or ThreadTaskRunner(parent=self))
+        self._specs = (registry or default_registry()).visible_for(self.member)
+        self._pages: dict[str, QWidget] = {}
+        self._hidden_dialogs: list[QDialog] = []
+        self._logging_out = False
+        self.setWindowTitle(self.tr("croftpost — {0}").format(self.school_name))
+        self.setWindowIcon(icon(APP_ICON))
+        self.resize(1200, 780)
+        self.nav = self._make_nav()
+        self.page_stack = QStackedWidget(self)
+        self.banner = StatusMessage(self)
+        self.banner.setObjectName("banner")
+        self.workspace = self._make_workspace()
+        self.lock_screen = LockScreen(self.member.full_name, self.member.username, self)
+        self.lock_screen.unlock_requested.connect(self._on_lock_screen_unlock_requested)
+        self.lock_screen.logout_requested.connect(self.log_out)
+        self.screens = QStackedWidget(self)
+        self.screens.addWidget(self.workspace)
+        self.screens.addWidget(self.lock_screen)
+        self.setCentralWidget(self.screens)
+        self._make_status_bar()
+        self._make_shortcuts()
+        self._show_policy_banner(today or date.today())
+        self.idle = IdleWatcher(idle_timeout_ms, self)
+        self.idle.idle_timed_out.connect(self._on_idle_idle_timed_out)
+        self.idle.start()
+        if self._specs:
+            self.nav.setCurrentRow(0)
+
+    # -- building --------------------------------------------------------------------------
+    def _make_nav(self) -> QListWidget:
+        nav = QListWidget(self)
+        nav.setObjectName("navigation")
+        nav.setAccessibleName(self.tr("Sections"))
+        nav.setIconSize(QSize(22, 22))
+        nav.setFixedWidth(230)
+        for spec in self._specs:
+            item = QListWidgetItem(icon(spec.icon), spec.title, nav)
+            item.setSizeHint(QSize(0, 44))  # the stylesheet's padding is not in Qt's size hint
+            item.setData(Qt.ItemDataRole.UserRole, spec.key)
+        nav.currentRowChanged.connect(self._on_nav_current_row_changed)
+        return nav
+
+    def _make_workspace(self) -> QWidget:
+        workspace = QWidget(self)
+        side = QWidget(workspace)
+        side.setObjectName("sidebar")
+        side.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        school = QLabel(self.school_name, side)
+        school.setObjectName("sidebarSchool")
+        school.setWordWrap(True)
+        self.lock_button = QPushButton(icon("lock"), self.tr("&Lock"), side)
+        self.lock_button.setToolTip(self.tr("Lock now (Ctrl+L)"))
+        self.logout_button = QPushButton(icon("logout"), self.tr("Log &out"), side)
+        self.lock_button.clicked.connect(self._on_lock_button_clicked)
+        self.logout_button.clicked.connect(self.log_out)
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(12, 16, 12, 16)
+        side_layout.addWidget(school)
+        side_layout.addSpacing(8)
+        side_layout.addWidget(self.nav, 1)
+        side_layout.addWidget(self.lock_button)
+        side_layout.addWidget(self.logout_button)
+        body = QHBoxLayout()
+        body.setSpacing(0)
+        body.addWidget(side)
+        body.addWidget(self.page_stack, 1)
+        layout = QVBoxLayout(workspace)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.banner)
+        layout.addLayout(body, 1)
+        return workspace
+
+    def _make_status_bar(self) -> None:
+        self.who_label = QLabel(
+            self.tr("Logged in as {0} ({1}), {2} · {3}").format(
+                self.member.full_name,
+                self.member.username,
+                role_name(self.member.role),
+                self.school_name,
+            ),
+            self,
+        )
+        self.statusBar().addWidget(self.who_label, 1)
+
+    def _make_shortcuts(self) -> None:
+        QShortcut(QKeySequence("Ctrl+L"), self, self._on_lock_button_clicked)
+        for number, _spec in enumerate(self._specs[:9], start=1):
+            QShortcut(
+                QKeySequence(f"Ctrl+{number}"), self, lambda row=number - 1: self._go_to_row(row)
+            )
+
+    def _show_policy_banner(self, today: date) -> None:
+        text = review_overdue_text(today)
+        if text:
+            self.banner.show_message(Tone.WARNING, text)
+
+    # -- pages -----------------------------------------------------------------------------
+    def page_keys(self) -> list[str]:
+        """The pages this person may see, in order."""
+        return [spec.key for spec in self._specs]
+
+    def show_page(self, key: str) -> QWidget:
+        self.nav.setCurrentRow(self.page_keys().index(key))
+        return self._pages[key]
+
+    def page(self, key: str) -> QWidget | None:
+        """A page if it has been opened (pages are built the first time they are shown)."""
+        return self._pages.get(key)
+
+    def _go_to_row(self, row: int) -> None:
+        if not self.is_locked and row < self.nav.count():
+            self.nav.setCurrentRow(row)
+
+    def _on_nav_current_row_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        spec = self._specs[row]
+        if spec.key not in self._pages:
+            self._pages[spec.key] = self._build(spec)
+            self.page_stack.addWidget(self._pages[spec.key])
+        self.page_stack.setCurrentWidget(self._pages[spec.key])
+
+    def _build(self, spec: PageSpec) -> QWidget:
+        try:
+            return spec.factory(self._context)
+        except CroftpostError as exc:  # e.g. the account was revoked a moment ago
+            page = QWidget(self)
+            layout = QVBoxLayout(page)
+            layout.addWidget(heading(spec.title, page))
+            layout.addWidget(explanation(str(exc), page))
+            layout.addStretch(1)
+            return page
+
+    # -- lock and log out ------------------------------------------------------------------
+    @property
+    def is_locked(self) -> bool:
+        return self.screens.currentWidget() is self.lock_screen
+
+    def lock(self, idle: bool = False) -> None:
+        """Hide everything (pages and open dialogs stay alive) until the password is typed."""
+        if self.is_locked:
+            return
+        self.idle.stop()
+        self._hidden_dialogs = [d for d in self.findChildren(QDialog) if d.isVisible()]
+        for dialog in self._hidden_dialogs:
+            dialog.hide()
+        self.screens.setCurrentWidget(self.lock_screen)
+        minutes = max(1, round(self.idle.timeout_ms / 60000))
+        self.lock_screen.reset(
+            self.tr(
+                "It locked itself after {0} idle minutes, to keep pupils' details private. "
+                "Nothing you were doing has been lost."
+            ).format(minutes)
+            if idle
+            else self.tr("It was locked by hand. Nothing you were doing has been lost.")
+        )
+        self._services.audit.record(
+            self._session.username, "session.locked", self._session.username, {"idle": idle}
+        )
+        self.locked.emit()
+
+    def _on_idle_idle_timed_out(self) -> None:
+        self.lock(idle=True)
+
+    def _on_lock_button_clicked(self) -> None:
+        self.lock()
+
+    def _on_lock_screen_unlock_requested(self, password: str) -> None:
+        try:
+            self._services.accounts.check_password(self._session, password)
+        except CroftpostError as exc:  # wrong password, locked out, or revoked meanwhile
+            self.lock_screen.message.show_error(exc)
+            return
+        self._services.audit.record(
+            self._session.username, "session.unlocked", self._session.username
+        )
+        self.screens.setCurrentWidget(self.workspace)
+        for dialog in self._hidden_dialogs:
+            dialog.show()
+        self._hidden_dialogs = []
+        self.idle.start()
+        self.unlocked.emit()
+
+    def log_out(self) -> None:
+        self.idle.stop()
+        self._services.audit.record(
+            self._session.username, "session.logout", self._session.username
+        )
+        self._logging_out = True
+        self.logged_out.emit()
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        self.idle.stop()
+        if self._own_tasks:
+            self._context.tasks.shutdown()
+        super().closeEvent(event)
+        if not self._logging_out:
+            self.closed.emit()

@@ -1,0 +1,176 @@
+"""AuditTableModel: the audit log, newest first, read lazily a page at a time.
+
+A school's log grows to hundreds of thousands of entries; the table only ever holds the pages
+the user has scrolled to (Qt calls canFetchMore/fetchMore as the view nears the end).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, time, timedelta
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+
+from croftpost.core.audit import AuditEntry, AuditFilter, AuditLog
+from croftpost.core.clock import iso
+from croftpost.ui.labels import local_time
+
+Index = QModelIndex | QPersistentModelIndex
+_NO_INDEX = QModelIndex()
+PAGE_SIZE = 500
+SHORT_DETAILS = 90
+
+
+class AuditColumn(IntEnum):
+    TIME = 0
+    WHO = 1
+    ACTION = 2
+    TARGET = 3
+    DETAILS = 4
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("AuditTableModel", text)
+
+
+def local_day_bounds(first: date | None, last: date | None) -> tuple[str | None, str | None]:
+    """The stored (UTC) timestamps that bound whole local days, for AuditFilter.since/until."""
+    tz = datetime.now().astimezone().tzinfo
+    since = iso(datetime.combine(first, time.min, tz)) if first else None
+    until = None
+    if last:
+        end = datetime.combine(last + timedelta(days=1), time.min, tz) - timedelta(microseconds=1)
+        until = iso(end.astimezone(UTC))
+    return since, until
+
+
+def short_details(details: dict[str, Any]) -> str:
+    """{"channels": ["facebook"], "role": "staff"} -> "channels: facebook; role: staff"."""
+    parts = []
+    for key, value in details.items():
+        if isinstance(value, list):
+            shown = ", ".join(str(v) for v in value) or "-"
+        elif isinstance(value, dict):
+            shown = json.dumps(value, ensure_ascii=False)
+        else:
+            shown = str(value)
+        parts.append(f"{key}: {shown}")
+    text = "; ".join(parts)
+    return text if len(text) <= SHORT_DETAILS else text[: SHORT_DETAILS - 1] + "…"
+
+
+class AuditTableModel(QAbstractTableModel):
+    SEQ_ROLE = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, audit: AuditLog, page_size: int = PAGE_SIZE, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._audit = audit
+        self._page_size = page_size
+        self._filter = AuditFilter()
+        self._rows: list[AuditEntry] = []
+        self._offset = 0
+        self._exhausted = True
+        self.total = 0  # matching entries when the filter was last applied
+
+    # -- loading ---------------------------------------------------------------------------
+    def set_filter(self, flt: AuditFilter) -> None:
+        """Start again from the newest entry that matches, and load the first page."""
+        self.beginResetModel()
+        self._filter = flt
+        self._rows = []
+        self._offset = 0
+        self.total = self._audit.count(flt)
+        self._exhausted = self.total == 0
+        self.endResetModel()
+        self.fetchMore()
+
+    def clear(self) -> None:
+        """Show nothing (the reader is not allowed to see the log)."""
+        self.beginResetModel()
+        self._rows, self._offset, self._exhausted, self.total = [], 0, True, 0
+        self.endResetModel()
+
+    def refresh(self) -> None:
+        self.set_filter(self._filter)
+
+    @property
+    def current_filter(self) -> AuditFilter:
+        return self._filter
+
+    def canFetchMore(self, parent: Index = _NO_INDEX) -> bool:  # noqa: N802 - Qt API
+        return not parent.isValid() and not self._exhausted
+
+    def fetchMore(self, parent: Index = _NO_INDEX) -> None:  # noqa: N802 - Qt API
+        if parent.isValid() or self._exhausted:
+            return
+        page = self._audit.entries(self._filter, limit=self._page_size, offset=self._offset)
+        self._offset += len(page)
+        self._exhausted = len(page) < self._page_size
+        # Entries written since the first page push older ones down, so an offset can repeat
+        # rows already shown: keep only entries older than the last one we have.
+        if self._rows:
+            oldest = self._rows[-1].seq
+            page = [e for e in page if e.seq < oldest]
+        if not page:
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
+        self._rows.extend(page)
+        self.endInsertRows()
+
+    def entry(self, row: int) -> AuditEntry:
+        return self._rows[row]
+
+    # -- Qt model API ------------------------------------------------------------------------
+    def rowCount(self, parent: Index = _NO_INDEX) -> int:  # noqa: N802 - Qt API
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = _NO_INDEX) -> int:  # noqa: N802 - Qt API
+        return 0 if parent.isValid() else len(AuditColumn)
+
+    def headerData(  # noqa: N802 - Qt API
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if not 0 <= section < len(AuditColumn):
+            return None
+        return (_tr("Time"), _tr("Who"), _tr("Action"), _tr("About"), _tr("Details"))[section]
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        entry = self._rows[index.row()]
+        if role == self.SEQ_ROLE:
+            return entry.seq
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._text(entry, AuditColumn(index.column()))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            details = json.dumps(entry.details, ensure_ascii=False, indent=1)
+            return _tr("Entry {0}\n{1}").format(entry.seq, details)
+        return None
+
+    @staticmethod
+    def _text(entry: AuditEntry, column: AuditColumn) -> str:
+        match column:
+            case AuditColumn.TIME:
+                return local_time(entry.at)
+            case AuditColumn.WHO:
+                return entry.actor
+            case AuditColumn.ACTION:
+                return entry.action
+            case AuditColumn.TARGET:
+                return entry.target
+            case AuditColumn.DETAILS:
+                return short_details(entry.details)

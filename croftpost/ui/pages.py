@@ -1,0 +1,152 @@
+"""The pages of the main window, as a registry of small factories.
+
+Each page says who may see it (from the core's StaffMember: role permissions and channel
+authorisation) and how to build it from a PageContext. The main window shows only the pages
+the logged-in person may see, builds each one the first time it is opened, and keeps it alive
+afterwards (so an idle lock or a page switch loses nothing).
+
+Later screens plug in by replacing a factory:
+
+    registry = default_registry()
+    registry.set_factory("compose", lambda ctx: ComposeView(ctx.services, ctx.session, ctx.tasks))
+    MainWindow(services, session, registry=registry)
+
+Hiding a page is a convenience; every core service still checks permissions itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QWidget
+
+from croftpost.core.accounts import Permission, Session, StaffMember
+from croftpost.core.services import Services
+from croftpost.storage.schema import CHANNELS
+from croftpost.ui.workers import TaskRunner
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What a page factory gets: the services, who is acting, and the worker helper."""
+
+    services: Services
+    session: Session
+    tasks: TaskRunner
+
+
+PageFactory = Callable[[PageContext], QWidget]
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    title: str
+    icon: str  # a name in assets/icons
+    allowed: Callable[[StaffMember], bool]
+    factory: PageFactory
+
+
+class PageRegistry:
+    """An ordered set of pages, keyed by a short name ("compose", "staff", ...)."""
+
+    def __init__(self) -> None:
+        self._specs: dict[str, PageSpec] = {}
+
+    def register(self, spec: PageSpec) -> None:
+        """Add a page at the end, or replace the page with the same key in place."""
+        self._specs[spec.key] = spec
+
+    def set_factory(self, key: str, factory: PageFactory) -> None:
+        self._specs[key] = replace(self._specs[key], factory=factory)
+
+    def spec(self, key: str) -> PageSpec:
+        return self._specs[key]
+
+    def keys(self) -> list[str]:
+        return list(self._specs)
+
+    def visible_for(self, member: StaffMember) -> list[PageSpec]:
+        return [spec for spec in self._specs.values() if spec.allowed(member)]
+
+
+def may_post_anywhere(member: StaffMember) -> bool:
+    return member.can(Permission.CHECK_CONTENT) and any(member.may_post(c) for c in CHANNELS)
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("pages", text)
+
+
+def default_registry() -> PageRegistry:
+    """Every page of this version. Compose, Drafts and Consent are honest placeholders until
+    their screens are plugged in."""
+    # Imported here so that importing the registry does not import every screen.
+    from croftpost.ui.views.audit_view import AuditView
+    from croftpost.ui.views.placeholder_view import PlaceholderView
+    from croftpost.ui.views.staff_view import StaffView
+
+    registry = PageRegistry()
+    registry.register(
+        PageSpec(
+            "compose",
+            _tr("Compose"),
+            "compose",
+            may_post_anywhere,
+            lambda ctx: PlaceholderView(
+                _tr("Compose a post"),
+                _tr(
+                    "Write a post for the school's Facebook page or a Dojo class story, check it "
+                    "against the social media policy and the photo consents, and save it safely."
+                ),
+            ),
+        )
+    )
+    registry.register(
+        PageSpec(
+            "drafts",
+            _tr("Drafts & history"),
+            "drafts",
+            lambda m: m.can(Permission.CHECK_CONTENT),
+            lambda ctx: PlaceholderView(
+                _tr("Drafts and history"),
+                _tr("Your saved drafts, and the record of what was posted and when."),
+            ),
+        )
+    )
+    registry.register(
+        PageSpec(
+            "consent",
+            _tr("Consent register"),
+            "consent",
+            lambda m: m.can(Permission.MANAGE_CONSENT),
+            lambda ctx: PlaceholderView(
+                _tr("Consent register"),
+                _tr(
+                    "Each pupil's photo and name consents for Facebook and Dojo, with expiry "
+                    "dates and withdrawals."
+                ),
+            ),
+        )
+    )
+    registry.register(
+        PageSpec(
+            "staff",
+            _tr("Staff"),
+            "staff",
+            lambda m: m.can(Permission.MANAGE_STAFF),
+            lambda ctx: StaffView(ctx.services, ctx.session),
+        )
+    )
+    registry.register(
+        PageSpec(
+            "audit",
+            _tr("Audit log"),
+            "audit",
+            lambda m: m.can(Permission.READ_AUDIT),
+            lambda ctx: AuditView(ctx.services, ctx.session, ctx.tasks),
+        )
+    )
+    return registry
