@@ -1,0 +1,445 @@
+"""Finding faces in photos and encoding them (dlib HOG detector + dlib ResNet encoder).
+
+Speed comes from not working at full resolution. HOG with one upsample finds faces down to about
+40 px in the image it is given, so a photo is decoded (JPEG draft mode) at `detect_long_side`
+pixels for detection: faces smaller than ~40/`detect_long_side` of the photo's long side are
+NOT found (about 160 px in a 12 MP photo at the default 1024). Each found face is then encoded
+from a decode where it is at least `encode_face_px` wide, so its 150 px encoder chip is as sharp
+as one cut from the full-resolution photo. Many photos are scanned in worker processes (dlib
+holds the GIL), see `FaceScanner`.
+
+Boxes are (top, right, bottom, left) in upright full-resolution pixels. Nothing heavy happens
+at import time: face_recognition (which loads ~100 MB of models) is imported on first use.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import math
+import multiprocessing
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from croftpost.core.errors import BadPhoto
+from croftpost.core.matching import FACE_MODEL_NAME
+from croftpost.core.photos import Photo, load_photo
+
+log = logging.getLogger(__name__)
+
+Box = tuple[int, int, int, int]  # top, right, bottom, left
+_FORMAT_VERSION = 1
+
+
+class EnrolmentRefused(BadPhoto):
+    """A reference photo that cannot safely stand for one pupil (no face, several faces)."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code  # "no_face" | "several_faces" | "face_too_small" | "not_a_face_chip"
+
+
+@dataclass(frozen=True)
+class ScanParams:
+    """Detection and encoding settings. Changing any of them changes `key` (and the cache)."""
+
+    detect_long_side: int = 1024
+    upsample: int = 1
+    encode_face_px: int = 120  # the encoder's chip holds a ~100 px face: no sharper needed
+    num_jitters: int = 1
+
+    @property
+    def key(self) -> str:
+        return (
+            f"{FACE_MODEL_NAME}; detect<={self.detect_long_side}px up{self.upsample}; "
+            f"encode>={self.encode_face_px}px jit{self.num_jitters}; v{_FORMAT_VERSION}"
+        )
+
+    @property
+    def min_face_fraction(self) -> float:
+        """Smallest face found, as a fraction of the photo's long side (photos above the size)."""
+        return 40 / (self.detect_long_side * 2 ** (self.upsample - 1))
+
+
+DEFAULT_PARAMS = ScanParams()
+
+
+@dataclass(frozen=True)
+class DetectedFace:
+    box: Box
+    encoding: tuple[float, ...]  # 128 numbers; biometric data: never log it
+
+
+@dataclass(frozen=True)
+class PhotoScan:
+    """The faces in one photo, serialisable for the cache (keyed by content_hash + params_key)."""
+
+    path: str
+    width: int
+    height: int
+    gps: bool
+    content_hash: str
+    faces: tuple[DetectedFace, ...]
+    params_key: str
+    format: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "width": self.width,
+            "height": self.height,
+            "gps": self.gps,
+            "content_hash": self.content_hash,
+            "params_key": self.params_key,
+            "format": self.format,
+            "faces": [{"box": list(f.box), "encoding": list(f.encoding)} for f in self.faces],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> PhotoScan:
+        """Raises ValueError/KeyError/TypeError on a malformed record (treat as a cache miss)."""
+        faces = tuple(DetectedFace(_box(f["box"]), _encoding(f["encoding"])) for f in d["faces"])
+        return cls(
+            str(d["path"]),
+            int(d["width"]),
+            int(d["height"]),
+            bool(d["gps"]),
+            str(d["content_hash"]),
+            faces,
+            str(d["params_key"]),
+            str(d.get("format", "")),
+        )
+
+
+@dataclass(frozen=True)
+class ScanFailure:
+    """A photo that could not be scanned: its faces are unknown, so it must not be posted."""
+
+    path: str
+    message: str
+    code: str = "bad_photo"  # or "scanner_failed"
+
+
+@dataclass(frozen=True)
+class ReferenceFace:
+    """One enrolment encoding, with where it came from."""
+
+    encoding: tuple[float, ...]
+    box: Box
+    content_hash: str
+    params_key: str
+    width: int = field(default=0)
+    height: int = field(default=0)
+
+
+ScanResult = PhotoScan | ScanFailure
+
+
+def _box(values: Sequence[Any]) -> Box:
+    top, right, bottom, left = (int(v) for v in values)
+    return top, right, bottom, left
+
+
+def _encoding(values: Sequence[Any]) -> tuple[float, ...]:
+    enc = tuple(float(v) for v in values)
+    if len(enc) != 128 or not all(math.isfinite(v) for v in enc):
+        raise ValueError("a face encoding has 128 finite numbers")
+    return enc
+
+
+@cache
+def _models() -> Any:
+    """face_recognition's loaded dlib models (detector, 5-point predictor, encoder)."""
+    import face_recognition.api as fr
+
+    return fr
+
+
+# -- one photo ----------------------------------------------------------------------------------
+
+
+def scan_photo(path: Path | str, params: ScanParams = DEFAULT_PARAMS) -> PhotoScan:
+    """Find and encode every face in one photo. Raises BadPhoto for unreadable files."""
+    small = load_photo(path, params.detect_long_side)
+    boxes = _detect(small, params.upsample)
+    encodings = _encode(path, small, boxes, params) if boxes else []
+    info = small.info
+    faces = tuple(DetectedFace(b, e) for b, e in zip(boxes, encodings, strict=True))
+    return PhotoScan(
+        str(path),
+        info.width,
+        info.height,
+        info.gps,
+        info.content_hash,
+        faces,
+        params.key,
+        info.format,
+    )
+
+
+def _detect(photo: Photo, upsample: int) -> list[Box]:
+    """HOG detection on the (reduced) image; boxes mapped to full resolution, clipped."""
+    fr = _models()
+    rects = fr.face_detector(np.asarray(photo.image), upsample)
+    sx = photo.info.width / photo.image.width
+    sy = photo.info.height / photo.image.height
+    boxes = []
+    for r in rects:
+        box = (
+            round(r.top() * sy),
+            round(r.right() * sx),
+            round(r.bottom() * sy),
+            round(r.left() * sx),
+        )
+        box = _clip(box, photo.info.width, photo.info.height)
+        if box[2] > box[0] and box[1] > box[3]:
+            boxes.append(box)
+    return sorted(boxes, key=lambda b: (b[3], b[0]))  # left to right: a stable order
+
+
+def _clip(box: Box, width: int, height: int) -> Box:
+    top, right, bottom, left = box
+    return max(top, 0), min(right, width), min(bottom, height), max(left, 0)
+
+
+def _encode(
+    path: Path | str, small: Photo, boxes: list[Box], params: ScanParams
+) -> list[tuple[float, ...]]:
+    """Encode from a decode where the smallest face is >= encode_face_px (or full size)."""
+    smallest = min(min(b[1] - b[3], b[2] - b[0]) for b in boxes)
+    scale = min(1.0, params.encode_face_px / max(smallest, 1))
+    long_side = max(small.info.width, small.info.height)
+    if scale * long_side <= max(small.image.size) * 1.05:
+        photo = small  # the detection image is already sharp enough
+    else:
+        photo = load_photo(path, math.ceil(long_side * scale), fit=False)
+        if photo.info.content_hash != small.info.content_hash:
+            raise BadPhoto(f"{small.info.name} changed while it was being scanned.")
+    return _encode_at(photo, boxes, params.num_jitters)
+
+
+def _encode_at(photo: Photo, boxes: Sequence[Box], num_jitters: int) -> list[tuple[float, ...]]:
+    import dlib
+
+    fr = _models()
+    pixels = np.asarray(photo.image)
+    sx = photo.image.width / photo.info.width
+    sy = photo.image.height / photo.info.height
+    out = []
+    for top, right, bottom, left in boxes:
+        rect = dlib.rectangle(
+            round(left * sx), round(top * sy), round(right * sx), round(bottom * sy)
+        )
+        shape = fr.pose_predictor_5_point(pixels, rect)
+        vector = fr.face_encoder.compute_face_descriptor(pixels, shape, num_jitters)
+        out.append(tuple(float(v) for v in vector))
+    return out
+
+
+# -- enrolment ----------------------------------------------------------------------------------
+
+MIN_REFERENCE_FACE_PX = 60
+
+
+def encode_reference(
+    path: Path | str, *, whole_image_is_face: bool = False, params: ScanParams = DEFAULT_PARAMS
+) -> ReferenceFace:
+    """The encoding of the one face in a reference photo, or EnrolmentRefused.
+
+    `whole_image_is_face` is for tight face chips (e.g. 150x150 crops) in which the detector
+    finds nothing: the whole picture is then taken as the face's box.
+    """
+    small = load_photo(path, params.detect_long_side)
+    boxes = _detect(small, params.upsample)
+    name = small.info.name
+    if len(boxes) > 1:
+        raise EnrolmentRefused(
+            f"{name} shows {len(boxes)} faces: use a photo of the pupil "
+            "alone, or crop it to their face.",
+            "several_faces",
+        )
+    if whole_image_is_face:
+        box = _whole_chip_box(small)
+    elif not boxes:
+        raise EnrolmentRefused(
+            f"{name} shows no face croftpost can find: use a clear, front-facing photo.", "no_face"
+        )
+    else:
+        box = boxes[0]
+    if min(box[1] - box[3], box[2] - box[0]) < MIN_REFERENCE_FACE_PX:
+        raise EnrolmentRefused(
+            f"The face in {name} is too small to enrol reliably: use a closer photo.",
+            "face_too_small",
+        )
+    encoding = _encode(path, small, [box], params)[0]
+    info = small.info
+    return ReferenceFace(encoding, box, info.content_hash, params.key, info.width, info.height)
+
+
+def _whole_chip_box(photo: Photo) -> Box:
+    w, h = photo.info.width, photo.info.height
+    if max(w, h) > 1.5 * min(w, h):
+        raise EnrolmentRefused(
+            f"{photo.info.name} is not a face crop (it is far from square): "
+            "crop it tightly to the face.",
+            "not_a_face_chip",
+        )
+    return 0, w, h, 0
+
+
+def face_thumbnail(path: Path | str, box: Box, size: int = 96) -> bytes:
+    """A square JPEG of one face (with some margin) for the screens; it carries no metadata."""
+    photo = load_photo(path)
+    top, right, bottom, left = box
+    half = max(right - left, bottom - top) * 0.7
+    cx, cy = (left + right) / 2, (top + bottom) / 2
+    crop = photo.image.crop(
+        (round(cx - half), round(cy - half), round(cx + half), round(cy + half))
+    )
+    thumb = Image.new("RGB", (size, size))
+    thumb.paste(crop.resize((size, size), Image.Resampling.LANCZOS))
+    buf = io.BytesIO()
+    thumb.save(buf, "JPEG", quality=85)
+    return buf.getvalue()
+
+
+# -- many photos --------------------------------------------------------------------------------
+
+Progress = Callable[[int, int], None]
+
+
+def scan_photos(
+    paths: Sequence[Path | str],
+    workers: int = 2,
+    cancel: threading.Event | None = None,
+    progress: Progress | None = None,
+    params: ScanParams = DEFAULT_PARAMS,
+) -> list[ScanResult]:
+    """Scan many photos on `workers` processes (0: in this process). See FaceScanner.scan."""
+    with FaceScanner(workers, params) as scanner:
+        return scanner.scan(paths, cancel, progress)
+
+
+def _scan_or_fail(path: str, params: ScanParams) -> ScanResult:
+    """Runs in a worker: a bad photo is a result, not an exception that stops the batch."""
+    try:
+        return scan_photo(path, params)
+    except BadPhoto as e:
+        return ScanFailure(path, str(e))
+    except MemoryError:
+        return ScanFailure(
+            path, f"{Path(path).name} is too large to scan on this computer.", "scanner_failed"
+        )
+
+
+def _warm_up() -> None:
+    _models()
+
+
+class FaceScanner:
+    """Worker processes that keep the models loaded between batches; close() when done.
+
+    Workers are forked from a clean forkserver process (never from the Qt process itself, whose
+    threads make a plain fork unsafe) that has face_recognition preloaded, so a new worker costs
+    milliseconds once the server is up.
+    """
+
+    def __init__(self, workers: int = 2, params: ScanParams = DEFAULT_PARAMS) -> None:
+        self.workers = max(0, workers)
+        self.params = params
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> FaceScanner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def warm_up(self) -> None:
+        """Start the workers and load the models now rather than on the first photo."""
+        if self.workers == 0:
+            _models()
+            return
+        pool = self._executor()
+        for f in [pool.submit(_warm_up) for _ in range(self.workers)]:
+            f.result()
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            ctx = multiprocessing.get_context("forkserver")
+            ctx.set_forkserver_preload(["croftpost.core.faces", "face_recognition"])
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_warm_up)
+        return self._pool
+
+    def scan(
+        self,
+        paths: Sequence[Path | str],
+        cancel: threading.Event | None = None,
+        progress: Progress | None = None,
+    ) -> list[ScanResult]:
+        """Results in the order of `paths`. Once `cancel` is set no new photo is started, and
+        only the photos already finished (or running) are returned."""
+        names = [str(p) for p in paths]
+        if self.workers == 0:
+            return self._scan_here(names, cancel, progress)
+        results: dict[int, ScanResult] = {}
+        todo = list(range(len(names)))[::-1]
+        running: dict[Future[ScanResult], tuple[int, ProcessPoolExecutor]] = {}
+        while todo or running:
+            if cancel is not None and cancel.is_set():
+                todo.clear()
+                running = {f: v for f, v in running.items() if not f.cancel()}
+            while todo and len(running) < 2 * self.workers:  # a short queue: cancel stays quick
+                i, pool = todo.pop(), self._executor()
+                running[pool.submit(_scan_or_fail, names[i], self.params)] = (i, pool)
+            done, _ = wait(running, timeout=0.2, return_when=FIRST_COMPLETED)
+            for f in done:
+                i, pool = running.pop(f)
+                results[i] = self._collect(f, names[i], pool)
+                if progress is not None:
+                    progress(len(results), len(names))
+        return [results[i] for i in sorted(results)]
+
+    def _collect(
+        self, future: Future[ScanResult], path: str, pool: ProcessPoolExecutor
+    ) -> ScanResult:
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            # A worker died (out of memory, a crash in native code): new workers for the rest.
+            log.warning("a face scanning worker stopped unexpectedly; restarting the workers")
+            if self._pool is pool:
+                self._pool = None
+                pool.shutdown(wait=False)
+            return ScanFailure(
+                path,
+                f"croftpost could not scan {Path(path).name}: the face "
+                "scanner stopped unexpectedly.",
+                "scanner_failed",
+            )
+
+    def _scan_here(
+        self, names: list[str], cancel: threading.Event | None, progress: Progress | None
+    ) -> list[ScanResult]:
+        results: list[ScanResult] = []
+        for path in names:
+            if cancel is not None and cancel.is_set():
+                break
+            results.append(_scan_or_fail(path, self.params))
+            if progress is not None:
+                progress(len(results), len(names))
+        return results

@@ -1,0 +1,199 @@
+"""Loading photos: upright RGB pixels, or a one-sentence refusal.
+
+Everything that reads a photo goes through `load_photo`, so every path gets the same protection
+against files that are not photos, truncated files and decompression bombs, and the same
+orientation and colour handling. Nothing here imports Qt or touches the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import struct
+import threading
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from croftpost.core.errors import BadPhoto
+
+# A 100 MP camera photo is fine; beyond ~120 MP we refuse rather than risk gigabytes of RAM.
+MAX_PIXELS = 120_000_000
+
+_GPS_IFD = 0x8825
+_ORIENTATION = 0x0112
+_SWAPS_AXES = {5, 6, 7, 8}  # EXIF orientations that turn the picture a quarter
+_setup_lock = threading.Lock()
+_setup_done = False
+
+
+@dataclass(frozen=True)
+class PhotoInfo:
+    """What the checks need to know about a photo file, in upright full-resolution terms."""
+
+    name: str
+    format: str  # Pillow's format name: JPEG, PNG, WEBP, GIF, HEIF...
+    width: int
+    height: int
+    gps: bool
+    content_hash: str  # sha256 of the file's bytes, hex
+
+
+@dataclass(frozen=True)
+class Photo:
+    """Upright RGB pixels; `image` may be reduced (see `scale`) when a max size was asked for."""
+
+    info: PhotoInfo
+    image: Image.Image
+
+    @property
+    def scale(self) -> float:
+        """Pixels in `image` per full-resolution pixel (1.0 when not reduced)."""
+        return self.image.width / self.info.width
+
+
+def _set_up_pillow() -> None:
+    """Once, on first use (never at import time): the pixel limit and the HEIC opener."""
+    global _setup_done
+    with _setup_lock:
+        if _setup_done:
+            return
+        Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+        try:
+            import pillow_heif
+
+            pillow_heif.register_heif_opener()
+        except ImportError:  # pragma: no cover - HEIC support is optional at run time
+            pass
+        _setup_done = True
+
+
+def file_sha256(path: Path) -> str:
+    """The content hash the scan cache is keyed by."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def load_photo(path: Path | str, max_long_side: int | None = None, *, fit: bool = True) -> Photo:
+    """Read a photo as upright RGB, at most `max_long_side` pixels on its long side if given.
+
+    With `fit=False` only the cheap JPEG draft reduction is applied: the image keeps at least
+    ~`max_long_side` pixels but may be up to twice that (no resampling pass).
+
+    Raises BadPhoto (one sentence naming the file) for anything that is not a readable photo.
+    """
+    _set_up_pillow()
+    path = Path(path)
+    data = _read_bytes(path)
+    try:
+        return _decode(path.name, data, max_long_side, fit)
+    except BadPhoto:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _bad(path.name, "it declares more pixels than any camera photo") from None
+    except UnidentifiedImageError:
+        raise _bad(path.name, "it is not an image file") from None
+    except (OSError, SyntaxError, ValueError, EOFError) as e:
+        # Pillow reports truncated or damaged data as OSError/SyntaxError/ValueError.
+        raise _bad(path.name, f"the file is damaged or incomplete ({_short(e)})") from None
+
+
+def _read_bytes(path: Path) -> bytes:
+    """Read once: the hash and the pixels then come from exactly the same bytes."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise _bad(path.name, "the file does not exist") from None
+    except IsADirectoryError:
+        raise _bad(path.name, "it is a folder") from None
+    except OSError as e:
+        raise _bad(path.name, f"the file cannot be opened ({e.strerror or e})") from None
+    if not data:
+        raise _bad(path.name, "the file is empty")
+    return data
+
+
+def _decode(name: str, data: bytes, max_long_side: int | None, fit: bool) -> Photo:
+    with warnings.catch_warnings():
+        # Pillow only warns between MAX_PIXELS and twice that; we refuse.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        im = Image.open(io.BytesIO(data))
+    _check_size(name, im.width, im.height)
+    exif = im.getexif()
+    orientation = exif.get(_ORIENTATION, 1)
+    width, height = (im.height, im.width) if orientation in _SWAPS_AXES else im.size
+    info = PhotoInfo(
+        name, str(im.format), width, height, _has_gps(im, exif), hashlib.sha256(data).hexdigest()
+    )
+    if max_long_side and im.format == "JPEG" and max(im.size) > max_long_side:
+        # Draft mode: the JPEG decoder itself skips detail (1/2, 1/4, 1/8), saving time and RAM.
+        # Accept a draft up to 5% under the target so a 4032 px photo decodes at 1/4 for 1024.
+        k = max(im.size) / (max_long_side * 0.95)
+        im.draft("RGB", (int(im.width / k), int(im.height / k)))
+    im.seek(0)  # the first frame of an animation
+    im.load()
+    upright = _to_rgb(ImageOps.exif_transpose(im) if orientation != 1 else im)
+    if fit and max_long_side and max(upright.size) > max_long_side:
+        upright = _fit(upright, max_long_side)
+    return Photo(info, upright)
+
+
+def _check_size(name: str, width: int, height: int) -> None:
+    if width <= 0 or height <= 0:
+        raise _bad(name, "it has no pixels")
+    if width * height > MAX_PIXELS:
+        raise _bad(
+            name,
+            f"it declares {width} x {height} pixels, more than the "
+            f"{MAX_PIXELS // 1_000_000} megapixels croftpost accepts",
+        )
+
+
+def _has_gps(im: Image.Image, exif: Image.Exif) -> bool:
+    """GPS in the EXIF GPS IFD (with content), or GPS coordinates in XMP."""
+    if _GPS_IFD in exif:
+        try:
+            if any(v not in (None, b"", ()) for v in exif.get_ifd(_GPS_IFD).values()):
+                return True
+        except (KeyError, ValueError, TypeError, struct.error):  # a damaged GPS IFD
+            return True  # fail safe: something claims to be GPS, treat it as present
+    xmp = im.info.get("xmp") or im.info.get("XML:com.adobe.xmp") or b""
+    if isinstance(xmp, str):
+        xmp = xmp.encode("utf-8", "replace")
+    return b"GPSLatitude" in xmp or b"GPSLongitude" in xmp
+
+
+def _to_rgb(im: Image.Image) -> Image.Image:
+    """RGB for every mode we may meet; transparency is composited on white."""
+    if im.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
+        # Pillow clips 16-bit values when converting; scale them to 8 bits instead.
+        arr = np.asarray(im, dtype=np.float64)
+        top = 65535.0 if im.mode != "F" else max(float(arr.max()), 1.0)
+        arr8 = np.clip(arr * (255.0 / top), 0, 255).astype(np.uint8)
+        return Image.fromarray(arr8, "L").convert("RGB")
+    if im.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in im.info:
+        rgba = im.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(white, rgba).convert("RGB")
+    return im if im.mode == "RGB" else im.convert("RGB")
+
+
+def _fit(im: Image.Image, max_long_side: int) -> Image.Image:
+    k = max(im.size) / max_long_side
+    size = (max(1, round(im.width / k)), max(1, round(im.height / k)))
+    return im.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
+
+
+def _short(e: BaseException) -> str:
+    text = str(e).strip().rstrip(".") or type(e).__name__
+    return text[:120]
+
+
+def _bad(name: str, reason: str) -> BadPhoto:
+    return BadPhoto(f"{name} is not a photo croftpost can read: {reason}.")
