@@ -3,6 +3,7 @@ the main window. Logging out comes back to the login dialog."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 import tempfile
@@ -11,8 +12,7 @@ from pathlib import Path
 from types import TracebackType
 
 from argon2 import PasswordHasher
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from croftpost.config import resolve_data_dir
@@ -51,7 +51,10 @@ def make_application() -> QApplication:
 
 
 class AppController(QObject):
-    """First run or login, then the main window; back to login after logging out."""
+    """First run or login, then the main window; back to login after logging out.
+    Emits `finished` when the person quits (run_app then ends the application)."""
+
+    finished = Signal()
 
     def __init__(
         self,
@@ -138,9 +141,7 @@ class AppController(QObject):
         if self.services is not None:
             self.services.close()
             self.services = None
-        app = QGuiApplication.instance()
-        if app is not None:
-            app.quit()
+        self.finished.emit()
 
 
 def _make_demo(folder: Path) -> list[DemoAccount]:
@@ -162,21 +163,19 @@ def _show_unexpected(
 def run_app(data_dir_option: str | None, demo: bool) -> int:
     app = make_application()
     sys.excepthook = _show_unexpected
-    demo_folder = tempfile.TemporaryDirectory(prefix="croftpost-demo-") if demo else None
-    try:
-        if demo_folder is not None:
-            data_dir = Path(demo_folder.name) / "school"
-            accounts = _make_demo(data_dir)
-        else:
-            data_dir, accounts = resolve_data_dir(data_dir_option), []
-        controller = AppController(data_dir, accounts)
-        controller.start()
-    except CroftpostError as exc:
-        show_error_box(None, "croftpost", exc)
-        return 2
-    try:
+    with contextlib.ExitStack() as cleanup:
+        try:
+            if demo:
+                folder = cleanup.enter_context(tempfile.TemporaryDirectory(prefix="croftpost-"))
+                data_dir = Path(folder) / "demo-school"
+                accounts = _make_demo(data_dir)
+            else:
+                data_dir, accounts = resolve_data_dir(data_dir_option), []
+            controller = AppController(data_dir, accounts)
+            cleanup.callback(controller.quit)  # runs before the demo folder is removed
+            controller.finished.connect(app.quit)
+            controller.start()
+        except CroftpostError as exc:
+            show_error_box(None, "croftpost", exc)
+            return 2
         return app.exec()
-    finally:
-        controller.quit()
-        if demo_folder is not None:
-            demo_folder.cleanup()

@@ -1,0 +1,135 @@
+"""The main window shows each role only the pages it may use, is keyboard operable, lets later
+screens plug in through the registry, and warns when the policy's review date has passed."""
+
+from __future__ import annotations
+
+import sys
+import types
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+
+from croftpost.ui.pages import default_registry
+from croftpost.ui.views.audit_view import AuditView
+from croftpost.ui.views.placeholder_view import PlaceholderView
+from croftpost.ui.views.staff_view import StaffView
+from tests.ui.conftest import add_staff
+
+pytestmark = pytest.mark.gui
+
+
+def test_headteacher_sees_every_page(school, make_window):
+    services, head = school
+    window = make_window(services, head)
+    assert window.page_keys() == ["compose", "drafts", "consent", "staff", "audit"]
+    titles = [window.nav.item(row).text() for row in range(window.nav.count())]
+    assert titles == ["Compose", "Drafts & history", "Consent register", "Staff", "Audit log"]
+    assert all(not window.nav.item(row).icon().isNull() for row in range(window.nav.count()))
+    assert isinstance(window.show_page("staff"), StaffView)
+    assert isinstance(window.show_page("audit"), AuditView)
+
+
+def test_office_sees_consent_but_not_staff_or_audit(school, make_window):
+    services, head = school
+    office = add_staff(services, head, "office", role="office")
+    window = make_window(services, office)
+    assert window.page_keys() == ["drafts", "consent"]
+
+
+def test_staff_see_compose_only_when_authorised_to_post(school, make_window):
+    services, head = school
+    plain = add_staff(services, head, "assistant")
+    poster = add_staff(services, head, "teacher", channels=("dojo",))
+    assert make_window(services, plain).page_keys() == ["drafts"]
+    assert make_window(services, poster).page_keys() == ["compose", "drafts"]
+
+
+def test_a_revoked_account_gets_no_window(school, make_window):
+    from croftpost.core.errors import AccountRevoked
+
+    services, head = school
+    teacher = add_staff(services, head, "teacher", channels=("dojo",))
+    services.accounts.revoke(head, "teacher")
+    with pytest.raises(AccountRevoked):
+        make_window(services, teacher)
+
+
+def test_placeholder_pages_say_so_honestly(school, make_window):
+    services, head = school
+    window = make_window(services, head)
+    page = window.show_page("compose")
+    assert isinstance(page, PlaceholderView)
+    assert page.notice.text() == "This screen arrives in a later version."
+
+
+def test_status_bar_names_the_user_and_the_school(school, make_window):
+    services, head = school
+    window = make_window(services, head)
+    text = window.who_label.text()
+    assert "Alex Morgan" in text and "Headteacher" in text and "Croftlands Junior" in text
+
+
+def test_keyboard_moves_between_pages_and_pages_stay_alive(qtbot, school, make_window):
+    services, head = school
+    window = make_window(services, head)
+    with qtbot.waitActive(window):  # shortcuts only reach the active window
+        window.activateWindow()
+    window.nav.setFocus()
+    qtbot.keyClick(window.nav, Qt.Key.Key_Down)
+    assert window.nav.currentRow() == 1
+    assert window.page_stack.currentWidget() is window.page("drafts")
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    staff_page = window.page("staff")
+    assert isinstance(staff_page, StaffView)
+    assert window.page_stack.currentWidget() is staff_page
+    qtbot.keyClick(window.nav, Qt.Key.Key_Up)
+    qtbot.keyClick(window.nav, Qt.Key.Key_Down)
+    assert window.page("staff") is staff_page  # built once, kept
+
+
+def test_a_later_screen_plugs_in_through_the_registry(school, make_window):
+    services, head = school
+    registry = default_registry()
+    seen = []
+
+    def compose_factory(ctx):
+        seen.append(ctx)
+        return QLabel("the real compose screen")
+
+    registry.set_factory("compose", compose_factory)
+    window = make_window(services, head, registry=registry)
+    page = window.show_page("compose")
+    assert isinstance(page, QLabel) and page.text() == "the real compose screen"
+    assert seen[0].services is services and seen[0].session == head
+
+
+def _fake_policy_profile(monkeypatch, overdue):
+    module = types.ModuleType("croftpost.core.policy_profile")
+
+    class Profile:
+        review_due = date(2026, 9, 30)
+
+        def review_overdue(self, today):
+            return overdue and today > self.review_due
+
+    module.load_profile = Profile
+    monkeypatch.setitem(sys.modules, "croftpost.core.policy_profile", module)
+
+
+def test_banner_when_the_policy_review_is_overdue(school, make_window, monkeypatch):
+    _fake_policy_profile(monkeypatch, overdue=True)
+    services, head = school
+    window = make_window(services, head, today=date(2026, 11, 24))
+    assert window.banner.isVisible()
+    assert window.banner.text() == (
+        "The social media policy was due for review on 30 September 2026. Ask the headteacher "
+        "to review it.")
+
+
+def test_no_banner_when_the_review_is_not_due(school, make_window, monkeypatch):
+    _fake_policy_profile(monkeypatch, overdue=False)
+    services, head = school
+    window = make_window(services, head, today=date(2026, 11, 24))
+    assert not window.banner.isVisible()
