@@ -96,11 +96,17 @@ def load_photo(path: Path | str, max_long_side: int | None = None, *, fit: bool 
     except BadPhoto:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise _bad(path.name, "it declares more pixels than any camera photo") from None
+        raise _bad(
+            path.name,
+            f"it declares more than the {MAX_PIXELS // 1_000_000} megapixels croftpost accepts",
+        ) from None
     except UnidentifiedImageError:
         raise _bad(path.name, "it is not an image file") from None
-    except (OSError, SyntaxError, ValueError, EOFError) as e:
-        # Pillow reports truncated or damaged data as OSError/SyntaxError/ValueError.
+    except MemoryError:
+        raise _bad(path.name, "it is too large to open on this computer") from None
+    except Exception as e:  # any decoder failure means "not readable"
+        # Pillow reports truncated or damaged data as OSError, SyntaxError, ValueError, and
+        # its plugins occasionally as struct.error or IndexError: all the same to the user.
         raise _bad(path.name, f"the file is damaged or incomplete ({_short(e)})") from None
 
 
@@ -121,8 +127,9 @@ def _read_bytes(path: Path) -> bytes:
 
 def _decode(name: str, data: bytes, max_long_side: int | None, fit: bool) -> Photo:
     with warnings.catch_warnings():
-        # Pillow only warns between MAX_PIXELS and twice that; we refuse.
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        # Pillow only warns between MAX_PIXELS and twice that: _check_size refuses those with
+        # the actual size in the message. Beyond twice, Pillow raises DecompressionBombError.
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         im = Image.open(io.BytesIO(data))
     _check_size(name, im.width, im.height)
     exif = im.getexif()
