@@ -22,10 +22,12 @@ def make_window(qtbot, tasks):
     """Build a MainWindow for someone (idle lock effectively off unless a test asks)."""
     from croftpost.ui.main_window import MainWindow
 
-    def build(services: Services, session: Session, idle_timeout_ms: int = 3_600_000,
-              **kwargs) -> MainWindow:
-        window = MainWindow(services, session, tasks=tasks, idle_timeout_ms=idle_timeout_ms,
-                            **kwargs)
+    def build(
+        services: Services, session: Session, idle_timeout_ms: int = 3_600_000, **kwargs
+    ) -> MainWindow:
+        window = MainWindow(
+            services, session, tasks=tasks, idle_timeout_ms=idle_timeout_ms, **kwargs
+        )
         qtbot.addWidget(window)
         window.show()
         return window
@@ -33,9 +35,15 @@ def make_window(qtbot, tasks):
     return build
 
 
-def add_staff(services: Services, head: Session, username: str, role: str = "staff",
-              channels: tuple[str, ...] = ()) -> Session:
+def add_staff(
+    services: Services,
+    head: Session,
+    username: str,
+    role: str = "staff",
+    channels: tuple[str, ...] = (),
+) -> Session:
     """A staff account made through the service, logged in."""
-    services.accounts.add_staff(head, username, f"Test {username.title()}", role,
-                                STAFF_PASSWORD, list(channels))
+    services.accounts.add_staff(
+        head, username, f"Test {username.title()}", role, STAFF_PASSWORD, list(channels)
+    )
     return services.accounts.login(username, STAFF_PASSWORD)

@@ -20,7 +20,8 @@ def _actions(services) -> list[str]:
 
 
 def test_locks_after_the_idle_timeout_and_unlocks_with_the_right_password_only(
-        qtbot, school, make_window):
+    qtbot, school, make_window
+):
     services, head = school
     window = make_window(services, head, idle_timeout_ms=SHORT_MS)
     staff_page = window.show_page("staff")
@@ -56,8 +57,7 @@ def test_input_keeps_the_lock_away(qtbot, school, make_window):
     qtbot.waitUntil(lambda: window.is_locked, timeout=3000)
 
 
-def test_wrong_passwords_at_the_lock_follow_the_lockout_rules(qtbot, school, make_window,
-                                                              clock):
+def test_wrong_passwords_at_the_lock_follow_the_lockout_rules(qtbot, school, make_window, clock):
     services, head = school
     window = make_window(services, head)
     window.lock_button.click()
@@ -89,8 +89,7 @@ def test_a_revoked_account_cannot_unlock(qtbot, school, make_window):
     assert "revoked" in window.lock_screen.message.text()
 
 
-def test_an_open_dialog_is_hidden_while_locked_and_comes_back_as_it_was(qtbot, school,
-                                                                        make_window):
+def test_an_open_dialog_is_hidden_while_locked_and_comes_back_as_it_was(qtbot, school, make_window):
     services, head = school
     window = make_window(services, head)
     staff = window.show_page("staff")

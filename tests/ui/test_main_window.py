@@ -125,7 +125,8 @@ def test_banner_when_the_policy_review_is_overdue(school, make_window, monkeypat
     assert window.banner.isVisible()
     assert window.banner.text() == (
         "The social media policy was due for review on 30 September 2026. Ask the headteacher "
-        "to review it.")
+        "to review it."
+    )
 
 
 def test_no_banner_when_the_review_is_not_due(school, make_window, monkeypatch):

@@ -26,8 +26,7 @@ def controller(qtbot, tmp_path, clock, fast_hasher, tasks):
         made.services.close()
 
 
-def test_first_run_creates_the_school_and_its_headteacher(qtbot, controller, tmp_path,
-                                                          fast_hasher):
+def test_first_run_creates_the_school_and_its_headteacher(qtbot, controller, tmp_path, fast_hasher):
     controller.start()
     dialog = controller.first_run_dialog
     assert dialog is not None and dialog.isVisible()
@@ -133,11 +132,39 @@ def test_demo_accounts_fill_in_the_login(qtbot, school, controller):
     assert dialog.session is not None and dialog.session.username == "head"
 
 
-def test_quitting_at_the_login_dialog_finishes_and_closes_the_database(qtbot, school,
-                                                                       controller):
+def test_quitting_at_the_login_dialog_finishes_and_closes_the_database(qtbot, school, controller):
     services, _ = school
     controller.data_dir = services.data_dir
     controller.start()
     with qtbot.waitSignal(controller.finished, timeout=1000):
         controller.login_dialog.reject()
     assert controller.services is None
+
+
+def test_a_damaged_database_is_explained_in_a_box_not_a_traceback(qapp, tmp_path, monkeypatch):
+    import sys
+
+    from croftpost.ui.app import run_app
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "croftpost.db").write_bytes(b"this is not a database " * 200)
+    shown: list[str] = []
+    monkeypatch.setattr(
+        "croftpost.ui.app.show_error_box", lambda parent, title, exc: shown.append(str(exc))
+    )
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_app installs its own
+    monkeypatch.setattr(qapp, "setStyleSheet", lambda sheet: None)  # keep other tests' look
+    assert run_app(str(folder), demo=False) == 2
+    assert len(shown) == 1 and "is damaged" in shown[0]
+
+
+def test_without_the_demo_module_the_demo_says_so(tmp_path, monkeypatch):
+    import sys
+
+    from croftpost.core.errors import DataFolderError
+    from croftpost.ui.app import _make_demo
+
+    monkeypatch.setitem(sys.modules, "croftpost.core.demo", None)
+    with pytest.raises(DataFolderError, match="demo school is not part of this version"):
+        _make_demo(tmp_path / "demo")
