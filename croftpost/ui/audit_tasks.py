@@ -12,12 +12,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QSizeF
+from PySide6.QtCore import QCoreApplication, QMarginsF, QSizeF
 from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from croftpost.core.audit import AuditEntry, AuditFilter, AuditLog, ChainReport, export_entries
 from croftpost.storage.db import open_db
-from croftpost.ui.labels import local_time
+from croftpost.ui.labels import action_name, local_time
 from croftpost.ui.models.audit_model import short_details
 from croftpost.ui.workers import ProgressFn
 
@@ -116,19 +116,30 @@ def export_pdf(
     return len(entries)
 
 
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("audit_pdf", text)  # safe on a worker thread
+
+
+def _pdf_row(entry: AuditEntry) -> str:
+    e = html.escape
+    action = f"{e(action_name(entry.action))}<br><span style='color:#555;'>{e(entry.action)}</span>"
+    return (
+        f"<tr><td>{entry.seq}</td><td>{e(local_time(entry.at))}</td><td>{e(entry.actor)}</td>"
+        f"<td>{action}</td><td>{e(entry.target)}</td>"
+        f"<td>{e(short_details(entry.details, limit=None))}</td></tr>"
+    )
+
+
 def _pdf_html(heading: ExportHeading, entries: list[AuditEntry], total: int) -> str:
     e = html.escape
-    rows = "".join(
-        f"<tr><td>{entry.seq}</td><td>{e(local_time(entry.at))}</td><td>{e(entry.actor)}</td>"
-        f"<td>{e(entry.action)}</td><td>{e(entry.target)}</td>"
-        f"<td>{e(short_details(entry.details))}</td></tr>"
-        for entry in entries
-    )
-    shown = (
-        f"{len(entries):,} entries."
-        if len(entries) == total
-        else f"The newest {len(entries):,} of {total:,} matching entries "
-        "(export as CSV for all of them)."
+    if len(entries) == total:
+        shown = _tr("{0:,} entries.").format(total)
+    else:
+        shown = _tr(
+            "The newest {0:,} of {1:,} matching entries (export as CSV for all of them)."
+        ).format(len(entries), total)
+    columns = "".join(
+        f"<th>{e(_tr(name))}</th>" for name in ("#", "Time", "Who", "Action", "About", "Details")
     )
     return (
         "<html><body style='font-family: sans-serif; font-size: 9pt;'>"
@@ -136,7 +147,6 @@ def _pdf_html(heading: ExportHeading, entries: list[AuditEntry], total: int) -> 
         f"{e(shown)}</p>"
         "<table border='1' cellspacing='0' cellpadding='3' width='100%' "
         "style='border-collapse: collapse; border-color: #888;'>"
-        "<thead><tr style='background: #e8edf3;'><th>#</th><th>Time</th><th>Who</th>"
-        "<th>Action</th><th>About</th><th>Details</th></tr></thead>"
-        f"<tbody>{rows}</tbody></table></body></html>"
+        f"<thead><tr style='background: #e8edf3;'>{columns}</tr></thead>"
+        f"<tbody>{''.join(_pdf_row(entry) for entry in entries)}</tbody></table></body></html>"
     )

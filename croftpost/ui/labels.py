@@ -46,3 +46,43 @@ def local_time(stamp: str) -> str:
 
 def local_clock_time(moment: datetime) -> str:
     return moment.astimezone().strftime("%H:%M")
+
+
+_ACTIONS = {
+    "school.setup": "School set up",
+    "school.create": "School created",
+    "school.set": "School details changed",
+    "login": "Logged in",
+    "login.failed": "Wrong password",
+    "login.refused": "Login refused",
+    "account.locked": "Account locked",
+    "password.change": "Own password changed",
+    "session.locked": "Screen locked",
+    "session.unlocked": "Screen unlocked",
+    "session.logout": "Logged out",
+    "staff.add": "Staff added",
+    "staff.authorise": "Posting authorised",
+    "staff.revoke": "Account or posting revoked",
+    "staff.reinstate": "Account reinstated",
+    "staff.role": "Role changed",
+    "staff.password_reset": "Password reset",
+    "staff.unlock": "Account unlocked",
+    "staff.personal_account": "Personal account added",
+    "consent.import": "Consent imported",
+    "consent.enrol": "Pupil enrolled",
+    "consent.protect": "Pupil protected",
+    "consent.delete_pupil": "Pupil deleted",
+    "consent.encodings_erased": "Face data erased",
+    "draft.create": "Draft created",
+    "draft.delete": "Draft deleted",
+    "post.published": "Post published",
+    "audit.export": "Audit log exported",
+    "backup": "Backup made",
+    "restore": "Backup restored",
+}
+
+
+def action_name(code: str) -> str:
+    """Plain words for an audit action; an action without words yet shows its code."""
+    words = _ACTIONS.get(code)
+    return _tr(words) if words else code

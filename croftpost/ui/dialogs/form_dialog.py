@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from croftpost.core.errors import CroftpostError
-from croftpost.ui.widgets import StatusMessage, Tone, explanation
+from croftpost.ui.widgets import StatusMessage, Tone, explanation, heading
 
 
 class FormDialog(QDialog):
@@ -33,9 +34,10 @@ class FormDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.setMinimumWidth(460)
+        self.setMinimumWidth(560)
         self.form = QFormLayout()
         self.form.setVerticalSpacing(10)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.message = StatusMessage(self)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
@@ -43,10 +45,14 @@ class FormDialog(QDialog):
         self.ok_button: QPushButton = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText(ok_text)
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
+        for button in self.buttons.buttons():
+            button.setIcon(QIcon())  # the platform's tick and cross icons clash with the look
         self.buttons.accepted.connect(self._on_buttons_accepted)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
         layout.setSpacing(12)
+        layout.addWidget(heading(title, self, level=2))
         if intro:
             layout.addWidget(explanation(intro, self))
         layout.addLayout(self.form)
@@ -62,16 +68,20 @@ class FormDialog(QDialog):
         """Form-level checks before the service is called (e.g. two passwords match)."""
         return None
 
+    def _refuse(self, sentence: str) -> None:
+        self.message.show_message(Tone.ERROR, sentence)
+        self.adjustSize()  # make room for the message rather than squeeze the fields
+
     def _on_buttons_accepted(self) -> None:
         problem = self.check()
         if problem:
-            self.message.show_message(Tone.ERROR, problem)
+            self._refuse(problem)
             return
         try:
             if self._submit is not None:
                 self._submit()
         except CroftpostError as exc:
-            self.message.show_error(exc)
+            self._refuse(str(exc))
             return
         self.accept()
 

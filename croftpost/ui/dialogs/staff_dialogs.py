@@ -25,8 +25,8 @@ class AddStaffDialog(FormDialog):
         super().__init__(
             self.tr("Add a member of staff"),
             self.tr(
-                "They log in with this username and password, and can change the password "
-                "afterwards. Only tick a channel if you have authorised them to post there "
+                "They log in with this username and password. Give them the password in "
+                "person. Only tick a channel if you have authorised them to post there "
                 "(policy section 2)."
             ),
             self.tr("Add"),

@@ -96,7 +96,8 @@ class LoginDialog(FormDialog):
             text = self.tr("{0} ({1}), password: {2}").format(username, role_name(role), password)
             item = QListWidgetItem(text, self.demo_list)
             item.setData(Qt.ItemDataRole.UserRole, (username, password))
-        self.demo_list.setFixedHeight(24 * len(accounts) + 12)
+        rows = self.demo_list.sizeHintForRow(0) * len(accounts)
+        self.demo_list.setFixedHeight(rows + 2 * self.demo_list.frameWidth() + 8)
         self.demo_list.currentItemChanged.connect(self._on_demo_list_current_item_changed)
         layout = QVBoxLayout(box)
         layout.addWidget(

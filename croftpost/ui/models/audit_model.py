@@ -7,6 +7,7 @@ the user has scrolled to (Qt calls canFetchMore/fetchMore as the view nears the 
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from enum import IntEnum
 from typing import Any
@@ -21,11 +22,12 @@ from PySide6.QtCore import (
 
 from croftpost.core.audit import AuditEntry, AuditFilter, AuditLog
 from croftpost.core.clock import iso
-from croftpost.ui.labels import local_time
+from croftpost.ui.labels import action_name, local_time
 
 Index = QModelIndex | QPersistentModelIndex
 _NO_INDEX = QModelIndex()
 PAGE_SIZE = 500
+_STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 SHORT_DETAILS = 90
 
 
@@ -52,19 +54,24 @@ def local_day_bounds(first: date | None, last: date | None) -> tuple[str | None,
     return since, until
 
 
-def short_details(details: dict[str, Any]) -> str:
-    """{"channels": ["facebook"], "role": "staff"} -> "channels: facebook; role: staff"."""
-    parts = []
-    for key, value in details.items():
-        if isinstance(value, list):
-            shown = ", ".join(str(v) for v in value) or "-"
-        elif isinstance(value, dict):
-            shown = json.dumps(value, ensure_ascii=False)
-        else:
-            shown = str(value)
-        parts.append(f"{key}: {shown}")
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return _tr("yes") if value else _tr("no")
+    if isinstance(value, list):
+        return ", ".join(_shown(v) for v in value) or "-"
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and _STAMP.match(value):
+        return local_time(value)
+    return str(value)
+
+
+def short_details(details: dict[str, Any], limit: int | None = SHORT_DETAILS) -> str:
+    """{"channels": ["facebook"], "role": "staff"} -> "channels: facebook; role: staff",
+    cut to `limit` characters (None: the whole text, as the PDF prints it)."""
+    parts = [f"{key}: {_shown(value)}" for key, value in details.items()]
     text = "; ".join(parts)
-    return text if len(text) <= SHORT_DETAILS else text[: SHORT_DETAILS - 1] + "…"
+    return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
 
 
 class AuditTableModel(QAbstractTableModel):
@@ -158,7 +165,7 @@ class AuditTableModel(QAbstractTableModel):
             return self._text(entry, AuditColumn(index.column()))
         if role == Qt.ItemDataRole.ToolTipRole:
             details = json.dumps(entry.details, ensure_ascii=False, indent=1)
-            return _tr("Entry {0}\n{1}").format(entry.seq, details)
+            return _tr("Entry {0}: {1}\n{2}").format(entry.seq, entry.action, details)
         return None
 
     @staticmethod
@@ -169,7 +176,7 @@ class AuditTableModel(QAbstractTableModel):
             case AuditColumn.WHO:
                 return entry.actor
             case AuditColumn.ACTION:
-                return entry.action
+                return action_name(entry.action)
             case AuditColumn.TARGET:
                 return entry.target
             case AuditColumn.DETAILS:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from croftpost.core.audit import AuditFilter
+from croftpost.ui.labels import action_name
 from croftpost.ui.models.audit_model import local_day_bounds
 from croftpost.ui.theme import icon
 
@@ -28,10 +29,16 @@ class AuditFilterBar(QWidget):
         super().__init__(parent)
         self.actor = QComboBox(self)
         self.action = QComboBox(self)
+        for combo, letters in ((self.actor, 10), (self.action, 18)):
+            # Sized for typical entries, not the longest, so the search box keeps its room.
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(letters)
         self.since = self._date_edit()
         self.until = self._date_edit()
         self.text = QLineEdit(self)
-        self.text.setPlaceholderText(self.tr("Words in the entry, e.g. a username or draft"))
+        self.text.setPlaceholderText(self.tr("A name, pupil id or word"))
         self.text.setClearButtonEnabled(True)
         self.text.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
         self.clear_button = QPushButton(self.tr("C&lear filters"), self)
@@ -83,16 +90,17 @@ class AuditFilterBar(QWidget):
 
     def set_choices(self, actors: list[str], actions: list[str]) -> None:
         """Fill the two lists, keeping what was chosen if it is still there."""
+        named = sorted((action_name(a), a) for a in actions)
         for combo, anything, items in (
-            (self.actor, self.tr("Anyone"), actors),
-            (self.action, self.tr("Any action"), actions),
+            (self.actor, self.tr("Anyone"), [(a, a) for a in actors]),
+            (self.action, self.tr("Any action"), named),
         ):
             chosen = combo.currentData()
             combo.blockSignals(True)
             combo.clear()
             combo.addItem(anything, None)
-            for item in items:
-                combo.addItem(item, item)
+            for text, code in items:
+                combo.addItem(text, code)
             found = combo.findData(chosen) if chosen else 0
             combo.setCurrentIndex(max(found, 0))
             combo.blockSignals(False)

@@ -79,7 +79,7 @@ class AuditView(QWidget):
         for column, width in (
             (AuditColumn.TIME, 200),
             (AuditColumn.WHO, 110),
-            (AuditColumn.ACTION, 170),
+            (AuditColumn.ACTION, 190),
             (AuditColumn.TARGET, 170),
         ):
             table.setColumnWidth(column, width)

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -31,7 +32,8 @@ class StaffDetailsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("staffDetails")
-        self.setMinimumWidth(340)
+        self.setMinimumWidth(330)
+        self.setMaximumWidth(420)
         self.title = heading(self.tr("Nobody selected"), self, level=2)
         self.state_icon = QLabel(self)
         self.state_icon.setFixedSize(20, 20)
@@ -75,15 +77,12 @@ class StaffDetailsPanel(QWidget):
         accounts_layout.addWidget(self.accounts_text)
         accounts_layout.addWidget(self.add_account_button, 0, Qt.AlignmentFlag.AlignLeft)
         account_actions = QGroupBox(self.tr("Account"), self)
-        actions_layout = QHBoxLayout(account_actions)
-        for button in (
-            self.reset_button,
-            self.unlock_button,
-            self.revoke_button,
-            self.reinstate_button,
-        ):
-            actions_layout.addWidget(button)
-        actions_layout.addStretch(1)
+        # Two by two, so the words fit in a narrow panel; reinstate shares revoke's place.
+        actions_layout = QGridLayout(account_actions)
+        actions_layout.addWidget(self.reset_button, 0, 0)
+        actions_layout.addWidget(self.unlock_button, 0, 1)
+        actions_layout.addWidget(self.revoke_button, 1, 0)
+        actions_layout.addWidget(self.reinstate_button, 1, 0)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(12)

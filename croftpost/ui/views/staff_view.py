@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from croftpost.core.accounts import Session, StaffMember
+from croftpost.core.accounts import Role, Session, StaffMember
 from croftpost.core.errors import CroftpostError
 from croftpost.core.services import Services
 from croftpost.ui.dialogs.form_dialog import FormDialog
@@ -80,7 +80,7 @@ class StaffView(QWidget):
         splitter.addWidget(self.details)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        splitter.setSizes([560, 380])
+        splitter.setSizes([640, 360])
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -116,6 +116,9 @@ class StaffView(QWidget):
         except CroftpostError as exc:
             members = []
             self.message.show_error(exc)
+        # Headteachers, then office, then staff; by name within each, as a school lists them.
+        order = {Role.HEADTEACHER: 0, Role.OFFICE: 1, Role.STAFF: 2}
+        members.sort(key=lambda m: (order[m.role], m.full_name.lower()))
         self.model.set_members(members, self._services.clock())
         row = self.model.row_of(select) if select else -1
         if row >= 0:
