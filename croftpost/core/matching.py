@@ -110,7 +110,11 @@ def match_faces(
     tolerance: float = MATCH_TOLERANCE,
     margin: float = MATCH_MARGIN,
 ) -> list[Match]:
-    """One Match per face, in order. See the module docstring for the rules."""
+    """One Match per face, in order, for the faces of ONE photo (see the module docstring).
+
+    The faces must come from a single photo: rule 3 treats two faces matching one pupil as
+    a contradiction. Pass a prepared EncodingGallery to match many photos against one gallery.
+    """
     if not 0.0 < tolerance <= MAX_TOLERANCE:
         raise ValueError(f"tolerance must be in (0, {MAX_TOLERANCE}]")
     if margin < 0.0:
