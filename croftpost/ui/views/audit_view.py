@@ -137,7 +137,10 @@ class AuditView(QWidget):
     def reload(self) -> None:
         if not self._allowed():
             return
-        staff = [m.username for m in self._services.accounts.list_staff(self._session)]
+        try:
+            staff = [m.username for m in self._services.accounts.list_staff(self._session)]
+        except CroftpostError:  # a reader who may not manage staff still filters by action
+            staff = []
         self.filters.set_choices(staff, self._services.audit.actions())
         self.model.set_filter(self.filters.current_filter())
 
