@@ -241,3 +241,21 @@ def test_audit_model_passes_the_model_tester(qtmodeltester, school):
     while model.canFetchMore():
         model.fetchMore()
     assert model.rowCount() == model.total == 22  # the school's own 2 entries and these 20
+
+
+def test_day_bounds_follow_summer_time(monkeypatch):
+    from datetime import date
+
+    from croftpost.ui.models.audit_model import local_day_bounds
+
+    monkeypatch.setenv("TZ", "Europe/London")
+    time.tzset()
+    try:
+        assert local_day_bounds(date(2026, 7, 1), date(2026, 7, 1)) == (
+            "2026-06-30T23:00:00.000000Z",
+            "2026-07-01T22:59:59.999999Z",
+        )
+        assert local_day_bounds(date(2026, 12, 1), None) == ("2026-12-01T00:00:00.000000Z", None)
+    finally:
+        monkeypatch.undo()
+        time.tzset()

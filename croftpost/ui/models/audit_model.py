@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import IntEnum
 from typing import Any
 
@@ -44,13 +44,13 @@ def _tr(text: str) -> str:
 
 
 def local_day_bounds(first: date | None, last: date | None) -> tuple[str | None, str | None]:
-    """The stored (UTC) timestamps that bound whole local days, for AuditFilter.since/until."""
-    tz = datetime.now().astimezone().tzinfo
-    since = iso(datetime.combine(first, time.min, tz)) if first else None
+    """The stored (UTC) timestamps that bound whole local days, for AuditFilter.since/until.
+    Each day takes its own UTC offset (a naive time's astimezone), so summer time is right."""
+    since = iso(datetime.combine(first, time.min).astimezone()) if first else None
     until = None
     if last:
-        end = datetime.combine(last + timedelta(days=1), time.min, tz) - timedelta(microseconds=1)
-        until = iso(end.astimezone(UTC))
+        midnight = datetime.combine(last + timedelta(days=1), time.min).astimezone()
+        until = iso(midnight - timedelta(microseconds=1))
     return since, until
 
 
