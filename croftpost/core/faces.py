@@ -1,12 +1,16 @@
 """Finding faces in photos and encoding them (dlib HOG detector + dlib ResNet encoder).
 
-Speed comes from not working at full resolution. HOG with one upsample finds faces down to about
-40 px in the image it is given, so a photo is decoded (JPEG draft mode) at `detect_long_side`
-pixels for detection: faces smaller than ~40/`detect_long_side` of the photo's long side are
-NOT found (about 160 px in a 12 MP photo at the default 1024). Each found face is then encoded
-from a decode where it is at least `encode_face_px` wide, so its 150 px encoder chip is as sharp
-as one cut from the full-resolution photo. Many photos are scanned in worker processes (dlib
-holds the GIL), see `FaceScanner`.
+Speed comes from not working at full resolution. dlib's HOG detector finds faces down to its
+80 px window, in an image it may first upsample x2. A photo is scanned with its long side at
+`detect_long_side` (2048 by default): a 12 MP JPEG is decoded in draft mode at half size; a photo
+between 1024 and 2048 px is reduced to 1024 and upsampled x2; a smaller one is scanned as
+face_recognition does by default (native size, upsampled x2). So the smallest face found is
+about max(40 px, long side x 80 / 2048): ~160 px in a 4032 x 3024 photo, ~80 px in a 2048 one.
+Smaller faces are NOT found (see `ScanParams.min_face_px`).
+
+Each found face is then encoded from a decode where it is at least `encode_face_px` wide, so its
+150 px encoder chip is as sharp as one cut from the full-resolution photo. Many photos are
+scanned in worker processes (dlib holds the GIL), see `FaceScanner`.
 
 Boxes are (top, right, bottom, left) in upright full-resolution pixels. Nothing heavy happens
 at import time: face_recognition (which loads ~100 MB of models) is imported on first use.
@@ -32,12 +36,12 @@ from PIL import Image, ImageOps
 
 from croftpost.core.errors import BadPhoto
 from croftpost.core.matching import FACE_MODEL_NAME
-from croftpost.core.photos import Photo, load_photo
+from croftpost.core.photos import Photo, fit_long_side, load_photo
 
 log = logging.getLogger(__name__)
 
 Box = tuple[int, int, int, int]  # top, right, bottom, left
-_FORMAT_VERSION = 1
+_FORMAT_VERSION = 2
 
 
 class EnrolmentRefused(BadPhoto):
@@ -52,22 +56,28 @@ class EnrolmentRefused(BadPhoto):
 class ScanParams:
     """Detection and encoding settings. Changing any of them changes `key` (and the cache)."""
 
-    detect_long_side: int = 1024
-    upsample: int = 1
+    detect_long_side: int = 2048  # the size HOG scans at: sets the smallest face found
     encode_face_px: int = 120  # the encoder's chip holds a ~100 px face: no sharper needed
     num_jitters: int = 1
 
     @property
     def key(self) -> str:
         return (
-            f"{FACE_MODEL_NAME}; detect<={self.detect_long_side}px up{self.upsample}; "
+            f"{FACE_MODEL_NAME}; detect {self.detect_long_side}px; "
             f"encode>={self.encode_face_px}px jit{self.num_jitters}; v{_FORMAT_VERSION}"
         )
 
-    @property
-    def min_face_fraction(self) -> float:
-        """Smallest face found, as a fraction of the photo's long side (photos above the size)."""
-        return 40 / (self.detect_long_side * 2 ** (self.upsample - 1))
+    def detection_plan(self, long_side: int) -> tuple[int | None, int]:
+        """(long side to decode at, or None for native size; upsample) for a photo."""
+        if long_side >= self.detect_long_side:
+            return self.detect_long_side, 0
+        if 2 * long_side >= self.detect_long_side:
+            return self.detect_long_side // 2, 1
+        return None, 1  # face_recognition's default: native size, one upsample
+
+    def min_face_px(self, long_side: int) -> float:
+        """The smallest face (box width, full-resolution pixels) found in such a photo."""
+        return max(40.0, 80.0 * long_side / self.detect_long_side)
 
 
 DEFAULT_PARAMS = ScanParams()
@@ -160,7 +170,9 @@ def _encoding(values: Sequence[Any]) -> tuple[float, ...]:
 def _models() -> Any:
     """face_recognition's loaded dlib models (detector, 5-point predictor, encoder)."""
     import face_recognition.api as fr
+    from PIL import ImageFile
 
+    ImageFile.LOAD_TRUNCATED_IMAGES = False  # face_recognition turns it on; we refuse such files
     return fr
 
 
@@ -169,8 +181,7 @@ def _models() -> Any:
 
 def scan_photo(path: Path | str, params: ScanParams = DEFAULT_PARAMS) -> PhotoScan:
     """Find and encode every face in one photo. Raises BadPhoto for unreadable files."""
-    small = load_photo(path, params.detect_long_side)
-    boxes = _detect(small, params.upsample)
+    small, boxes = _load_and_detect(path, params)
     encodings = _encode(path, small, boxes, params) if boxes else []
     info = small.info
     faces = tuple(DetectedFace(b, e) for b, e in zip(boxes, encodings, strict=True))
@@ -184,6 +195,14 @@ def scan_photo(path: Path | str, params: ScanParams = DEFAULT_PARAMS) -> PhotoSc
         params.key,
         info.format,
     )
+
+
+def _load_and_detect(path: Path | str, params: ScanParams) -> tuple[Photo, list[Box]]:
+    photo = load_photo(path, params.detect_long_side)
+    decode_at, upsample = params.detection_plan(max(photo.info.width, photo.info.height))
+    if decode_at is not None and max(photo.image.size) > decode_at:
+        photo = Photo(photo.info, fit_long_side(photo.image, decode_at))
+    return photo, _detect(photo, upsample)
 
 
 def _detect(photo: Photo, upsample: int) -> list[Box]:
@@ -258,8 +277,7 @@ def encode_reference(
     `whole_image_is_face` is for tight face chips (e.g. 150x150 crops) in which the detector
     finds nothing: the whole picture is then taken as the face's box.
     """
-    small = load_photo(path, params.detect_long_side)
-    boxes = _detect(small, params.upsample)
+    small, boxes = _load_and_detect(path, params)
     name = small.info.name
     if len(boxes) > 1:
         raise EnrolmentRefused(

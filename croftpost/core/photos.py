@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from croftpost.core.errors import BadPhoto
 
@@ -126,6 +126,9 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def _decode(name: str, data: bytes, max_long_side: int | None, fit: bool) -> Photo:
+    # Importing face_recognition sets this process-wide to True, which makes Pillow fill the
+    # missing part of a truncated photo with grey instead of refusing it. Refuse, always.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     with warnings.catch_warnings():
         # Pillow only warns between MAX_PIXELS and twice that: _check_size refuses those with
         # the actual size in the message. Beyond twice, Pillow raises DecompressionBombError.
@@ -147,7 +150,7 @@ def _decode(name: str, data: bytes, max_long_side: int | None, fit: bool) -> Pho
     im.load()
     upright = _to_rgb(ImageOps.exif_transpose(im) if orientation != 1 else im)
     if fit and max_long_side and max(upright.size) > max_long_side:
-        upright = _fit(upright, max_long_side)
+        upright = fit_long_side(upright, max_long_side)
     return Photo(info, upright)
 
 
@@ -191,7 +194,8 @@ def _to_rgb(im: Image.Image) -> Image.Image:
     return im if im.mode == "RGB" else im.convert("RGB")
 
 
-def _fit(im: Image.Image, max_long_side: int) -> Image.Image:
+def fit_long_side(im: Image.Image, max_long_side: int) -> Image.Image:
+    """A resized copy whose long side is max_long_side (bilinear, with Pillow's fast reduce)."""
     k = max(im.size) / max_long_side
     size = (max(1, round(im.width / k)), max(1, round(im.height / k)))
     return im.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)

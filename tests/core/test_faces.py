@@ -171,13 +171,21 @@ def test_scan_round_trips_through_json(obama_scan: PhotoScan) -> None:
 def test_params_key_changes_with_every_setting() -> None:
     keys = {
         ScanParams().key,
-        ScanParams(detect_long_side=2048).key,
-        ScanParams(upsample=2).key,
+        ScanParams(detect_long_side=4096).key,
         ScanParams(encode_face_px=150).key,
         ScanParams(num_jitters=5).key,
     }
-    assert len(keys) == 5
+    assert len(keys) == 4
     assert "dlib_face_recognition_resnet_model_v1" in ScanParams().key
+
+
+def test_detection_plan_keeps_small_faces_findable() -> None:
+    params = ScanParams()
+    assert params.detection_plan(4032) == (2048, 0)  # a 12 MP photo: half size, no upsample
+    assert params.detection_plan(1500) == (1024, 1)
+    assert params.detection_plan(500) == (None, 1)  # as face_recognition: native, upsampled
+    assert params.min_face_px(500) == 40
+    assert params.min_face_px(4032) == pytest.approx(157.5)
 
 
 def test_malformed_cache_record_is_rejected(obama_scan: PhotoScan) -> None:

@@ -238,6 +238,20 @@ def test_truncated_jpeg_is_refused(tmp_path: Path) -> None:
         load_photo(cut, 100)  # draft-mode decoding notices too
 
 
+def test_truncated_jpeg_is_refused_even_after_face_recognition_is_imported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """face_recognition sets ImageFile.LOAD_TRUNCATED_IMAGES = True when imported."""
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    whole = tmp_path / "whole.jpg"
+    noisy_image((400, 300)).save(whole, quality=90)
+    cut = tmp_path / "cut.jpg"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    assert "damaged or incomplete" in _refusal(cut)
+
+
 def test_missing_file_and_folder_are_refused(tmp_path: Path) -> None:
     assert "does not exist" in _refusal(tmp_path / "gone.jpg")
     folder = tmp_path / "album.jpg"
