@@ -101,6 +101,7 @@ class PhotoScan:
     faces: tuple[DetectedFace, ...]
     params_key: str
     format: str = ""
+    min_face_px: int = 0  # faces narrower than this (full-size pixels) were not looked for
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -111,6 +112,7 @@ class PhotoScan:
             "content_hash": self.content_hash,
             "params_key": self.params_key,
             "format": self.format,
+            "min_face_px": self.min_face_px,
             "faces": [{"box": list(f.box), "encoding": list(f.encoding)} for f in self.faces],
         }
 
@@ -127,6 +129,7 @@ class PhotoScan:
             faces,
             str(d["params_key"]),
             str(d.get("format", "")),
+            int(d.get("min_face_px", 0)),
         )
 
 
@@ -194,6 +197,7 @@ def scan_photo(path: Path | str, params: ScanParams = DEFAULT_PARAMS) -> PhotoSc
         faces,
         params.key,
         info.format,
+        math.ceil(params.min_face_px(max(info.width, info.height))),
     )
 
 

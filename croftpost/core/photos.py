@@ -129,7 +129,7 @@ def _decode(name: str, data: bytes, max_long_side: int | None, fit: bool) -> Pho
     # Importing face_recognition sets this process-wide to True, which makes Pillow fill the
     # missing part of a truncated photo with grey instead of refusing it. Refuse, always.
     ImageFile.LOAD_TRUNCATED_IMAGES = False
-    with warnings.catch_warnings():
+    with warnings.catch_warnings():  # (process-wide filters; a moment's overlap is harmless)
         # Pillow only warns between MAX_PIXELS and twice that: _check_size refuses those with
         # the actual size in the message. Beyond twice, Pillow raises DecompressionBombError.
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -143,7 +143,7 @@ def _decode(name: str, data: bytes, max_long_side: int | None, fit: bool) -> Pho
     )
     if max_long_side and im.format == "JPEG" and max(im.size) > max_long_side:
         # Draft mode: the JPEG decoder itself skips detail (1/2, 1/4, 1/8), saving time and RAM.
-        # Accept a draft up to 5% under the target so a 4032 px photo decodes at 1/4 for 1024.
+        # Accept a draft up to 5% under the target: a 4032 px photo decodes at 1/2 for 2048.
         k = max(im.size) / (max_long_side * 0.95)
         im.draft("RGB", (int(im.width / k), int(im.height / k)))
     im.seek(0)  # the first frame of an animation

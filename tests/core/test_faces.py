@@ -98,6 +98,7 @@ def test_12_megapixel_group_photos_keep_every_face(faces_dir: Path, tmp_path: Pa
         big.save(path, quality=90)
         scan = scan_photo(path)
         assert (scan.width, scan.height) == big.size
+        assert scan.min_face_px == 158  # what the screens can tell the user was not looked for
         scaled = [
             (round(t * k), round(r * k), round(b * k), round(left * k))
             for t, r, b, left in truth[name]
