@@ -309,8 +309,9 @@ def encode_reference(
 ) -> ReferenceFace:
     """The encoding of the one face in a reference photo, or EnrolmentRefused.
 
-    `whole_image_is_face` is for tight face chips (e.g. 150x150 crops) in which the detector
-    finds nothing: the whole picture is then taken as the face's box.
+    `whole_image_is_face` is for tight face crops (e.g. dlib's 150x150 chips), where the
+    detector's box would cut the face: the whole picture is the face's box, once the detector
+    confirms there is a face in it (framed with a border) and no second one.
     """
     small, boxes = _load_and_detect(path, params)
     name = small.info.name
