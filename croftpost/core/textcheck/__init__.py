@@ -1,0 +1,25 @@
+"""The text policy engine: checks a draft or a comment against the school's social media policy.
+
+Pure Python: no Qt, no database. The caller gathers the context (pupils and their name consents,
+the school's contacts, staff accounts) as plain values.
+"""
+
+from croftpost.core.textcheck.engine import TextChecker, build_checker, check_text
+from croftpost.core.textcheck.findings import (
+    CHANNELS,
+    Finding,
+    PupilName,
+    TextContext,
+    verdict,
+)
+
+__all__ = [
+    "CHANNELS",
+    "Finding",
+    "PupilName",
+    "TextChecker",
+    "TextContext",
+    "build_checker",
+    "check_text",
+    "verdict",
+]

@@ -1,0 +1,217 @@
+"""The text checker: a draft in, findings that cite the policy out.
+
+`build_checker(context, profile)` compiles the school's pupils, contacts, staff accounts and the
+profile's word lists once; `TextChecker.check(text, channel)` then runs on every keystroke.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable
+from itertools import accumulate
+
+from croftpost.core.errors import BadInput
+from croftpost.core.policy_profile import PolicyProfile
+from croftpost.core.textcheck.document import Doc, phrase_tokens
+from croftpost.core.textcheck.findings import CHANNELS, Finding, Hit, TextContext
+from croftpost.core.textcheck.matchers.abusive import DisguiseMatcher, expand
+from croftpost.core.textcheck.matchers.links import LinkMatcher
+from croftpost.core.textcheck.matchers.names import NameMatcher
+from croftpost.core.textcheck.matchers.patterns import (
+    DirectMessageMatcher,
+    PoliticalMatcher,
+    age_hits,
+    alternation,
+    commercial_hits,
+    spam_hits,
+)
+from croftpost.core.textcheck.matchers.personal import PersonalInfoMatcher
+from croftpost.core.textcheck.phrases import PhraseHit, PhraseIndex
+
+ALLOW = "_allow"  # phrase-index category of allow phrases; the rule names what they allow
+EVERYTHING = "*"
+
+
+class TextChecker:
+    """A compiled checker for one school context and policy profile. Safe to share between
+    threads: check() keeps no state between calls."""
+
+    def __init__(self, context: TextContext, profile: PolicyProfile) -> None:
+        self.context = context
+        self.profile = profile
+        cats = profile.categories
+        self._phrases = _phrase_index(profile)
+        abusive_words, _ = expand(profile.rule("abusive", "word").words)
+        self._disguises = DisguiseMatcher(abusive_words)
+        self._names = NameMatcher(context.pupils, cats["pupil_name"])
+        self._personal = PersonalInfoMatcher(cats["personal_info"], context.school_contacts)
+        self._links = LinkMatcher(
+            context.staff_accounts,
+            context.school_contacts,
+            profile.organisations,
+            cats["commercial"].words("short_link_hosts"),
+        )
+        self._direct = DirectMessageMatcher(cats["direct_message"])
+        political = cats["political"]
+        parties = [
+            w
+            for r in ("party", "politician")
+            if r in political.rules
+            for w in political.rules[r].words + political.rules[r].capitalised
+        ]
+        self._political = PoliticalMatcher(political, parties)
+        self._school_vote = _context_regex(political.words("school_vote_context"))
+        self._school_business = _context_regex(
+            cats["commercial"].words("school_context") + profile.organisations
+        )
+        self._suppressible = {
+            " ".join(phrase_tokens(w))
+            for rule in cats["commercial"].rules.values()
+            for w in rule.suppressible
+        }
+
+    def check(self, text: str, channel: str) -> list[Finding]:
+        if channel not in CHANNELS:
+            raise BadInput(f'Unknown channel "{channel}": use facebook or dojo.')
+        doc = Doc(text)
+        hits, allowed = self._phrase_hits(doc)
+        hits += self._names.find(doc, channel)
+        hits += self._personal.find(doc)
+        hits += self._disguises.find(doc)
+        hits += self._links.find(doc)
+        hits += self._direct.find(doc)
+        hits += self._political.find(doc)
+        hits += [h for h in commercial_hits(doc) if not self._about_school(doc, h)]
+        hits += age_hits(doc)
+        hits += spam_hits(doc)
+        return self._findings(doc, hits, allowed)
+
+    def _phrase_hits(self, doc: Doc) -> tuple[list[Hit], list[Hit]]:
+        hits: list[Hit] = []
+        allowed: list[Hit] = []
+        for found in self._phrases.scan(doc):
+            entry = found.entry
+            hit = Hit(entry.category, entry.rule, found.start, found.end)
+            if entry.category == ALLOW:
+                allowed.append(hit)
+            elif not self._suppressed(doc, found, hit):
+                hits.append(hit)
+        return hits, allowed
+
+    def _suppressed(self, doc: Doc, found: PhraseHit, hit: Hit) -> bool:
+        """Votes and sales that are school life: "vote for your school council rep"."""
+        if hit.category == "political" and hit.rule == "vote_call":
+            return bool(self._school_vote.search(doc.sentence(hit.start, hit.end)))
+        if hit.category == "commercial" and " ".join(found.entry.tokens) in self._suppressible:
+            return self._about_school(doc, hit)
+        return False
+
+    def _about_school(self, doc: Doc, hit: Hit) -> bool:
+        if hit.rule == "promo_code":
+            return False  # a promotion code is an advert whatever the sentence says
+        return bool(self._school_business.search(doc.sentence(hit.start, hit.end)))
+
+    def _findings(self, doc: Doc, hits: list[Hit], allowed: list[Hit]) -> list[Finding]:
+        findings = []
+        general = _Spans(h for h in allowed if h.rule == EVERYTHING)
+        own = {c: _Spans(h for h in allowed if h.rule == c) for c in {h.rule for h in allowed}}
+        for hit in _distinct(hits):
+            rule = self.profile.categories[hit.category].rules.get(hit.rule)
+            if rule is None or (hit.category in own and own[hit.category].cover(hit)):
+                continue
+            if rule.severity == "warn" and general.cover(hit):
+                continue
+            start, end = doc.span(hit.start, hit.end)
+            excerpt = doc.original[start:end]
+            findings.append(
+                Finding(
+                    category=hit.category,
+                    severity=rule.severity,  # type: ignore[arg-type]
+                    start=start,
+                    end=end,
+                    excerpt=excerpt,
+                    clause=self.profile.categories[hit.category].clause,
+                    message=rule.render(excerpt),
+                )
+            )
+        return _without_echoes(findings)
+
+
+def build_checker(context: TextContext, profile: PolicyProfile) -> TextChecker:
+    return TextChecker(context, profile)
+
+
+def check_text(
+    text: str, channel: str, context: TextContext, profile: PolicyProfile
+) -> list[Finding]:
+    """One-off check; for checking on every keystroke build a checker once and reuse it."""
+    return build_checker(context, profile).check(text, channel)
+
+
+def _phrase_index(profile: PolicyProfile) -> PhraseIndex:
+    index = PhraseIndex()
+    for name, category in profile.categories.items():
+        leet = name == "abusive"
+        for rule in category.rules.values():
+            words = rule.words
+            if name == "abusive" and rule.name == "word":
+                singles, phrases = expand(words)
+                words = tuple(sorted(singles)) + tuple(phrases)
+            for word in words:
+                index.add(word, name, rule.name, leet=leet)
+            for word in rule.capitalised:
+                index.add(word, name, rule.name, capitalised=True)
+        for phrase in category.allow:
+            index.add(phrase, ALLOW, name)
+    if "attack" in profile.categories["political"].rules:
+        for phrase in _attack_phrases(profile):
+            index.add(phrase, "political", "attack")
+    for phrase in profile.allow_phrases:
+        index.add(phrase, ALLOW, EVERYTHING)
+    return index
+
+
+def _attack_phrases(profile: PolicyProfile) -> Iterable[str]:
+    """ "useless government", "corrupt politicians": the attack words before their subjects."""
+    political = profile.categories["political"]
+    for word in political.words("attack_words"):
+        if " " not in word:
+            for subject in ("government", "politicians", "mps", "ministers", "tories"):
+                yield f"{word} {subject}"
+
+
+def _context_regex(phrases: Iterable[str]) -> re.Pattern[str]:
+    return re.compile(rf"(?<![a-z0-9])(?:{alternation(phrases)})(?![a-z0-9])")
+
+
+def _distinct(hits: list[Hit]) -> list[Hit]:
+    """One hit per place and category: the longest wins where a category's hits overlap."""
+    ordered = sorted(set(hits), key=lambda h: (h.category, h.start, -h.end))
+    kept: list[Hit] = []
+    for hit in ordered:
+        last = kept[-1] if kept else None
+        if last and last.category == hit.category and hit.start < last.end:
+            continue
+        kept.append(hit)
+    return sorted(kept, key=lambda h: (h.start, h.end, h.category))
+
+
+def _without_echoes(findings: list[Finding]) -> list[Finding]:
+    """Drop a warning lying inside a block of another category ("kill" in "kill yourself")."""
+    blocks = _Spans(Hit(f.category, "", f.start, f.end) for f in findings if f.severity == "block")
+    return [f for f in findings if f.severity == "block" or not blocks.cover(f)]
+
+
+class _Spans:
+    """Spans that answer "is [start, end) inside one of you?" in logarithmic time, so that a
+    megabyte of text with thousands of findings stays quick."""
+
+    def __init__(self, spans: Iterable[Hit]) -> None:
+        ordered = sorted((h.start, h.end) for h in spans)
+        self._starts = [s for s, _ in ordered]
+        self._reach = list(accumulate((e for _, e in ordered), max))
+
+    def cover(self, span: Hit | Finding) -> bool:
+        at = bisect_right(self._starts, span.start) - 1
+        return at >= 0 and self._reach[at] >= span.end

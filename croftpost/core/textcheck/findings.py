@@ -1,0 +1,63 @@
+"""What the text checker is told (TextContext) and what it reports (Finding), as plain values."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal, NamedTuple
+
+Severity = Literal["block", "warn"]
+Verdict = Literal["ok", "warn", "block"]
+CHANNELS = ("facebook", "dojo")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem in a draft, underlined at text[start:end] and citing the clause it breaks."""
+
+    category: str  # pupil_name, personal_info, abusive, political, commercial, donation,
+    # direct_message, staff_personal_link, age_inappropriate, spam
+    severity: Severity
+    start: int  # offsets into the original text, as Python str indexes
+    end: int
+    excerpt: str  # text[start:end]
+    clause: str  # e.g. "2.1"
+    message: str  # one plain sentence telling staff what to change
+
+
+@dataclass(frozen=True, slots=True)
+class PupilName:
+    """A pupil as the checker needs them: names, class, and where their name may appear today."""
+
+    pupil_id: str
+    first_name: str
+    last_name: str
+    class_name: str = ""
+    name_consent: frozenset[str] = frozenset()  # channels with valid name consent today
+    protected: bool = False  # never named or identified, whatever the consents
+
+
+@dataclass(frozen=True, slots=True)
+class TextContext:
+    """Everything about the school the checker needs, gathered by the caller."""
+
+    pupils: tuple[PupilName, ...] = ()
+    school_contacts: tuple[str, ...] = ()  # the school's phone, email, address, web and pages
+    staff_accounts: tuple[str, ...] = ()  # staff members' personal social media URLs or @handles
+
+
+class Hit(NamedTuple):
+    """A matcher's result, in normalised offsets, before it becomes a Finding."""
+
+    category: str
+    rule: str
+    start: int
+    end: int
+
+
+def verdict(findings: Iterable[Finding]) -> Verdict:
+    """block if anything blocks, warn if anything warns, else ok."""
+    severities = {f.severity for f in findings}
+    if "block" in severities:
+        return "block"
+    return "warn" if "warn" in severities else "ok"

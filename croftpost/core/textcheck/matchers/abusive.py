@@ -1,0 +1,135 @@
+"""Abusive words (2.1, 2.3) however they are disguised, without the Scunthorpe problem.
+
+Plain words, words hidden by zero-width characters, accents or look-alike letters, and words
+in phrases are found by the phrase index on the normalised text. This module adds the word list's
+endings (shitty, twatted) and finds what the index can't see as words: digits and symbols for
+letters (sh1t, @rse, f*ck), stretched letters (shiiiit) and spaced or dotted letters (s h i t,
+f.u.c.k). Only ever whole words: "Scunthorpe", "Cockermouth" and "assess" are single words that
+are not on the list, so they pass.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+from croftpost.core.textcheck.document import Doc, leet_keys, phrase_tokens
+from croftpost.core.textcheck.findings import Hit
+
+CATEGORY = "abusive"
+RULE = "word"
+
+_SYMBOLS = "0-9@$!|*"
+# A word with a digit, a symbol or a letter written three times over: worth a closer look.
+_SUSPECT = re.compile(
+    rf"(?<![a-z{_SYMBOLS}'])(?=[a-z{_SYMBOLS}']*?(?:[{_SYMBOLS}]|([a-z])\1\1))[a-z{_SYMBOLS}']+"
+)
+# Three or more single letters with the same separator between them: "s h i t", "f.u.c.k".
+# A look-ahead, so that "s h i t f.u.c.k" yields both runs although they share the "f".
+_SPACED = re.compile(
+    r"(?<![a-z0-9@$!|])(?=([a-z0-9@$!|](?P<sep>[\s.\-_*,+/\\~:]{1,3})[a-z0-9@$!|]"
+    r"(?:(?P=sep)[a-z0-9@$!|]){1,40})(?![a-z0-9@$!|]))"
+)
+_RUN = re.compile(r"([a-z])\1{2,}")
+_ENDINGS = ("s", "ed", "er", "ers", "ing", "in", "y")
+
+
+def expand(entries: Iterable[str]) -> tuple[set[str], list[str]]:
+    """(single words with their endings, phrases) from a word list's lines."""
+    words: set[str] = set()
+    phrases: list[str] = []
+    never: set[str] = set()
+    for line in entries:
+        exact, text = line.startswith("="), line.lstrip("=-")
+        tokens = phrase_tokens(text)
+        if line.startswith("-"):
+            never.add(" ".join(tokens))
+        elif len(tokens) > 1:
+            phrases.append(" ".join(tokens))
+        elif tokens:
+            words.update([tokens[0]] if exact else inflections(tokens[0]))
+    return words - never, phrases
+
+
+def inflections(word: str) -> set[str]:
+    """The word with English endings: shit -> shits, shitty, shitting; arse -> arsed."""
+    forms = {word}
+    stem = word[:-1] if word.endswith("e") else word
+    for ending in _ENDINGS:
+        forms.add((stem if ending[0] in "eiy" else word) + ending)
+    if word.endswith(("s", "sh", "ch", "x", "z")):
+        forms.add(word + "es")
+    if len(word) >= 3 and _doubles(word):
+        forms.update(word + word[-1] + e for e in ("ed", "er", "ers", "ing", "in", "y"))
+    return forms
+
+
+def _doubles(word: str) -> bool:
+    """True when English doubles the last letter before an ending (shit -> shitty)."""
+    vowels = "aeiou"
+    return word[-1] not in vowels + "wxy" and word[-2] in vowels and word[-3] not in vowels
+
+
+class DisguiseMatcher:
+    def __init__(self, words: set[str]) -> None:
+        self._words = words
+        self._by_length: dict[int, list[str]] = defaultdict(list)
+        for word in words:
+            self._by_length[len(word)].append(word)
+
+    def find(self, doc: Doc) -> list[Hit]:
+        hits = []
+        for match in _SUSPECT.finditer(doc.text):
+            found = self._suspect(match.group(), match.start())
+            if found:
+                hits.append(found)
+        reached = -1
+        for match in _SPACED.finditer(doc.text):
+            if match.end(1) > reached:  # not the tail of a run already seen
+                reached = match.end(1)
+                hits += self._spaced(match.group(1), match.start(1), match.group("sep"))
+        return hits
+
+    def _spaced(self, run: str, start: int, sep: str) -> list[Hit]:
+        """The whole run, or the run less a letter at one end, which may belong to the next
+        word: "s h i t f.u.c.k". Never a piece from the middle, so "s c u n t h o r p e" passes."""
+        letters = run[:: len(sep) + 1]
+        step = len(sep) + 1
+        for first, last in ((0, len(letters)), (0, len(letters) - 1), (1, len(letters))):
+            piece = letters[first:last]
+            if len(piece) >= 3 and any(c.isalpha() for c in piece) and self._known(piece):
+                return [Hit(CATEGORY, RULE, start + first * step, start + (last - 1) * step + 1)]
+        return []
+
+    def _suspect(self, token: str, start: int) -> Hit | None:
+        core = token.strip("'!")
+        if core.endswith("*") and not core.endswith("**"):
+            core = core[:-1]  # a footnote star, not a hidden letter
+        core = core.lstrip("*")
+        if not core or not any(c.isalpha() for c in core):
+            return None
+        begin = start + token.index(core)
+        found = self._wildcard(core) if "*" in core else self._known(core.replace("'", ""))
+        return Hit(CATEGORY, RULE, begin, begin + len(core)) if found else None
+
+    def _known(self, token: str) -> bool:
+        for key in leet_keys(token):
+            if key in self._words:
+                return True
+            if _RUN.search(key) and (
+                _RUN.sub(r"\1", key) in self._words or _RUN.sub(r"\1\1", key) in self._words
+            ):
+                return True
+        return False
+
+    def _wildcard(self, token: str) -> bool:
+        """f*ck, s**t: stars stand for hidden letters; the rest must agree with a listed word."""
+        if token[0] == "*" or sum(c.isalpha() for c in token) < 1:
+            return False
+        for key in leet_keys(token.replace("*", "\0")):
+            pattern = key.replace("\0", "*")
+            for word in self._by_length.get(len(pattern), ()):
+                if all(p == "*" or p == w for p, w in zip(pattern, word, strict=True)):
+                    return True
+        return False

@@ -1,0 +1,138 @@
+"""Pupils' names (2.1: no names of individuals unless they have given consent).
+
+A full name of a pupil without name consent for the channel blocks; a first name alone warns,
+because it may be another child or an ordinary word. A protected pupil's full name, or their
+first name with their class named nearby ("Ava in Class 3"), blocks whatever the consents.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from croftpost.core.policy_profile import Category
+from croftpost.core.textcheck.document import Doc, phrase_tokens
+from croftpost.core.textcheck.findings import Hit, PupilName
+from croftpost.core.textcheck.phrases import Entry, match_end
+
+CATEGORY = "pupil_name"
+_ORDINAL = re.compile(r"\d{1,2}(?:st|nd|rd|th)?\Z")
+# "in May", "end of June": a month, not a pupil.
+_BEFORE_MONTH = frozenset(
+    ("in", "of", "during", "since", "until", "by", "early", "late", "mid", "this", "next", "last")
+    + ("from", "to", "throughout", "before", "after", "end", "start", "beginning")
+)
+
+
+_Classes = dict[tuple[str, ...], list[tuple[int, int]]]  # class name words -> where named
+
+
+def _class_key(pupil: PupilName) -> tuple[str, ...]:
+    return phrase_tokens(pupil.class_name)
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    start: int
+    end: int
+    pupils: tuple[int, ...]  # indexes into the context's pupils
+
+
+class NameMatcher:
+    def __init__(self, pupils: tuple[PupilName, ...], category: Category) -> None:
+        self._pupils = pupils
+        self._window = int(category.options.get("class_window", 40))
+        self._calendar = frozenset(category.words("calendar_words"))
+        self._by_first: dict[str, list[Entry]] = defaultdict(list)
+        for index, pupil in enumerate(pupils):
+            self._add(f"{pupil.first_name} {pupil.last_name}", "full", index)
+            self._add(pupil.first_name, "first", index)
+            if pupil.protected and pupil.class_name.strip():
+                self._add(pupil.class_name, "class", phrase_tokens(pupil.class_name))
+        for bucket in self._by_first.values():
+            bucket.sort(key=lambda e: -len(e.tokens))
+
+    def _add(self, name: str, kind: str, payload: object) -> None:
+        tokens = phrase_tokens(name)
+        entry = Entry(tokens, CATEGORY, kind, payload=payload)  # type: ignore[arg-type]
+        if tokens and entry not in self._by_first[tokens[0]]:
+            self._by_first[tokens[0]].append(entry)
+
+    def find(self, doc: Doc, channel: str) -> list[Hit]:
+        if not self._pupils:
+            return []
+        full, first, classes = self._scan(doc)
+        hits = [hit for found in full if (hit := self._judge_full(found, channel))]
+        for found, word in first:
+            hit = self._judge_first(doc, found, word, channel, classes)
+            if hit:
+                hits.append(hit)
+        return hits
+
+    def _scan(self, doc: Doc) -> tuple[list[_Found], list[tuple[_Found, int]], _Classes]:
+        full: dict[tuple[int, int], list[int]] = defaultdict(list)
+        first: dict[tuple[int, int, int], list[int]] = defaultdict(list)
+        classes: _Classes = defaultdict(list)
+        covered_until = -1  # words inside a full name are not also first names
+        for i, word in enumerate(doc.words):
+            entries = self._by_first.get(word)
+            if entries is None and word.endswith("'s"):
+                entries = self._by_first.get(word[:-2])
+            for entry in entries or ():
+                end = match_end(doc, i, entry)
+                if end is None:
+                    continue
+                if entry.rule == "full":
+                    full[(doc.starts[i], end)].append(entry.payload)  # type: ignore[arg-type]
+                    covered_until = max(covered_until, i + len(entry.tokens) - 1)
+                elif entry.rule == "class":
+                    classes[entry.payload].append((doc.starts[i], end))  # type: ignore[index]
+                elif i > covered_until:
+                    first[(doc.starts[i], end, i)].append(entry.payload)  # type: ignore[arg-type]
+        return (
+            [_Found(s, e, tuple(p)) for (s, e), p in full.items()],
+            [(_Found(s, e, tuple(p)), i) for (s, e, i), p in first.items()],
+            classes,
+        )
+
+    def _judge_full(self, found: _Found, channel: str) -> Hit | None:
+        pupils = [self._pupils[i] for i in found.pupils]
+        if any(p.protected for p in pupils):
+            return Hit(CATEGORY, "protected", found.start, found.end)
+        if any(channel not in p.name_consent for p in pupils):
+            return Hit(CATEGORY, "full_name", found.start, found.end)
+        return None
+
+    def _judge_first(
+        self,
+        doc: Doc,
+        found: _Found,
+        word: int,
+        channel: str,
+        classes: _Classes,
+    ) -> Hit | None:
+        pupils = [self._pupils[i] for i in found.pupils]
+        for pupil in pupils:
+            if pupil.protected and self._class_nearby(found, classes.get(_class_key(pupil), ())):
+                return Hit(CATEGORY, "protected", found.start, found.end)
+        if not doc.capitalised(found.start) or self._is_month(doc, word):
+            return None  # "saying grace", "3 May": a word, not a name
+        if any(p.protected for p in pupils):
+            return Hit(CATEGORY, "protected_first_name", found.start, found.end)
+        if any(channel not in p.name_consent for p in pupils):
+            return Hit(CATEGORY, "first_name", found.start, found.end)
+        return None
+
+    def _class_nearby(self, found: _Found, places: list[tuple[int, int]] | tuple[()]) -> bool:
+        return any(
+            start - found.end <= self._window and found.start - end <= self._window
+            for start, end in places
+        )
+
+    def _is_month(self, doc: Doc, word: int) -> bool:
+        if doc.words[word].removesuffix("'s") not in self._calendar:
+            return False
+        before = doc.words[word - 1] if word > 0 else ""
+        after = doc.words[word + 1] if word + 1 < len(doc.words) else ""
+        return bool(_ORDINAL.match(before) or _ORDINAL.match(after) or before in _BEFORE_MONTH)

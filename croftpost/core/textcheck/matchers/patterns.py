@@ -1,0 +1,149 @@
+"""Checks that need the shape of the words, not just the words: greetings and requests to one
+person (2.1), attacks on the government and political hashtags (2.1), discounts and promotion
+codes (2.1), "18+" (2.3 age appropriate) and runs of one character or emoji (2.3 spam).
+
+Each regular expression can only start at the beginning of a word and every repeat is bounded.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from croftpost.core.policy_profile import Category
+from croftpost.core.textcheck.document import Doc, phrase_tokens
+from croftpost.core.textcheck.findings import Hit
+
+_NAME = r"[a-z][a-z'-]{0,30}"
+_DISCOUNT = re.compile(
+    r"(?<![\w.])(?:\d{1,3}(?:\.\d{1,2})?\s?%|£\s?\d{1,4}(?:\.\d\d)?)\s?(?:off|discount)(?![a-z])"
+)
+_PROMO = re.compile(
+    r"(?<![a-z])(?:(?:use|enter|apply|with|quote)\s+(?:the\s+|my\s+|our\s+|this\s+)?"
+    r"(?:promo\s+|discount\s+|voucher\s+|coupon\s+|offer\s+)?code\s{0,3}:?\s{0,3}(?P<code>[a-z0-9]{3,20})"
+    r"|(?:promo|discount|voucher|coupon)\s?codes?)(?![a-z0-9])"
+)
+_ADULT = re.compile(r"(?<![\w+])18\s?\+(?![\w+])")
+_HASHTAG = re.compile(r"(?<![\w#&])#([a-z0-9_]{2,60})(?![\w])")
+# Ten or more of the same letter or symbol (or pair, for emoji with a skin tone) in a row.
+_REPEAT = re.compile(r"([^\s\x00-\x40\x5b-\x60\x7b-\x7f]{1,2}?)\1{9,}")
+_EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
+_SENTENCE_START = ".!?\n:;\"'(“"
+
+
+def alternation(phrases: Iterable[str]) -> str:
+    """Normalised phrases as a regex alternation, longest first, spaces matching any spacing."""
+    parts = {r"\s+".join(map(re.escape, phrase_tokens(p))) for p in phrases}
+    return "|".join(sorted((p for p in parts if p), key=len, reverse=True)) or "(?!)"
+
+
+class DirectMessageMatcher:
+    """ "Dear Tom", "Mrs Smith, please...", "Could Jack's mum..." (2.1 messages to specific people).
+    "Dear parents", "Hello Year 3" and thank-yous ("Thank you to Mrs Jones") pass."""
+
+    def __init__(self, category: Category) -> None:
+        self._groups = frozenset(category.words("group_words"))
+        self._titles = frozenset(category.words("titles"))
+        titles = alternation(category.words("titles"))
+        requests = alternation(category.words("request_words"))
+        self._greeting = re.compile(
+            rf"(?<![a-z0-9])(?:{alternation(category.words('greetings'))})\s{{1,3}}"
+            rf"(?P<who>{_NAME})(?:\.?\s{{1,3}}(?P<next>{_NAME}))?"
+        )
+        self._request = re.compile(
+            rf"(?<![a-z])(?:{titles})\.?\s{{1,3}}(?P<name>{_NAME})"
+            rf"(?:\s{{0,3}}[,:]\s{{0,3}}(?:{requests}|you|your|you're)|\s{{1,3}}(?:{requests}))(?![a-z])"
+        )
+        relations = alternation(category.words("relations"))
+        self._parent = re.compile(
+            rf"(?<![a-z])(?:(?P<pre>could|can|would|will)\s{{1,3}})?(?P<name>{_NAME})'s\s{{1,3}}"
+            rf"(?:{relations})(?P<post>\s{{0,3}}[,:]?\s{{0,3}}(?:{requests}))?(?![a-z])"
+        )
+
+    def find(self, doc: Doc) -> list[Hit]:
+        hits = []
+        for m in self._greeting.finditer(doc.text):
+            if _at_sentence_start(doc, m.start()) and self._to_a_person(doc, m):
+                end = m.end("next") if m.group("who") in self._titles else m.end("who")
+                hits.append(Hit("direct_message", "greeting", m.start(), end))
+        for m in self._request.finditer(doc.text):
+            if doc.capitalised(m.start("name")):
+                hits.append(Hit("direct_message", "request", m.start(), m.end()))
+        for m in self._parent.finditer(doc.text):
+            if (m.group("pre") or m.group("post")) and doc.capitalised(m.start("name")):
+                start = m.start("name") if not m.group("pre") else m.start()
+                hits.append(Hit("direct_message", "request", start, m.end()))
+        return hits
+
+    def _to_a_person(self, doc: Doc, m: re.Match[str]) -> bool:
+        who = m.group("who")
+        if who in self._titles:
+            return m.group("next") is not None
+        return who not in self._groups and doc.capitalised(m.start("who"))
+
+
+def _at_sentence_start(doc: Doc, start: int) -> bool:
+    before = doc.text[max(0, start - 40) : start].rstrip(" \t")
+    return not before or before[-1] in _SENTENCE_START
+
+
+class PoliticalMatcher:
+    """Attacks on the government ("the government is useless") and political hashtags."""
+
+    def __init__(self, category: Category, party_words: Iterable[str]) -> None:
+        subjects = alternation(category.words("attack_subjects"))
+        words = alternation(category.words("attack_words"))
+        self._attack = re.compile(
+            rf"(?<![a-z])(?:{subjects})\s{{1,3}}(?:is|are|was|were|has been|have been|is being|"
+            r"are being|'s|'re)\s{1,3}(?:(?:so|such|totally|completely|utterly|absolutely|just|"
+            r"really|very|truly|being|beyond|a total|an absolute|the most|a complete)\s{1,3}){0,3}"
+            rf"(?:{words})(?![a-z])"
+        )
+        tags = {t.lower().lstrip("#") for t in category.words("hashtags")}
+        for word in party_words:
+            tag = "".join(phrase_tokens(word)).replace("'", "")
+            tags.update({tag, f"vote{tag}", f"{tag}out", f"{tag}in"})
+        self._hashtags = frozenset(t for t in tags if t)
+
+    def find(self, doc: Doc) -> list[Hit]:
+        hits = [
+            Hit("political", "attack", m.start(), m.end()) for m in self._attack.finditer(doc.text)
+        ]
+        hits += [
+            Hit("political", "hashtag", m.start(), m.end())
+            for m in _HASHTAG.finditer(doc.text)
+            if m.group(1) in self._hashtags
+        ]
+        return hits
+
+
+def commercial_hits(doc: Doc) -> list[Hit]:
+    hits = [Hit("commercial", "discount", m.start(), m.end()) for m in _DISCOUNT.finditer(doc.text)]
+    for m in _PROMO.finditer(doc.text):
+        code = m.group("code")
+        if code is None or _looks_like_code(doc, m.start("code"), code):
+            hits.append(Hit("commercial", "promo_code", m.start(), m.end()))
+    return hits
+
+
+def _looks_like_code(doc: Doc, start: int, code: str) -> bool:
+    """SAVE20 or SUMMER is a code; "the code below" and a gate's "1234" are not."""
+    if code.isdigit():
+        return False
+    begin, end = doc.span(start, start + len(code))
+    written = doc.original[begin:end]
+    return written.isupper() or any(c.isdigit() for c in code)
+
+
+def age_hits(doc: Doc) -> list[Hit]:
+    return [
+        Hit("age_inappropriate", "adult", m.start(), m.end()) for m in _ADULT.finditer(doc.text)
+    ]
+
+
+def spam_hits(doc: Doc) -> list[Hit]:
+    hits = [Hit("spam", "repeats", m.start(), m.end()) for m in _REPEAT.finditer(doc.text)]
+    emoji = _EMOJI.findall(doc.text)
+    if not hits and len(emoji) >= 15 and len(emoji) * 3 >= len("".join(doc.text.split())):
+        hits.append(Hit("spam", "repeats", 0, len(doc.text)))
+    return hits

@@ -1,0 +1,118 @@
+"""Personal information (2.3): phone numbers, email and home addresses, postcodes, dates of birth.
+
+Every pattern starts with a look-behind that only lets it begin at the start of a word, and every
+repeat is bounded, so a megabyte of digits or letters is scanned in linear time.
+The school's own contact details are never flagged.
+"""
+
+from __future__ import annotations
+
+import re
+
+from croftpost.core.policy_profile import Category
+from croftpost.core.textcheck.document import Doc
+from croftpost.core.textcheck.findings import Hit
+from croftpost.core.textcheck.normalise import normalise
+
+CATEGORY = "personal_info"
+
+# UK numbers: 01/02 landlines and 07 mobiles, also written +44 (0)..., with spaces, dashes or
+# brackets. 03, 08 and 09 numbers belong to organisations (helplines), not to people.
+_PHONE = re.compile(
+    r"(?<![\w+])(?:(?:\+|00)\s?44\s?(?:\(0\)\s?)?|\(?0)(?:[\s\-()]{0,2}\d){9,10}(?!\d)"
+)
+_EMAIL = re.compile(
+    r"(?<![\w.+%-])[a-z0-9_.+%-]{1,64}@[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){1,8}(?![\w-])"
+)
+_POSTCODE = re.compile(
+    r"(?<![a-z0-9])([a-z]{1,2})\d[a-z0-9]?\s{0,2}\d[abd-hjlnp-uw-z]{2}(?![a-z0-9])"
+)
+# Postcode areas, so that "Y6 2nd" (Year 6) is not read as a postcode.
+_UK_AREAS = frozenset(
+    re.findall(
+        r"[a-z]+",
+        "ab al b ba bb bd bh bl bn br bs bt ca cb cf ch cm co cr ct cv cw da dd de dg dh dl dn "
+        "dt dy e ec eh en ex fk fy g gl gu gy ha hd hg hp hr hs hu hx ig im ip iv je ka kt kw "
+        "ky l la ld le ll ln ls lu m me mk ml n ne ng nn np nr nw ol ox pa pe ph pl po pr rg rh "
+        "rm s sa se sg sk sl sm sn so sp sr ss st sw sy ta td tf tn tq tr ts tw ub w wa wc wd "
+        "wf wn wr ws wv yo ze",
+    )
+)
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}"
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_DATE = (
+    rf"(?:{_DAY}(?:\s+of)?\s+{_MONTH}(?:\s+\d{{2,4}})?|{_MONTH}\s+{_DAY}(?:,?\s+\d{{2,4}})?"
+    r"|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|(?:19|20)\d\d)"
+)
+_BIRTH = re.compile(
+    r"(?<![a-z0-9])(?:d\.?\s?o\.?\s?b\b\.?|date\s+of\s+birth|birth\s?date"
+    rf"|born\s+(?:on\s+|in\s+)?(?:the\s+)?{_DATE}"
+    rf"|birthday\s+(?:is\s+)?(?:on\s+)?(?:the\s+)?{_DATE})"
+)
+
+
+class PersonalInfoMatcher:
+    def __init__(self, category: Category, school_contacts: tuple[str, ...]) -> None:
+        self._suffixes = frozenset(category.words("street_suffixes"))
+        self._stop = frozenset(category.words("address_stop_words"))
+        self._contacts = [_squash(normalise(c).text) for c in school_contacts]
+        self._contact_phones = {_phone_digits(c) for c in self._contacts}
+        suffixes = "|".join(sorted(map(re.escape, self._suffixes), key=len, reverse=True))
+        self._address = re.compile(
+            r"(?<![a-z0-9])\d{1,4}[a-z]?,?\s{1,3}((?:[a-z][a-z'.-]{0,30}\s{1,3}){1,3})"
+            rf"(?:{suffixes or 'road'})(?![a-z])"
+        )
+
+    def find(self, doc: Doc) -> list[Hit]:
+        text = doc.text
+        hits = [
+            Hit(CATEGORY, "phone", m.start(), m.end())
+            for m in _PHONE.finditer(text)
+            if self._is_personal_phone(m.group())
+        ]
+        hits += [
+            Hit(CATEGORY, "email", m.start(), m.end())
+            for m in _EMAIL.finditer(text)
+            if not self._is_school(m.group())
+        ]
+        hits += [
+            Hit(CATEGORY, "postcode", m.start(), m.end())
+            for m in _POSTCODE.finditer(text)
+            if m.group(1) in _UK_AREAS and not self._is_school(m.group())
+        ]
+        hits += [
+            Hit(CATEGORY, "address", m.start(), m.end())
+            for m in self._address.finditer(text)
+            if self._is_street(m.group(1)) and not self._is_school(m.group())
+        ]
+        hits += [Hit(CATEGORY, "date_of_birth", m.start(), m.end()) for m in _BIRTH.finditer(text)]
+        return hits
+
+    def _is_personal_phone(self, found: str) -> bool:
+        digits = _phone_digits(found)
+        national = digits[1:] if digits.startswith("0") else digits
+        if national[:1] not in ("1", "2", "7"):
+            return False
+        if national[0] == "7" and len(national) != 10:
+            return False
+        return len(national) in (9, 10) and "0" + national not in self._contact_phones
+
+    def _is_street(self, words: str) -> bool:
+        return not any(w.strip("'.-") in self._stop for w in words.split())
+
+    def _is_school(self, found: str) -> bool:
+        found = _squash(found)
+        return any(found in contact for contact in self._contacts)
+
+
+def _phone_digits(text: str) -> str:
+    digits = "".join(c for c in text if c.isdigit())
+    if digits.startswith("0044"):
+        digits = digits[2:]
+    if digits.startswith("440"):
+        digits = "44" + digits[3:]  # +44 (0)1229...
+    return "0" + digits[2:] if digits.startswith("44") else digits
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.lower().replace(",", " ").split())
