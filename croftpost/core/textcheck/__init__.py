@@ -12,14 +12,24 @@ from croftpost.core.textcheck.findings import (
     TextContext,
     verdict,
 )
+from croftpost.core.textcheck.moderation import (
+    Comment,
+    ModerationDecision,
+    moderate_comment,
+    parse_comments,
+)
 
 __all__ = [
     "CHANNELS",
+    "Comment",
     "Finding",
+    "ModerationDecision",
     "PupilName",
     "TextChecker",
     "TextContext",
     "build_checker",
     "check_text",
+    "moderate_comment",
+    "parse_comments",
     "verdict",
 ]

@@ -198,9 +198,16 @@ def _distinct(hits: list[Hit]) -> list[Hit]:
 
 
 def _without_echoes(findings: list[Finding]) -> list[Finding]:
-    """Drop a warning lying inside a block of another category ("kill" in "kill yourself")."""
+    """Drop a warning lying inside a block of another category ("kill" in "kill yourself"), and
+    an @mention that is itself an abusive word ("@rse"): one underline, the clearer reason."""
     blocks = _Spans(Hit(f.category, "", f.start, f.end) for f in findings if f.severity == "block")
-    return [f for f in findings if f.severity == "block" or not blocks.cover(f)]
+    abusive = {(f.start, f.end) for f in findings if f.category == "abusive"}
+    return [
+        f
+        for f in findings
+        if (f.severity == "block" or not blocks.cover(f))
+        and not (f.category == "direct_message" and (f.start, f.end) in abusive)
+    ]
 
 
 class _Spans:

@@ -153,8 +153,9 @@ class LinkMatcher:
         urls = list(_URL.finditer(doc.text))
         for match in urls:
             hits += self._link(match.group(), match.start(), match.end())
-        for match in _MENTION.finditer(doc.text):
-            hits += self._mention(match.group(1), match.start(), match.end())
+        if "@" in doc.text:
+            for match in _MENTION.finditer(doc.text):
+                hits += self._mention(match.group(1), match.start(), match.end())
         hits += self._spam(doc, urls)
         return hits
 

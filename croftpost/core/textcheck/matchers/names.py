@@ -44,7 +44,7 @@ class NameMatcher:
         self._pupils = pupils
         self._window = int(category.options.get("class_window", 40))
         self._calendar = frozenset(category.words("calendar_words"))
-        self._by_first: dict[str, list[Entry]] = defaultdict(list)
+        self._by_first: dict[str, list[Entry]] = {}
         for index, pupil in enumerate(pupils):
             self._add(f"{pupil.first_name} {pupil.last_name}", "full", index)
             self._add(pupil.first_name, "first", index)
@@ -56,8 +56,9 @@ class NameMatcher:
     def _add(self, name: str, kind: str, payload: object) -> None:
         tokens = phrase_tokens(name)
         entry = Entry(tokens, CATEGORY, kind, payload=payload)  # type: ignore[arg-type]
-        if tokens and entry not in self._by_first[tokens[0]]:
-            self._by_first[tokens[0]].append(entry)
+        bucket = self._by_first.setdefault(tokens[0], []) if tokens else []
+        if tokens and entry not in bucket:
+            bucket.append(entry)
 
     def find(self, doc: Doc, channel: str) -> list[Hit]:
         if not self._pupils:
@@ -75,10 +76,16 @@ class NameMatcher:
         first: dict[tuple[int, int, int], list[int]] = defaultdict(list)
         classes: _Classes = defaultdict(list)
         covered_until = -1  # words inside a full name are not also first names
-        for i, word in enumerate(doc.words):
-            entries = self._by_first.get(word)
-            if entries is None and word.endswith("'s"):
-                entries = self._by_first.get(word[:-2])
+        firsts = self._by_first
+        candidates = [
+            (i, w)
+            for i, w in enumerate(doc.words)
+            if w in firsts or (w[-2:] == "'s" and w[:-2] in firsts)
+        ]
+        for i, word in candidates:
+            entries = firsts.get(word)
+            if entries is None:
+                entries = firsts.get(word[:-2])
             for entry in entries or ():
                 end = match_end(doc, i, entry)
                 if end is None:

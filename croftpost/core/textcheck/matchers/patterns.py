@@ -15,6 +15,10 @@ from croftpost.core.textcheck.document import Doc, phrase_tokens
 from croftpost.core.textcheck.findings import Hit
 
 _NAME = r"[a-z][a-z'-]{0,30}"
+# The name before "'s mum", and a "could" or "can" before the name.
+_NAME_BEFORE = re.compile(
+    r"(?:(?P<pre>could|can|would|will)\s{1,3})?(?<![a-z])([a-z][a-z-]{0,30})\Z"
+)
 _DISCOUNT = re.compile(
     r"(?<![\w.])(?:\d{1,3}(?:\.\d{1,2})?\s?%|£\s?\d{1,4}(?:\.\d\d)?)\s?(?:off|discount)(?![a-z])"
 )
@@ -25,8 +29,9 @@ _PROMO = re.compile(
 )
 _ADULT = re.compile(r"(?<![\w+])18\s?\+(?![\w+])")
 _HASHTAG = re.compile(r"(?<![\w#&])#([a-z0-9_]{2,60})(?![\w])")
-# Ten or more of the same letter or symbol (or pair, for emoji with a skin tone) in a row.
-_REPEAT = re.compile(r"([^\s\x00-\x40\x5b-\x60\x7b-\x7f]{1,2}?)\1{9,}")
+# Ten or more of the same letter or symbol in a row, or of a pair (an emoji with a skin tone).
+_REPEAT = re.compile(r"([^\s\x00-\x40\x5b-\x60\x7b-\x7f])\1{9,}")
+_REPEAT_PAIR = re.compile(r"([^\x00-\x7f][^\x00-\x7f])\1{9,}")
 _EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
 _SENTENCE_START = ".!?\n:;\"'(“"
 
@@ -55,9 +60,9 @@ class DirectMessageMatcher:
             rf"(?:\s{{0,3}}[,:]\s{{0,3}}(?:{requests}|you|your|you're)|\s{{1,3}}(?:{requests}))(?![a-z])"
         )
         relations = alternation(category.words("relations"))
+        # Anchored on "'s mum": a pattern starting with any name would be tried at every word.
         self._parent = re.compile(
-            rf"(?<![a-z])(?:(?P<pre>could|can|would|will)\s{{1,3}})?(?P<name>{_NAME})'s\s{{1,3}}"
-            rf"(?:{relations})(?P<post>\s{{0,3}}[,:]?\s{{0,3}}(?:{requests}))?(?![a-z])"
+            rf"'s\s{{1,3}}(?:{relations})(?P<post>\s{{0,3}}[,:]?\s{{0,3}}(?:{requests}))?(?![a-z])"
         )
 
     def find(self, doc: Doc) -> list[Hit]:
@@ -69,10 +74,20 @@ class DirectMessageMatcher:
         for m in self._request.finditer(doc.text):
             if doc.capitalised(m.start("name")):
                 hits.append(Hit("direct_message", "request", m.start(), m.end()))
+        if "'s" in doc.text:
+            hits += self._named_parent(doc)
+        return hits
+
+    def _named_parent(self, doc: Doc) -> list[Hit]:
+        """ "Jack's mum, please..." and "Could Jack's dad..." (not "Jack's mum baked a cake")."""
+        hits = []
         for m in self._parent.finditer(doc.text):
-            if (m.group("pre") or m.group("post")) and doc.capitalised(m.start("name")):
-                start = m.start("name") if not m.group("pre") else m.start()
-                hits.append(Hit("direct_message", "request", start, m.end()))
+            offset = max(0, m.start() - 50)
+            name = _NAME_BEFORE.search(doc.text, offset, m.start())
+            if name is None or not doc.capitalised(name.start(2)):
+                continue
+            if name.group("pre") or m.group("post"):
+                hits.append(Hit("direct_message", "request", name.start(), m.end()))
         return hits
 
     def _to_a_person(self, doc: Doc, m: re.Match[str]) -> bool:
@@ -106,23 +121,33 @@ class PoliticalMatcher:
         self._hashtags = frozenset(t for t in tags if t)
 
     def find(self, doc: Doc) -> list[Hit]:
-        hits = [
-            Hit("political", "attack", m.start(), m.end()) for m in self._attack.finditer(doc.text)
-        ]
-        hits += [
-            Hit("political", "hashtag", m.start(), m.end())
-            for m in _HASHTAG.finditer(doc.text)
-            if m.group(1) in self._hashtags
-        ]
+        text = doc.text
+        hits = []
+        if " is " in text or " are " in text or " was " in text or " were " in text or "'" in text:
+            hits += [
+                Hit("political", "attack", m.start(), m.end()) for m in self._attack.finditer(text)
+            ]
+        if "#" in text:
+            hits += [
+                Hit("political", "hashtag", m.start(), m.end())
+                for m in _HASHTAG.finditer(text)
+                if m.group(1) in self._hashtags
+            ]
         return hits
 
 
 def commercial_hits(doc: Doc) -> list[Hit]:
-    hits = [Hit("commercial", "discount", m.start(), m.end()) for m in _DISCOUNT.finditer(doc.text)]
-    for m in _PROMO.finditer(doc.text):
-        code = m.group("code")
-        if code is None or _looks_like_code(doc, m.start("code"), code):
-            hits.append(Hit("commercial", "promo_code", m.start(), m.end()))
+    text = doc.text
+    hits = []
+    if "off" in text or "discount" in text:
+        hits += [
+            Hit("commercial", "discount", m.start(), m.end()) for m in _DISCOUNT.finditer(text)
+        ]
+    if "code" in text:
+        for m in _PROMO.finditer(text):
+            code = m.group("code")
+            if code is None or _looks_like_code(doc, m.start("code"), code):
+                hits.append(Hit("commercial", "promo_code", m.start(), m.end()))
     return hits
 
 
@@ -136,14 +161,20 @@ def _looks_like_code(doc: Doc, start: int, code: str) -> bool:
 
 
 def age_hits(doc: Doc) -> list[Hit]:
+    if "18" not in doc.text:
+        return []
     return [
         Hit("age_inappropriate", "adult", m.start(), m.end()) for m in _ADULT.finditer(doc.text)
     ]
 
 
 def spam_hits(doc: Doc) -> list[Hit]:
-    hits = [Hit("spam", "repeats", m.start(), m.end()) for m in _REPEAT.finditer(doc.text)]
-    emoji = _EMOJI.findall(doc.text)
-    if not hits and len(emoji) >= 15 and len(emoji) * 3 >= len("".join(doc.text.split())):
-        hits.append(Hit("spam", "repeats", 0, len(doc.text)))
+    text = doc.text
+    hits = [Hit("spam", "repeats", m.start(), m.end()) for m in _REPEAT.finditer(text)]
+    if text.isascii():
+        return hits
+    hits += [Hit("spam", "repeats", m.start(), m.end()) for m in _REPEAT_PAIR.finditer(text)]
+    emoji = _EMOJI.findall(text)
+    if not hits and len(emoji) >= 15 and len(emoji) * 3 >= len("".join(text.split())):
+        hits.append(Hit("spam", "repeats", 0, len(text)))
     return hits

@@ -18,8 +18,11 @@ CATEGORY = "personal_info"
 
 # UK numbers: 01/02 landlines and 07 mobiles, also written +44 (0)..., with spaces, dashes or
 # brackets. 03, 08 and 09 numbers belong to organisations (helplines), not to people.
+# Each pattern starts with a character class, so the regex engine can skip ahead to candidates,
+# then looks behind that first character to be sure it starts a word.
 _PHONE = re.compile(
-    r"(?<![\w+])(?:(?:\+|00)\s?44\s?(?:\(0\)\s?)?|\(?0)(?:[\s\-()]{0,2}\d){9,10}(?!\d)"
+    r"[+(0](?<![\w+].)(?:(?<=\+)\s?44\s?(?:\(0\)\s?)?|(?<=0)0\s?44\s?(?:\(0\)\s?)?|(?<=\()0|(?<=0))"
+    r"(?:[\s\-()]{0,2}\d){9,10}(?!\d)"
 )
 _EMAIL = re.compile(
     r"(?<![\w.+%-])[a-z0-9_.+%-]{1,64}@[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){1,8}(?![\w-])"
@@ -50,6 +53,8 @@ _BIRTH = re.compile(
     rf"|birthday\s+(?:is\s+)?(?:on\s+)?(?:the\s+)?{_DATE})"
 )
 
+_BIRTH_HINT = re.compile(r"birth|born|d\W{0,2}o\W{0,2}b")
+
 
 class PersonalInfoMatcher:
     def __init__(self, category: Category, school_contacts: tuple[str, ...]) -> None:
@@ -59,7 +64,7 @@ class PersonalInfoMatcher:
         self._contact_phones = {_phone_digits(c) for c in self._contacts}
         suffixes = "|".join(sorted(map(re.escape, self._suffixes), key=len, reverse=True))
         self._address = re.compile(
-            r"(?<![a-z0-9])\d{1,4}[a-z]?,?\s{1,3}((?:[a-z][a-z'.-]{0,30}\s{1,3}){1,3})"
+            r"\d(?<![a-z0-9]\d)\d{0,3}[a-z]?,?\s{1,3}((?:[a-z][a-z'.-]{0,30}\s{1,3}){1,3})"
             rf"(?:{suffixes or 'road'})(?![a-z])"
         )
 
@@ -70,11 +75,12 @@ class PersonalInfoMatcher:
             for m in _PHONE.finditer(text)
             if self._is_personal_phone(m.group())
         ]
-        hits += [
-            Hit(CATEGORY, "email", m.start(), m.end())
-            for m in _EMAIL.finditer(text)
-            if not self._is_school(m.group())
-        ]
+        if "@" in text:
+            hits += [
+                Hit(CATEGORY, "email", m.start(), m.end())
+                for m in _EMAIL.finditer(text)
+                if not self._is_school(m.group())
+            ]
         hits += [
             Hit(CATEGORY, "postcode", m.start(), m.end())
             for m in _POSTCODE.finditer(text)
@@ -85,7 +91,10 @@ class PersonalInfoMatcher:
             for m in self._address.finditer(text)
             if self._is_street(m.group(1)) and not self._is_school(m.group())
         ]
-        hits += [Hit(CATEGORY, "date_of_birth", m.start(), m.end()) for m in _BIRTH.finditer(text)]
+        if _BIRTH_HINT.search(text):
+            hits += [
+                Hit(CATEGORY, "date_of_birth", m.start(), m.end()) for m in _BIRTH.finditer(text)
+            ]
         return hits
 
     def _is_personal_phone(self, found: str) -> bool:
