@@ -30,7 +30,7 @@ REQUIRED_RULES: Mapping[str, tuple[str, ...]] = {
     "abusive": ("word",),
     "political": ("vote_call", "attack", "hashtag"),
     "commercial": ("short_link", "promo_code", "discount"),
-    "donation": (),
+    "donation": ("ask",),
     "direct_message": ("mention", "greeting", "request"),
     "staff_personal_link": ("staff_account", "personal_profile"),
     "age_inappropriate": ("adult",),

@@ -86,6 +86,13 @@ class Doc:
         rights = [i for c in _SENTENCE_ENDS if (i := text.find(c, end, high)) >= 0]
         return text[left : min(rights, default=high)]
 
+    def paragraph(self, start: int, end: int) -> str:
+        """The normalised line around [start, end) (at most a few hundred characters each side)."""
+        text = self.text
+        low, high = max(0, start - _SENTENCE_REACH), min(len(text), end + _SENTENCE_REACH)
+        right = text.find("\n", end, high)
+        return text[text.rfind("\n", low, start) + 1 or low : high if right < 0 else right]
+
     @cached_property
     def word_at(self) -> dict[int, int]:
         """Word index by its normalised start offset."""

@@ -24,6 +24,7 @@ from croftpost.core.textcheck.matchers.patterns import (
     age_hits,
     alternation,
     commercial_hits,
+    donation_hits,
     spam_hits,
 )
 from croftpost.core.textcheck.matchers.personal import PersonalInfoMatcher
@@ -83,6 +84,7 @@ class TextChecker:
         hits += self._direct.find(doc)
         hits += self._political.find(doc)
         hits += [h for h in commercial_hits(doc) if not self._about_school(doc, h)]
+        hits += donation_hits(doc)
         hits += age_hits(doc)
         hits += spam_hits(doc)
         return self._findings(doc, hits, allowed)
@@ -110,7 +112,8 @@ class TextChecker:
     def _about_school(self, doc: Doc, hit: Hit) -> bool:
         if hit.rule == "promo_code":
             return False  # a promotion code is an advert whatever the sentence says
-        return bool(self._school_business.search(doc.sentence(hit.start, hit.end)))
+        # The paragraph, not the sentence: "You've won! If your raffle ticket..." is one notice.
+        return bool(self._school_business.search(doc.paragraph(hit.start, hit.end)))
 
     def _findings(self, doc: Doc, hits: list[Hit], allowed: list[Hit]) -> list[Finding]:
         findings = []

@@ -191,11 +191,15 @@ class LinkMatcher:
             if key in seen or index >= 2:
                 hits.append(Hit("spam", "links", match.start(), match.end()))
             seen.add(key)
-        if outside and not hits and _shouting(doc.original):
+        if outside and not hits and _shouting(_URL.sub(" ", doc.text), doc):
             hits.append(Hit("spam", "shouting", 0, len(doc.text)))
         return hits
 
 
-def _shouting(original: str) -> bool:
-    letters = [c for c in original if c.isalpha()]
-    return len(letters) >= 20 and sum(c.isupper() for c in letters) >= 0.7 * len(letters)
+def _shouting(without_links: str, doc: Doc) -> bool:
+    """Mostly capitals, links aside. Capitals are read from the original (the normalised text
+    is lower case); the ratio is taken over the original's letters less the links' letters."""
+    link_letters = sum(c.isalpha() for c in doc.text) - sum(c.isalpha() for c in without_links)
+    letters = sum(c.isalpha() for c in doc.original) - link_letters
+    capitals = sum(c.isupper() for c in doc.original)
+    return letters >= 20 and capitals >= 0.7 * letters

@@ -44,6 +44,7 @@ class NameMatcher:
         self._pupils = pupils
         self._window = int(category.options.get("class_window", 40))
         self._calendar = frozenset(category.words("calendar_words"))
+        self._titles = frozenset(category.words("adult_titles"))
         self._by_first: dict[str, list[Entry]] = {}
         for index, pupil in enumerate(pupils):
             self._add(f"{pupil.first_name} {pupil.last_name}", "full", index)
@@ -125,6 +126,8 @@ class NameMatcher:
                 return Hit(CATEGORY, "protected", found.start, found.end)
         if not doc.capitalised(found.start) or self._is_month(doc, word):
             return None  # "saying grace", "3 May": a word, not a name
+        if word > 0 and doc.words[word - 1] in self._titles and doc.joined(word - 1, word):
+            return None  # "Miss Grace Hamer": a member of staff or a parent
         if any(p.protected for p in pupils):
             return Hit(CATEGORY, "protected_first_name", found.start, found.end)
         if any(channel not in p.name_consent for p in pupils):

@@ -14,7 +14,7 @@ from croftpost.core.policy_profile import Category
 from croftpost.core.textcheck.document import Doc, phrase_tokens
 from croftpost.core.textcheck.findings import Hit
 
-_NAME = r"[a-z][a-z'-]{0,30}"
+_NAME = r"[a-z](?:[a-z'-]{0,30}[a-z])?"  # a name, without a closing quote
 # The name before "'s mum", and a "could" or "can" before the name.
 _NAME_BEFORE = re.compile(
     r"(?:(?P<pre>could|can|would|will)\s{1,3})?(?<![a-z])([a-z][a-z-]{0,30})\Z"
@@ -27,6 +27,8 @@ _PROMO = re.compile(
     r"(?:promo\s+|discount\s+|voucher\s+|coupon\s+|offer\s+)?code\s{0,3}:?\s{0,3}(?P<code>[a-z0-9]{3,20})"
     r"|(?:promo|discount|voucher|coupon)\s?codes?)(?![a-z0-9])"
 )
+# "for a £1 donation", "£2 contribution": money asked for.
+_MONEY_ASK = re.compile(r"£\s?\d{1,4}(?:\.\d\d)?\s{1,3}(?:donation|contribution)s?(?![a-z])")
 _ADULT = re.compile(r"(?<![\w+])18\s?\+(?![\w+])")
 _HASHTAG = re.compile(r"(?<![\w#&])#([a-z0-9_]{2,60})(?![\w])")
 # Ten or more of the same letter or symbol in a row, or of a pair (an emoji with a skin tone).
@@ -158,6 +160,12 @@ def _looks_like_code(doc: Doc, start: int, code: str) -> bool:
     begin, end = doc.span(start, start + len(code))
     written = doc.original[begin:end]
     return written.isupper() or any(c.isdigit() for c in code)
+
+
+def donation_hits(doc: Doc) -> list[Hit]:
+    if "£" not in doc.text:
+        return []
+    return [Hit("donation", "ask", m.start(), m.end()) for m in _MONEY_ASK.finditer(doc.text)]
 
 
 def age_hits(doc: Doc) -> list[Hit]:

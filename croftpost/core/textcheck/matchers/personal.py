@@ -89,7 +89,7 @@ class PersonalInfoMatcher:
         hits += [
             Hit(CATEGORY, "address", m.start(), m.end())
             for m in self._address.finditer(text)
-            if self._is_street(m.group(1)) and not self._is_school(m.group())
+            if self._is_street(m) and not self._is_school(m.group())
         ]
         if _BIRTH_HINT.search(text):
             hits += [
@@ -106,8 +106,12 @@ class PersonalInfoMatcher:
             return False
         return len(national) in (9, 10) and "0" + national not in self._contact_phones
 
-    def _is_street(self, words: str) -> bool:
-        return not any(w.strip("'.-") in self._stop for w in words.split())
+    def _is_street(self, match: re.Match[str]) -> bool:
+        if any(w.strip("'.-") in self._stop for w in match.group(1).split()):
+            return False  # "walked 12 miles along the lane", "a 2 hour drive"
+        # "St" before a name is Saint: "won 6-2 against Dalton St Mary's".
+        after = match.string[match.end() : match.end() + 2]
+        return not (match.group().endswith("st") and after[:1] == " " and after[1:].isalpha())
 
     def _is_school(self, found: str) -> bool:
         found = _squash(found)
