@@ -31,6 +31,7 @@ _SPACED = re.compile(
     r"(?<![a-z0-9@$!|])(?=([a-z0-9@$!|](?P<sep>[\s.\-_*,+/\\~:]{1,3})[a-z0-9@$!|]"
     r"(?:(?P=sep)[a-z0-9@$!|]){1,40})(?![a-z0-9@$!|]))"
 )
+_MAX_PAIR = 24  # longest spaced run tried as two listed words back to back
 _PAD = 4  # characters around a run of one-letter words where disguising symbols may stand
 _RUN = re.compile(r"([a-z])\1{2,}")
 _ENDINGS = ("s", "ed", "er", "ers", "ing", "in", "y")
@@ -114,22 +115,34 @@ class DisguiseMatcher:
             low = max(0, doc.starts[i] - _PAD)
             high = min(len(doc.text), doc.ends[singles[last]] + _PAD)
             for match in _SPACED.finditer(doc.text, low, high):
-                if match.end(1) > reached:  # not the tail of a run already seen
+                # A run starting inside the last one is its tail; one starting on its last letter
+                # is the next run ("s h i t f.u.c.k": the "f" is shared).
+                if match.start(1) >= reached - 1:
                     reached = match.end(1)
                     hits += self._spaced(match.group(1), match.start(1), match.group("sep"))
             reached = max(reached, high)
         return hits
 
     def _spaced(self, run: str, start: int, sep: str) -> list[Hit]:
-        """The whole run, or the run less a letter at one end, which may belong to the next
-        word: "s h i t f.u.c.k". Never a piece from the middle, so "s c u n t h o r p e" passes."""
-        letters = run[:: len(sep) + 1]
+        """The whole run, the run less a letter at one end (which may belong to the next word:
+        "s h i t f.u.c.k"), or two listed words back to back ("c u n t s h i t"). Never a
+        piece from the middle on its own, so "s c u n t h o r p e" passes."""
         step = len(sep) + 1
+        letters = run[::step]
+
+        def hit(first: int, last: int) -> Hit:
+            return Hit(CATEGORY, RULE, start + first * step, start + (last - 1) * step + 1)
+
         for first, last in ((0, len(letters)), (0, len(letters) - 1), (1, len(letters))):
-            piece = letters[first:last]
-            if len(piece) >= 3 and any(c.isalpha() for c in piece) and self._known(piece):
-                return [Hit(CATEGORY, RULE, start + first * step, start + (last - 1) * step + 1)]
+            if self._spaced_word(letters[first:last]):
+                return [hit(first, last)]
+        for cut in range(3, len(letters) - 2 if len(letters) <= _MAX_PAIR else 0):
+            if self._spaced_word(letters[:cut]) and self._spaced_word(letters[cut:]):
+                return [hit(0, cut), hit(cut, len(letters))]
         return []
+
+    def _spaced_word(self, piece: str) -> bool:
+        return len(piece) >= 3 and any(c.isalpha() for c in piece) and self._known(piece)
 
     def _suspect(self, token: str, start: int) -> Hit | None:
         core = token.strip("'!")
