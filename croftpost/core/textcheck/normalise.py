@@ -114,6 +114,9 @@ def normalise(text: str) -> Normalised:
     """Fold case, accents, look-alikes and hidden characters; keep an offset map."""
     if text.isascii():
         return Normalised(text.lower(), len(text))  # one character for one: no map needed
+    table = _one_for_one(text)
+    if table is not None:  # curly quotes, dashes, accents, emoji: still one for one
+        return Normalised(text.translate(table).lower(), len(text))
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -131,6 +134,18 @@ def normalise(text: str) -> Normalised:
         starts.extend(range(done, len(text)))
         ends.extend(range(done + 1, len(text) + 1))
     return Normalised("".join(out), len(text), starts, ends)
+
+
+def _one_for_one(text: str) -> dict[int, str] | None:
+    """A translation table when every non-ASCII character folds to exactly one character
+    (the common case), so that offsets need no map; None otherwise."""
+    table: dict[int, str] = {}
+    for char in set(_NON_ASCII.findall(text)):
+        folded, _ = _fold(char)
+        if len(folded) != 1 or len(folded.lower()) != 1:
+            return None
+        table[ord(char)] = folded
+    return table
 
 
 def _add_char(char: str, at: int, out: list[str], starts: list[int], ends: list[int]) -> None:

@@ -20,7 +20,11 @@ _URL = re.compile(
     rf"|(?:www\.)?(?:[a-z0-9-]{{1,63}}\.){{1,10}}(?:{_TLDS}))(?![a-z0-9-])"
     r"(?::\d{1,5})?(?:[/?#][^\s<>\"'()\[\]{}]{0,500})?"
 )
-_MENTION = re.compile(r"(?<![\w@./+-])@([a-z_][a-z0-9_.]{0,28}[a-z0-9_]|[a-z_])(?![\w@])")
+# Starts with the "@" itself, so the regex engine can skip straight to it.
+_MENTION = re.compile(r"@(?<![\w@./+-]@)([a-z_][a-z0-9_.]{0,28}[a-z0-9_]|[a-z_])(?![\w@])")
+# Every link has a scheme or a dot before a top-level domain: the full pattern is only tried
+# on the stretch of text without spaces around one of these.
+_URL_HINT = re.compile(rf"://|\.(?:{_TLDS})(?![a-z0-9-])")
 _TIME = re.compile(r"\d{1,2}(?:[:.]\d\d)?(?:am|pm)?")
 _HOST_ALIASES = {"fb.com": "facebook.com", "twitter.com": "x.com", "fb.me": "facebook.com"}
 _HOST_PREFIXES = ("www.", "m.", "mobile.", "web.", "mbasic.", "touch.")
@@ -150,7 +154,7 @@ class LinkMatcher:
 
     def find(self, doc: Doc) -> list[Hit]:
         hits: list[Hit] = []
-        urls = list(_URL.finditer(doc.text))
+        urls = _urls(doc.text)
         for match in urls:
             hits += self._link(match.group(), match.start(), match.end())
         if "@" in doc.text:
@@ -194,6 +198,31 @@ class LinkMatcher:
         if outside and not hits and _shouting(_URL.sub(" ", doc.text), doc):
             hits.append(Hit("spam", "shouting", 0, len(doc.text)))
         return hits
+
+
+def _urls(text: str) -> list[re.Match[str]]:
+    found: list[re.Match[str]] = []
+    reached = 0
+    for hint in _URL_HINT.finditer(text):
+        if hint.start() < reached:
+            continue
+        low = max(reached, _last_space(text, hint.start()) + 1)
+        high = _next_space(text, hint.end())
+        for m in _URL.finditer(text, low, high):
+            found.append(m)
+            reached = m.end()
+        reached = max(reached, high)
+    return found
+
+
+def _last_space(text: str, at: int) -> int:
+    low = max(0, at - 2_000)  # a link is never longer than this
+    return max(text.rfind(c, low, at) for c in " \n\t\r")
+
+
+def _next_space(text: str, at: int) -> int:
+    ends = [i for c in " \n\t\r" if (i := text.find(c, at, at + 2_000)) >= 0]
+    return min(ends, default=min(len(text), at + 2_000))
 
 
 def _shouting(without_links: str, doc: Doc) -> bool:

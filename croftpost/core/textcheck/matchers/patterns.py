@@ -19,8 +19,10 @@ _NAME = r"[a-z](?:[a-z'-]{0,30}[a-z])?"  # a name, without a closing quote
 _NAME_BEFORE = re.compile(
     r"(?:(?P<pre>could|can|would|will)\s{1,3})?(?<![a-z])([a-z][a-z-]{0,30})\Z"
 )
+# "20% off", "£5 off": starts with the digit or pound sign, then checks what came before it.
 _DISCOUNT = re.compile(
-    r"(?<![\w.])(?:\d{1,3}(?:\.\d{1,2})?\s?%|£\s?\d{1,4}(?:\.\d\d)?)\s?(?:off|discount)(?![a-z])"
+    r"[\d£](?<![\w.].)(?:(?<=\d)\d{0,2}(?:\.\d{1,2})?\s?%|(?<=£)\s?\d{1,4}(?:\.\d\d)?)"
+    r"\s?(?:off|discount)(?![a-z])"
 )
 _PROMO = re.compile(
     r"(?<![a-z])(?:(?:use|enter|apply|with|quote)\s+(?:the\s+|my\s+|our\s+|this\s+)?"
@@ -31,8 +33,10 @@ _PROMO = re.compile(
 _MONEY_ASK = re.compile(r"£\s?\d{1,4}(?:\.\d\d)?\s{1,3}(?:donation|contribution)s?(?![a-z])")
 _ADULT = re.compile(r"(?<![\w+])18\s?\+(?![\w+])")
 _HASHTAG = re.compile(r"(?<![\w#&])#([a-z0-9_]{2,60})(?![\w])")
-# Ten or more of the same letter or symbol in a row, or of a pair (an emoji with a skin tone).
-_REPEAT = re.compile(r"([^\s\x00-\x40\x5b-\x60\x7b-\x7f])\1{9,}")
+# Ten or more of the same letter (looked for only in long words), or of the same non-ASCII
+# character or pair (an emoji with a skin tone).
+_LETTER_RUN = re.compile(r"([a-z])\1{9,}")
+_REPEAT = re.compile(r"([^\x00-\x7f])\1{9,}")
 _REPEAT_PAIR = re.compile(r"([^\x00-\x7f][^\x00-\x7f])\1{9,}")
 _EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
 _SENTENCE_START = ".!?\n:;\"'(“"
@@ -178,9 +182,14 @@ def age_hits(doc: Doc) -> list[Hit]:
 
 def spam_hits(doc: Doc) -> list[Hit]:
     text = doc.text
-    hits = [Hit("spam", "repeats", m.start(), m.end()) for m in _REPEAT.finditer(text)]
+    hits = [
+        Hit("spam", "repeats", doc.starts[i] + m.start(), doc.starts[i] + m.end())
+        for i, word in enumerate(doc.words)
+        if len(word) >= 10 and (m := _LETTER_RUN.search(word))
+    ]
     if text.isascii():
         return hits
+    hits += [Hit("spam", "repeats", m.start(), m.end()) for m in _REPEAT.finditer(text)]
     hits += [Hit("spam", "repeats", m.start(), m.end()) for m in _REPEAT_PAIR.finditer(text)]
     emoji = _EMOJI.findall(text)
     if not hits and len(emoji) >= 15 and len(emoji) * 3 >= len("".join(text.split())):

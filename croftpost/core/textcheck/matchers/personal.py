@@ -27,8 +27,11 @@ _PHONE = re.compile(
 _EMAIL = re.compile(
     r"(?<![\w.+%-])[a-z0-9_.+%-]{1,64}@[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){1,8}(?![\w-])"
 )
+# The inward code first (it starts with a digit, which the regex engine can skip to), then the
+# one or two letters of the area just before the outward code's digit.
 _POSTCODE = re.compile(
-    r"(?<![a-z0-9])([a-z]{1,2})\d[a-z0-9]?\s{0,2}\d[abd-hjlnp-uw-z]{2}(?![a-z0-9])"
+    r"\d(?:(?<=(?<![a-z0-9])[a-z]{2}\d)|(?<=(?<![a-z0-9])[a-z]\d))"
+    r"[a-z0-9]?\s{0,2}\d[abd-hjlnp-uw-z]{2}(?![a-z0-9])"
 )
 # Postcode areas, so that "Y6 2nd" (Year 6) is not read as a postcode.
 _UK_AREAS = frozenset(
@@ -75,26 +78,21 @@ class PersonalInfoMatcher:
             for m in _PHONE.finditer(text)
             if self._is_personal_phone(m.group())
         ]
-        if "@" in text:
-            hits += [
-                Hit(CATEGORY, "email", m.start(), m.end())
-                for m in _EMAIL.finditer(text)
-                if not self._is_school(m.group())
-            ]
         hits += [
-            Hit(CATEGORY, "postcode", m.start(), m.end())
-            for m in _POSTCODE.finditer(text)
-            if m.group(1) in _UK_AREAS and not self._is_school(m.group())
+            Hit(CATEGORY, "email", m.start(), m.end())
+            for m in _around(_EMAIL, text, "@", 65, 400)
+            if not self._is_school(m.group())
         ]
+        for m in _POSTCODE.finditer(text):
+            start = m.start() - (2 if text[m.start() - 2 : m.start()].isalpha() else 1)
+            if text[start : m.start()] in _UK_AREAS and not self._is_school(text[start : m.end()]):
+                hits.append(Hit(CATEGORY, "postcode", start, m.end()))
         hits += [
             Hit(CATEGORY, "address", m.start(), m.end())
             for m in self._address.finditer(text)
             if self._is_street(m) and not self._is_school(m.group())
         ]
-        if _BIRTH_HINT.search(text):
-            hits += [
-                Hit(CATEGORY, "date_of_birth", m.start(), m.end()) for m in _BIRTH.finditer(text)
-            ]
+        hits += [Hit(CATEGORY, "date_of_birth", m.start(), m.end()) for m in _births(text)]
         return hits
 
     def _is_personal_phone(self, found: str) -> bool:
@@ -116,6 +114,36 @@ class PersonalInfoMatcher:
     def _is_school(self, found: str) -> bool:
         found = _squash(found)
         return any(found in contact for contact in self._contacts)
+
+
+def _around(
+    pattern: re.Pattern[str], text: str, hint: str, before: int, after: int
+) -> list[re.Match[str]]:
+    """Matches of pattern near each occurrence of hint, each found once: far quicker than
+    scanning the whole draft when the hint (an @) is rare."""
+    found: list[re.Match[str]] = []
+    at = text.find(hint)
+    reached = 0
+    while at >= 0:
+        for m in pattern.finditer(text, max(reached, at - before), min(len(text), at + after)):
+            if m.start() >= reached:
+                found.append(m)
+                reached = m.end()
+        at = text.find(hint, max(at + 1, reached))
+    return found
+
+
+def _births(text: str) -> list[re.Match[str]]:
+    found: list[re.Match[str]] = []
+    reached = 0
+    for hint in _BIRTH_HINT.finditer(text):
+        if hint.start() < reached:
+            continue
+        window = _BIRTH.finditer(text, max(reached, hint.start() - 15), hint.end() + 60)
+        for m in window:
+            found.append(m)
+            reached = m.end()
+    return found
 
 
 def _phone_digits(text: str) -> str:

@@ -1,0 +1,88 @@
+"""Text checking speed: a 5,000-character draft checked as on every keystroke, and 1 MB.
+
+The draft is built by joining the corpus's posts, taking every seventh so that clean posts and
+posts with findings of every category are mixed, until it is 5,000 characters long. The checker
+is built once (400 pupils) and warmed up.
+
+    uv run python -m benchmarks.bench_text
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+from croftpost.core.policy_profile import load_profile
+from croftpost.core.textcheck import PupilName, TextChecker, TextContext, build_checker
+from tests.corpus.fixture import PUPILS, SCHOOL_CONTACTS, STAFF_ACCOUNTS, load_corpus
+
+DRAFT_CHARS = 5_000
+BIG_CHARS = 1_000_000
+RUNS = 300
+WARM_UP = 30
+STRIDE = 7  # coprime with the corpus size, so every post is used before one repeats
+
+
+def school_context(pupils: int = 400) -> TextContext:
+    """The corpus pupils plus invented ones, for a school-sized name list."""
+    extra = tuple(
+        PupilName(f"b{i}", f"Pupil{i}", f"Surname{i}", f"Class {i % 7}", frozenset({"dojo"}))
+        for i in range(pupils - len(PUPILS))
+    )
+    return TextContext(PUPILS + extra, SCHOOL_CONTACTS, STAFF_ACCOUNTS)
+
+
+def draft(chars: int) -> str:
+    posts = [item.text for item in load_corpus()]
+    text, i = "", 0
+    while len(text) < chars:
+        text += posts[(i * STRIDE) % len(posts)] + "\n\n"
+        i += 1
+    return text[:chars]
+
+
+def _times(checker: TextChecker, text: str, runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        checker.check(text, "facebook")
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def run() -> list[tuple[str, str]]:
+    profile = load_profile()
+    start = time.perf_counter()
+    checker = build_checker(school_context(), profile)
+    built = time.perf_counter() - start
+    text = draft(DRAFT_CHARS)
+    _times(checker, text, WARM_UP)
+    times = sorted(_times(checker, text, RUNS))
+    findings = len(checker.check(text, "facebook"))
+    big = draft(BIG_CHARS)
+    start = time.perf_counter()
+    big_findings = len(checker.check(big, "facebook"))
+    big_time = time.perf_counter() - start
+    return [
+        ("build checker (400 pupils)", f"{built * 1000:.1f} ms"),
+        (f"{DRAFT_CHARS:,}-char draft: findings", str(findings)),
+        (
+            f"{DRAFT_CHARS:,}-char draft: median of {RUNS}",
+            f"{statistics.median(times) * 1000:.2f} ms",
+        ),
+        (f"{DRAFT_CHARS:,}-char draft: p95", f"{times[int(len(times) * 0.95)] * 1000:.2f} ms"),
+        (f"{BIG_CHARS:,}-char text: findings", str(big_findings)),
+        (f"{BIG_CHARS:,}-char text: one check", f"{big_time:.2f} s"),
+    ]
+
+
+def main() -> None:
+    rows = run()
+    width = max(len(name) for name, _ in rows)
+    print(f"{'measure':<{width}}  value")
+    for name, value in rows:
+        print(f"{name:<{width}}  {value}")
+
+
+if __name__ == "__main__":
+    main()
