@@ -363,6 +363,8 @@ def test_staff_personal_accounts_block_however_written(checker, text, excerpt):
 def test_other_personal_profiles_warn_and_pages_pass(checker):
     assert one(checker, "Video: tiktok.com/@choirmum_karen").severity == "warn"
     assert one(checker, "Info: facebook.com/dave.robinson.5").severity == "warn"
+    assert one(checker, "Results: https://twitter.com/UlverstonDad/").severity == "warn"
+    assert one(checker, "Results: twitter.com/mrdenwood_runs").severity == "block"
     for text in (
         "Like us: https://www.facebook.com/CroftlandsSchools/",
         "Events: facebook.com/events/123456",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from functools import cached_property
 
 from croftpost.core.textcheck.normalise import Normalised, normalise
 
@@ -92,8 +91,3 @@ class Doc:
         low, high = max(0, start - _SENTENCE_REACH), min(len(text), end + _SENTENCE_REACH)
         right = text.find("\n", end, high)
         return text[text.rfind("\n", low, start) + 1 or low : high if right < 0 else right]
-
-    @cached_property
-    def word_at(self) -> dict[int, int]:
-        """Word index by its normalised start offset."""
-        return {s: i for i, s in enumerate(self.starts)}

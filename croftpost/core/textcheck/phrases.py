@@ -26,8 +26,6 @@ class Entry:
 @dataclass(frozen=True, slots=True)
 class PhraseHit:
     entry: Entry
-    first: int  # word indexes, inclusive
-    last: int
     start: int  # normalised offsets of the words found, without a possessive 's
     end: int
 
@@ -78,11 +76,10 @@ class PhraseIndex:
             end = match_end(doc, i, entry)
             if end is None:
                 continue
-            last = i + len(entry.tokens) - 1
             if entry.capitalised and not doc.capitalised(doc.starts[i]):
                 continue
             seen.add(entry.category)
-            hits.append(PhraseHit(entry, i, last, doc.starts[i], end))
+            hits.append(PhraseHit(entry, doc.starts[i], end))
 
 
 def match_end(doc: Doc, i: int, entry: Entry) -> int | None:
