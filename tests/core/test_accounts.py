@@ -140,8 +140,13 @@ def test_logins_lockouts_grants_and_revocations_are_audited(people):
         with pytest.raises((AuthenticationFailed, AccountLocked)):
             services.accounts.login("teacher1", "nope-nope")
     actions = [e.action for e in services.audit.entries(newest_first=False)]
-    for expected in ("staff.add", "staff.authorise", "staff.revoke", "login.failed",
-                     "account.locked"):
+    for expected in (
+        "staff.add",
+        "staff.authorise",
+        "staff.revoke",
+        "login.failed",
+        "account.locked",
+    ):
         assert expected in actions
     assert actions.count("login.failed") == MAX_FAILED_LOGINS
 

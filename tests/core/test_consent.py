@@ -61,9 +61,13 @@ def test_bom_and_excel_quoting_are_accepted(school):
 
 def test_a_file_with_bad_rows_imports_nothing_and_lists_every_bad_row(school):
     services, head = school
-    text = csv_text(AVA, "P002,Ben,,Year 4,no,yes,no,no,no,,",
-                    "P003,Cara,Lee,Year 5,maybe,yes,no,no,no,,",
-                    "P004,Dev,Shah,Year 5,yes,yes,no,no,no,31/07/2027,", AVA)
+    text = csv_text(
+        AVA,
+        "P002,Ben,,Year 4,no,yes,no,no,no,,",
+        "P003,Cara,Lee,Year 5,maybe,yes,no,no,no,,",
+        "P004,Dev,Shah,Year 5,yes,yes,no,no,no,31/07/2027,",
+        AVA,
+    )
     with pytest.raises(ImportRejected) as caught:
         services.consent.import_csv(head, text)
     lines = [(e.line, e.reason) for e in caught.value.errors]
@@ -78,9 +82,12 @@ def test_a_file_with_bad_rows_imports_nothing_and_lists_every_bad_row(school):
 def test_missing_column_is_refused(school):
     services, head = school
     with pytest.raises(BadInput, match="lacks the column biometric"):
-        services.consent.import_csv(head, "pupil_id,first_name,last_name,class,photo_facebook,"
-                                    "photo_dojo,name_facebook,name_dojo,consent_expires,"
-                                    "withdrawn_on\nP1,A,B,C,yes,yes,yes,yes,,\n")
+        services.consent.import_csv(
+            head,
+            "pupil_id,first_name,last_name,class,photo_facebook,"
+            "photo_dojo,name_facebook,name_dojo,consent_expires,"
+            "withdrawn_on\nP1,A,B,C,yes,yes,yes,yes,,\n",
+        )
 
 
 def test_semicolon_separated_files_are_read(school):

@@ -14,8 +14,11 @@ def test_demo_has_every_role_and_consent_state(tmp_path, fast_hasher, monkeypatc
     services = open_services(tmp_path / "demo", hasher=fast_hasher)
     head = services.accounts.login("head", DEMO_PASSWORD)
     today = services.consent.today()
-    states = {record.state_on(today) for pupil in services.consent.pupils(head)
-              for record in pupil.consents.values()}
+    states = {
+        record.state_on(today)
+        for pupil in services.consent.pupils(head)
+        for record in pupil.consents.values()
+    }
     assert {"valid", "refused", "expired", "withdrawn"} <= states
     assert any(p.protected for p in services.consent.all_pupils())
     teacher = services.accounts.login("teacher", DEMO_PASSWORD)

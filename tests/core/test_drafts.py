@@ -13,8 +13,7 @@ from tests.conftest import STAFF_PASSWORD
 @pytest.fixture
 def teacher(school):
     services, head = school
-    services.accounts.add_staff(head, "teacher1", "Sam Teacher", "staff", STAFF_PASSWORD,
-                                ["dojo"])
+    services.accounts.add_staff(head, "teacher1", "Sam Teacher", "staff", STAFF_PASSWORD, ["dojo"])
     return services, services.accounts.login("teacher1", STAFF_PASSWORD)
 
 
@@ -39,8 +38,7 @@ def test_unauthorised_channel_is_refused(teacher):
 def test_others_cannot_edit_my_draft(teacher):
     services, session = teacher
     head = services.accounts.login("head", "head-password-1")
-    services.accounts.add_staff(head, "teacher2", "Kim Teacher", "staff", STAFF_PASSWORD,
-                                ["dojo"])
+    services.accounts.add_staff(head, "teacher2", "Kim Teacher", "staff", STAFF_PASSWORD, ["dojo"])
     other = services.accounts.login("teacher2", STAFF_PASSWORD)
     draft = services.drafts.create(session, "dojo", "hello")
     with pytest.raises(PermissionDenied):
