@@ -158,5 +158,18 @@ CREATE TABLE comment_authors (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1_FOUNDATION,)
+# Comment moderation (2.3): which deleted comments the per-author tally in comment_authors has
+# already counted, so moderating the same (or a cumulative) export again counts nothing twice.
+# comment_key is a SHA-256 of the author, the comment and which copy of it this is: the comment
+# text itself is not kept.
+_V2_MODERATED_COMMENTS = """
+CREATE TABLE moderated_comments (
+    comment_key TEXT PRIMARY KEY,
+    author TEXT NOT NULL REFERENCES comment_authors(author) ON DELETE CASCADE,
+    counted_at TEXT NOT NULL
+);
+CREATE INDEX moderated_comments_author ON moderated_comments(author);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1_FOUNDATION, _V2_MODERATED_COMMENTS)
 SCHEMA_VERSION = len(MIGRATIONS)
