@@ -83,9 +83,10 @@ def _enrol(args: argparse.Namespace) -> int:
 
     ctx = CliContext(args)
     results = enrol_photos(ctx.services.consent, ctx.login(), args.pupil_id,
-                           [Path(p) for p in args.photos], args.whole_photo_is_face)
+                           [Path(p) for p in args.photos],
+                           whole_image_is_face=args.whole_photo_is_face)
     for result in results:
-        out(f"  {'added' if result.ok else 'refused'}  {result.path.name}: {result.message}")
+        out(f"  {'added  ' if result.ok else 'refused'}  {result.message}")
     added = sum(r.ok for r in results)
     out(f"{added} of {len(results)} photo(s) enrolled for {args.pupil_id}.")
     return 0 if added == len(results) else 1

@@ -16,6 +16,7 @@ from croftpost.core.audit import AuditLog
 from croftpost.core.clock import Clock, utc_now
 from croftpost.core.consent import ConsentService
 from croftpost.core.drafts import DraftService
+from croftpost.core.photo_check import PhotoCheckService
 from croftpost.core.school import SchoolService
 from croftpost.storage.db import create_db, open_db
 
@@ -30,8 +31,10 @@ class Services:
     school: SchoolService
     consent: ConsentService
     drafts: DraftService
+    photos: PhotoCheckService
 
     def close(self) -> None:
+        self.photos.close()
         self.db.close()
 
 
@@ -42,7 +45,8 @@ def _wire(data_dir: Path, db: sqlite_utils.Database, clock: Clock,
     school = SchoolService(db, audit, accounts)
     consent = ConsentService(db, audit, accounts, clock)
     drafts = DraftService(db, audit, accounts, clock)
-    return Services(data_dir, db, clock, audit, accounts, school, consent, drafts)
+    photos = PhotoCheckService(db, audit, accounts, consent, clock)
+    return Services(data_dir, db, clock, audit, accounts, school, consent, drafts, photos)
 
 
 def open_services(data_dir: Path, clock: Clock = utc_now,
