@@ -4,9 +4,10 @@ from croftpost.commands import (
     audit_cmd,
     backup_cmd,
     consent_cmd,
+    photo_cmd,
     school_cmd,
     setup_cmd,
     staff_cmd,
 )
 
-COMMAND_MODULES = (setup_cmd, staff_cmd, school_cmd, consent_cmd, audit_cmd, backup_cmd)
+COMMAND_MODULES = (setup_cmd, staff_cmd, school_cmd, consent_cmd, photo_cmd, audit_cmd, backup_cmd)
