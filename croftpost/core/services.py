@@ -18,6 +18,7 @@ from croftpost.core.consent import ConsentService
 from croftpost.core.drafts import DraftService
 from croftpost.core.photo_check import PhotoCheckService
 from croftpost.core.school import SchoolService
+from croftpost.core.text_service import TextService
 from croftpost.storage.db import create_db, open_db
 
 
@@ -32,6 +33,7 @@ class Services:
     consent: ConsentService
     drafts: DraftService
     photos: PhotoCheckService
+    text: TextService
 
     def close(self) -> None:
         self.photos.close()
@@ -46,7 +48,9 @@ def _wire(data_dir: Path, db: sqlite_utils.Database, clock: Clock,
     consent = ConsentService(db, audit, accounts, clock)
     drafts = DraftService(db, audit, accounts, clock)
     photos = PhotoCheckService(db, audit, accounts, consent, clock)
-    return Services(data_dir, db, clock, audit, accounts, school, consent, drafts, photos)
+    text = TextService(db, audit, accounts, consent, school, clock)
+    return Services(data_dir, db, clock, audit, accounts, school, consent, drafts, photos,
+                    text)
 
 
 def open_services(data_dir: Path, clock: Clock = utc_now,
