@@ -171,5 +171,75 @@ CREATE TABLE moderated_comments (
 CREATE INDEX moderated_comments_author ON moderated_comments(author);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1_FOUNDATION, _V2_MODERATED_COMMENTS)
+# Approval before publishing, alerts about protected pupils, takedown tasks and termly reviews
+# (issue 7). Approvals keep a snapshot of what the approver saw and its content hash; a post
+# is published only with an approval whose hash matches what goes out. Alerts and takedown
+# tasks name pupils by id only. At most one open takedown task per post and pupil.
+_V3_APPROVALS_AND_EVIDENCE = """
+CREATE TABLE approvers (
+    username TEXT PRIMARY KEY REFERENCES staff(username) ON DELETE CASCADE,
+    granted_by TEXT NOT NULL,
+    granted_at TEXT NOT NULL
+);
+
+CREATE TABLE approvals (
+    id INTEGER PRIMARY KEY,
+    draft_id INTEGER NOT NULL,
+    author TEXT NOT NULL,
+    channel TEXT NOT NULL CHECK (channel IN ('facebook', 'dojo')),
+    content_hash TEXT NOT NULL,
+    snapshot TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN (
+        'pending', 'approved', 'returned', 'superseded', 'void', 'published')),
+    submitted_at TEXT NOT NULL,
+    decided_by TEXT,
+    decided_at TEXT,
+    comment TEXT,
+    post_id INTEGER
+);
+CREATE INDEX approvals_draft ON approvals(draft_id, state);
+CREATE INDEX approvals_state ON approvals(state);
+
+CREATE TABLE alerts (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    pupil_id TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    details TEXT NOT NULL DEFAULT '{}',
+    dedupe_key TEXT NOT NULL,
+    first_at TEXT NOT NULL,
+    last_at TEXT NOT NULL,
+    times INTEGER NOT NULL DEFAULT 1,
+    acknowledged_by TEXT,
+    acknowledged_at TEXT,
+    note TEXT
+);
+CREATE INDEX alerts_open ON alerts(acknowledged_at, dedupe_key);
+
+CREATE TABLE takedowns (
+    id INTEGER PRIMARY KEY,
+    post_id INTEGER NOT NULL REFERENCES posts(id),
+    pupil_id TEXT NOT NULL,
+    assignee TEXT NOT NULL,
+    reason TEXT NOT NULL CHECK (reason IN ('withdrawn', 'protected')),
+    kinds TEXT NOT NULL DEFAULT '[]',
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    done_by TEXT,
+    done_at TEXT,
+    note TEXT
+);
+CREATE INDEX takedowns_assignee ON takedowns(assignee, done_at);
+CREATE UNIQUE INDEX takedowns_open_once ON takedowns(post_id, pupil_id) WHERE done_at IS NULL;
+
+CREATE TABLE reviews (
+    id INTEGER PRIMARY KEY,
+    reviewed_by TEXT NOT NULL,
+    reviewed_at TEXT NOT NULL,
+    period_start TEXT NOT NULL,
+    period_end TEXT NOT NULL
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1_FOUNDATION, _V2_MODERATED_COMMENTS, _V3_APPROVALS_AND_EVIDENCE)
 SCHEMA_VERSION = len(MIGRATIONS)
