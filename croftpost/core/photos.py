@@ -133,7 +133,17 @@ def _decode(name: str, data: bytes, max_long_side: int | None, fit: bool) -> Pho
         # Pillow only warns between MAX_PIXELS and twice that: _check_size refuses those with
         # the actual size in the message. Beyond twice, Pillow raises DecompressionBombError.
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        # A damaged EXIF block makes Pillow warn ("Corrupt EXIF data") and skip the tags it
+        # can't read. The pixels are intact, so the photo is read as if those tags were absent,
+        # the same whether warnings are shown, ignored or (as under pytest) errors.
+        warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.TiffImagePlugin")
         im = Image.open(io.BytesIO(data))
+        return _decoded(name, data, im, max_long_side, fit)
+
+
+def _decoded(
+    name: str, data: bytes, im: Image.Image, max_long_side: int | None, fit: bool
+) -> Photo:
     _check_size(name, im.width, im.height)
     exif = im.getexif()
     orientation = exif.get(_ORIENTATION, 1)
@@ -186,6 +196,9 @@ def _to_rgb(im: Image.Image) -> Image.Image:
         arr = np.asarray(im, dtype=np.float64)
         top = 65535.0 if im.mode != "F" else max(float(arr.max()), 1.0)
         arr8 = np.clip(arr * (255.0 / top), 0, 255).astype(np.uint8)
+        key = im.info.get("transparency")
+        if isinstance(key, int) and im.mode != "F":
+            arr8[arr == key] = 255  # the transparent value, on white like every other mode
         return Image.fromarray(arr8, "L").convert("RGB")
     if im.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in im.info:
         rgba = im.convert("RGBA")
