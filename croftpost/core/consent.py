@@ -21,6 +21,7 @@ from croftpost.core.clock import Clock, iso, local_today, utc_now
 from croftpost.core.consent_csv import ImportRejected, PupilRow, RowError, parse
 from croftpost.core.consent_model import BIOMETRIC, ConsentRecord, Pupil
 from croftpost.core.errors import BadInput, NotFound, PermissionDenied
+from croftpost.core.takedowns import TakedownService
 from croftpost.storage import pupils_repo
 from croftpost.storage.db import transaction
 from croftpost.storage.schema import CONSENT_KINDS
@@ -65,11 +66,13 @@ class Gallery:
 
 class ConsentService:
     def __init__(self, db: sqlite_utils.Database, audit: AuditLog, accounts: AccountService,
-                 clock: Clock = utc_now) -> None:
+                 clock: Clock = utc_now, takedowns: TakedownService | None = None) -> None:
         self._db = db
         self._audit = audit
         self._accounts = accounts
         self._clock = clock
+        # Withdrawals and protection create takedown tasks in the same transaction.
+        self._takedowns = takedowns or TakedownService(db, audit, accounts, clock)
 
     def today(self) -> date:
         return local_today(self._clock)
@@ -170,6 +173,7 @@ class ConsentService:
                 pupils_repo.put_consent(self._db, pupil_id, kind, bool(old and old.given),
                                         _iso_date(old.expires_on) if old else None, today, now)
             self._audit_change(actor, "consent.withdraw", before)
+            self._takedowns.on_consent_withdrawn(actor, pupil_id, chosen)
         return self.pupil(pupil_id)
 
     def protect(self, session: Session, pupil_id: str, reason: str | None) -> Pupil:
@@ -184,6 +188,8 @@ class ConsentService:
             # The reason itself stays out of the audit log: only that it changed.
             self._audit.record(actor, "consent.protect", pupil_id,
                                {"before": before.protected, "after": reason is not None})
+            if reason is not None:
+                self._takedowns.on_protected(actor, pupil_id)
         return self.pupil(pupil_id)
 
     def delete_pupil(self, session: Session, pupil_id: str) -> None:

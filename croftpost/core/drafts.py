@@ -14,6 +14,7 @@ from typing import Any
 import sqlite_utils
 
 from croftpost.core.accounts import AccountService, Permission, Role, Session
+from croftpost.core.approvals import ApprovalService
 from croftpost.core.audit import AuditLog
 from croftpost.core.clock import Clock, iso, utc_now
 from croftpost.core.errors import BadInput, NotFound, PermissionDenied
@@ -71,11 +72,13 @@ def sha256_text(text: str) -> str:
 
 class DraftService:
     def __init__(self, db: sqlite_utils.Database, audit: AuditLog, accounts: AccountService,
-                 clock: Clock = utc_now) -> None:
+                 clock: Clock = utc_now, approvals: ApprovalService | None = None) -> None:
         self._db = db
         self._audit = audit
         self._accounts = accounts
         self._clock = clock
+        # Always present, so that no way of building this service can skip approval.
+        self._approvals = approvals or ApprovalService(db, audit, accounts, clock)
 
     def create(self, session: Session, channel: str, body: str = "",
                photos: list[str] | None = None) -> Draft:
@@ -125,10 +128,12 @@ class DraftService:
     def publish(self, session: Session, draft_id: int | None, channel: str,
                 publication: Publication) -> Post:
         """Record that a post went out: hashes of the exact text and images, the pupils shown
-        and their consent at this moment, and who acknowledged which warning."""
+        and their consent at this moment, and who acknowledged which warning. On a channel
+        that needs approval, only content with a matching approval goes out."""
         member = self._accounts.require_channel(session, channel)
         if draft_id is not None:
             self._own(session, draft_id)
+        approval_id = self._approvals.clearance(member.username, draft_id, channel, publication)
         text_hash = sha256_text(publication.text)
         photos = [p.__dict__ for p in publication.photos]
         now = iso(self._clock())
@@ -136,10 +141,13 @@ class DraftService:
             seq = self._audit.record(member.username, "post.published", channel, {
                 "draft_id": draft_id, "text_sha256": text_hash, "photos": photos,
                 "pupils": publication.pupils, "face_model": publication.face_model,
-                "acknowledged_warnings": publication.acknowledged_warnings})
+                "acknowledged_warnings": publication.acknowledged_warnings,
+                "approval_id": approval_id})
             post_id = drafts_repo.insert_post(self._db, draft_id, member.username, channel,
                                               text_hash, json.dumps(photos), now, seq,
                                               list(publication.pupils))
+            if approval_id is not None:
+                self._approvals.mark_published(approval_id, post_id)
             if draft_id is not None:
                 drafts_repo.update_draft(self._db, draft_id, state="posted", updated_at=now)
         row = drafts_repo.get_post(self._db, post_id)

@@ -12,12 +12,16 @@ import sqlite_utils
 from argon2 import PasswordHasher
 
 from croftpost.core.accounts import AccountService, Session
+from croftpost.core.alerts import AlertService
+from croftpost.core.approvals import ApprovalService
 from croftpost.core.audit import AuditLog
 from croftpost.core.clock import Clock, utc_now
 from croftpost.core.consent import ConsentService
 from croftpost.core.drafts import DraftService
 from croftpost.core.photo_check import PhotoCheckService
 from croftpost.core.school import SchoolService
+from croftpost.core.takedowns import TakedownService
+from croftpost.core.termly import TermlyService
 from croftpost.core.text_service import TextService
 from croftpost.storage.db import create_db, open_db
 
@@ -34,6 +38,10 @@ class Services:
     drafts: DraftService
     photos: PhotoCheckService
     text: TextService
+    alerts: AlertService
+    approvals: ApprovalService
+    takedowns: TakedownService
+    termly: TermlyService
 
     def close(self) -> None:
         self.photos.close()
@@ -45,12 +53,16 @@ def _wire(data_dir: Path, db: sqlite_utils.Database, clock: Clock,
     audit = AuditLog(db, clock)
     accounts = AccountService(db, audit, clock, hasher)
     school = SchoolService(db, audit, accounts)
-    consent = ConsentService(db, audit, accounts, clock)
-    drafts = DraftService(db, audit, accounts, clock)
+    alerts = AlertService(db, audit, accounts, clock)
+    takedowns = TakedownService(db, audit, accounts, clock)
+    approvals = ApprovalService(db, audit, accounts, clock)
+    consent = ConsentService(db, audit, accounts, clock, takedowns)
+    drafts = DraftService(db, audit, accounts, clock, approvals)
     photos = PhotoCheckService(db, audit, accounts, consent, clock)
     text = TextService(db, audit, accounts, consent, school, clock)
+    termly = TermlyService(db, audit, accounts, takedowns, alerts, clock)
     return Services(data_dir, db, clock, audit, accounts, school, consent, drafts, photos,
-                    text)
+                    text, alerts, approvals, takedowns, termly)
 
 
 def open_services(data_dir: Path, clock: Clock = utc_now,
