@@ -8,6 +8,8 @@ from croftpost.commands import (
     school_cmd,
     setup_cmd,
     staff_cmd,
+    text_cmd,
 )
 
-COMMAND_MODULES = (setup_cmd, staff_cmd, school_cmd, consent_cmd, photo_cmd, audit_cmd, backup_cmd)
+COMMAND_MODULES = (setup_cmd, staff_cmd, school_cmd, consent_cmd, photo_cmd, text_cmd, audit_cmd,
+                   backup_cmd)
