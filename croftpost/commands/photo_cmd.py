@@ -12,6 +12,7 @@ from croftpost.core.faces import DEFAULT_PARAMS
 from croftpost.core.photo_check import CONSENTED, PhotoCheck, PhotoResult
 from croftpost.storage.schema import CHANNELS
 
+_SMALLEST_FACE_PX = 40  # the detector's own floor: below it nothing is ever found
 _REASONS = {
     "no_match": "not anyone enrolled",
     "ambiguous": "too like more than one pupil to be sure",
@@ -78,12 +79,12 @@ def _describe(photo: PhotoResult, pupils: dict[str, Pupil], channel: str) -> Non
     if photo.error is not None:
         out(f"{name}: cannot be checked: {photo.error}")
         return
-    gps = "  (has a GPS position: safe copies remove it)" if photo.gps else ""
+    gps = "  (carries GPS data: safe copies remove it)" if photo.gps else ""
     count = len(photo.faces)
     out(f"{name}: {photo.width}x{photo.height}, {count} face{'s' if count != 1 else ''}{gps}")
     for n, face in enumerate(photo.faces, start=1):
         out(f"  face {n} at {_where(face.box)}: {_label(face, pupils, channel)}")
-    if photo.min_face_px:
+    if photo.min_face_px > _SMALLEST_FACE_PX:
         out(f"  (faces narrower than {photo.min_face_px} px were not looked for)")
 
 

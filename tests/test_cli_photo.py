@@ -1,0 +1,88 @@
+"""check-photo and export-photo: the JSON contract, exit codes and safe copies."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from croftpost.cli import run
+
+pytestmark = pytest.mark.faces
+
+HEAD_PW = "head-password-1"
+KNN = "face_recognition/examples/knn_examples"
+CSV = ("pupil_id,first_name,last_name,class,photo_facebook,photo_dojo,name_facebook,name_dojo,"
+       "biometric,consent_expires,withdrawn_on\n"
+       "P001,Olly,Barnes,Year 5,yes,no,no,no,yes,2027-07-31,\n")
+
+
+@pytest.fixture
+def cli_register(tmp_path, monkeypatch, faces_dir: Path):
+    monkeypatch.setenv("CROFTPOST_DATA_DIR", str(tmp_path / "cli-school"))
+    monkeypatch.setenv("CROFTPOST_PASSWORD", HEAD_PW)
+    assert run(["setup", "--school", "Croftlands Junior", "--headteacher", "head",
+                "--name", "Alex Morgan"]) == 0
+    monkeypatch.setenv("CROFTPOST_USER", "head")
+    register = tmp_path / "register.csv"
+    register.write_text(CSV)
+    assert run(["consent", "import", str(register)]) == 0
+    train = sorted((faces_dir / KNN / "train" / "obama").glob("*.jpg"))[:2]
+    assert run(["consent", "enrol", "P001", *map(str, train)]) == 0
+    return faces_dir / KNN / "test"
+
+
+def test_json_shape_and_exit_codes(cli_register: Path, capsys) -> None:
+    capsys.readouterr()
+    assert run(["check-photo", str(cli_register / "obama1.jpg"), "--channel", "facebook",
+                "--json", "--quick"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["verdict"] == "ok"
+    [photo] = result["photos"]
+    assert set(photo) == {"path", "width", "height", "gps", "faces"}
+    assert (photo["width"], photo["height"]) == (1480, 832)
+    [face] = photo["faces"]
+    assert face["status"] == "consented" and face["pupil_id"] == "P001"
+    top, right, bottom, left = face["box"]
+    assert 0 <= left < right <= 1480 and 0 <= top < bottom <= 832
+    assert 0 < face["distance"] <= 0.42
+
+    assert run(["check-photo", str(cli_register / "obama1.jpg"), "--channel", "dojo",
+                "--json"]) == 1
+    assert json.loads(capsys.readouterr().out)["photos"][0]["faces"][0]["status"] == \
+        "not_consented"
+
+
+def test_a_stranger_is_unknown_and_blocks_in_words_a_teacher_reads(
+    cli_register: Path, capsys
+) -> None:
+    capsys.readouterr()
+    assert run(["check-photo", str(cli_register / "obama_and_biden.jpg"),
+                "--channel", "facebook"]) == 1
+    text = capsys.readouterr().out
+    assert "OK - Olly Barnes (Year 5), consented for Facebook" in text
+    assert "UNKNOWN - not anyone enrolled" in text
+    assert text.strip().endswith("those faces blurred.")
+
+
+def test_bad_input_exits_2(cli_register: Path, tmp_path: Path, capsys) -> None:
+    junk = tmp_path / "notes.jpg"
+    junk.write_text("shopping list")
+    assert run(["check-photo", str(junk), "--channel", "facebook", "--json"]) == 2
+    assert "notes.jpg" in json.loads(capsys.readouterr().out)["photos"][0]["error"]
+    assert run(["check-photo", str(tmp_path / "missing.jpg"), "--channel", "facebook"]) == 2
+
+
+def test_export_writes_blurred_metadata_free_copies(cli_register: Path, tmp_path: Path) -> None:
+    out = tmp_path / "safe"
+    assert run(["export-photo", str(cli_register / "obama_and_biden.jpg"), "--channel",
+                "facebook", "--out", str(out)]) == 0
+    [copy] = out.iterdir()
+    assert copy.name.startswith("croftpost-") and copy.suffix == ".jpg"
+    assert copy.stat().st_mode & 0o077 == 0
+    with Image.open(copy) as im:
+        assert not im.getexif()
+    capsys_free = run(["check-photo", str(copy), "--channel", "facebook"])
+    assert capsys_free == 0  # every face left in the copy is consented
