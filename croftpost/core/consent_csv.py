@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import _csv
+import codecs
 import csv
 import io
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,6 +18,8 @@ CONSENT_COLUMNS = ("photo_facebook", "photo_dojo", "name_facebook", "name_dojo",
 _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0"}
 MAX_FIELD = 200
+# Control characters and line or paragraph separators have no place in a name, id or date.
+_BREAKS = {"Cc", "Zl", "Zp"}
 
 
 @dataclass(frozen=True)
@@ -50,7 +55,13 @@ class ImportRejected(BadInput):
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 with or without Excel's BOM; Windows-1252 as Excel's other habit."""
+    """UTF-8 with or without Excel's BOM; UTF-16 with a BOM (Excel's "Unicode Text");
+    Windows-1252 as Excel's other habit."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise BadInput("The file is not text (UTF-16 with a broken character).") from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -66,13 +77,31 @@ def parse(text: str) -> tuple[list[PupilRow], list[RowError]]:
         raise BadInput("The file is empty.")
     dialect = _sniff(text)
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    header = [h.strip().lower() for h in next(reader)]
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+        index = _column_index(header)
+        return _parse_records(reader, index)
+    except csv.Error as exc:  # e.g. a cell beyond the csv module's 128 KB limit
+        raise BadInput(f"The file can't be read as a spreadsheet at line {reader.line_num} "
+                       f"({exc}).") from None
+
+
+def _column_index(header: list[str]) -> dict[str, int]:
     missing = [h for h in HEADER if h not in header]
     if missing:
         raise BadInput(f"The header lacks the column{'s' if len(missing) > 1 else ''} "
                        f"{', '.join(missing)}; it must be {','.join(HEADER)}.")
-    index = {name: header.index(name) for name in HEADER}
-    rows, errors, seen = [], [], {}
+    twice = [h for h in HEADER if header.count(h) > 1]
+    if twice:  # which one would count? Refuse rather than guess.
+        raise BadInput(f"The header has the column {twice[0]} twice; keep only one.")
+    return {name: header.index(name) for name in HEADER}
+
+
+def _parse_records(reader: _csv.Reader, index: dict[str, int]
+                   ) -> tuple[list[PupilRow], list[RowError]]:
+    rows: list[PupilRow] = []
+    errors: list[RowError] = []
+    seen: dict[str, int] = {}
     for record in reader:
         line = reader.line_num
         if not any(cell.strip() for cell in record):
@@ -90,8 +119,11 @@ def parse(text: str) -> tuple[list[PupilRow], list[RowError]]:
 
 
 def _sniff(text: str) -> type[csv.Dialect] | csv.Dialect:
+    """Comma, or semicolon (Excel in much of Europe), or tab (Excel's "Unicode Text"):
+    whichever the header line uses most."""
     first_line = text.splitlines()[0]
-    return csv.excel if first_line.count(",") >= first_line.count(";") else _Semicolon
+    counts = {",": first_line.count(","), ";": first_line.count(";"), "\t": first_line.count("\t")}
+    return {",": csv.excel, ";": _Semicolon, "\t": csv.excel_tab}[max(counts, key=counts.get)]
 
 
 class _Semicolon(csv.excel):
@@ -105,6 +137,10 @@ def _parse_row(record: list[str], index: dict[str, int], line: int
     cell = {name: record[i].strip() for name, i in index.items()}
     if any(len(v) > MAX_FIELD for v in cell.values()):
         return None, f"a value is longer than {MAX_FIELD} characters"
+    for name, value in cell.items():
+        if any(unicodedata.category(ch) in _BREAKS for ch in value):
+            kind = "a line break" if any(ch in "\r\n" for ch in value) else "a control character"
+            return None, f"{name} contains {kind}"
     for required in ("pupil_id", "first_name", "last_name"):
         if not cell[required]:
             return None, f"{required} is empty"
