@@ -23,6 +23,7 @@ from typing import Any
 import sqlite_utils
 
 from croftpost.core.accounts import AccountService, Permission, Session
+from croftpost.core.alerts import PROTECTED_FACE, AlertService
 from croftpost.core.audit import AuditLog
 from croftpost.core.clock import Clock, iso, utc_now
 from croftpost.core.consent import ConsentService
@@ -122,11 +123,13 @@ class PhotoCheckService:
 
     def __init__(self, db: sqlite_utils.Database, audit: AuditLog, accounts: AccountService,
                  consent: ConsentService, clock: Clock = utc_now, *, workers: int = 2,
-                 params: ScanParams = THOROUGH_PARAMS) -> None:
+                 params: ScanParams = THOROUGH_PARAMS, alerts: AlertService | None = None
+                 ) -> None:
         self._db = db
         self._audit = audit
         self._accounts = accounts
         self._consent = consent
+        self._alerts = alerts
         self._clock = clock
         self.params = params
         self._workers = workers
@@ -156,6 +159,7 @@ class PhotoCheckService:
             "photos": [{"sha256": r.content_hash, "faces": len(r.faces),
                         "blocking": sum(f.blocks for f in r.faces), "error": r.error is not None}
                        for r in results]})
+        self._alert_protected(actor, channel, results)
         return PhotoCheck(channel, tuple(results))
 
     def refresh(self, check: PhotoCheck, channel: str | None = None) -> PhotoCheck:
@@ -185,6 +189,7 @@ class PhotoCheckService:
             "was": {"status": face.status, "pupil_id": face.pupil_id},
             "now": {"status": updated.faces[face_index].status, "pupil_id": pupil_id,
                     "adult": pupil_id is None}})
+        self._alert_protected(actor, channel, [updated])
         return updated
 
     # -- safe copies -----------------------------------------------------------------------
@@ -218,6 +223,16 @@ class PhotoCheckService:
         return exported
 
     # -- internals -------------------------------------------------------------------------
+    def _alert_protected(self, actor: str, channel: str, photos: Sequence[PhotoResult]) -> None:
+        """A protected pupil in a photo someone means to post: the headteacher must know."""
+        if self._alerts is None:
+            return
+        for photo in photos:
+            for face in photo.faces:
+                if face.reason == "protected" and face.pupil_id is not None:
+                    self._alerts.raise_alert(PROTECTED_FACE, face.pupil_id, actor, {
+                        "channel": channel, "photo_sha256": photo.content_hash})
+
     def _today(self) -> date:
         return self._consent.today()
 

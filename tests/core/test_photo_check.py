@@ -35,7 +35,8 @@ def enrolled(school, faces_dir: Path):
         photos = sorted((faces_dir / KNN / "train" / person).glob("*.jp*g"))[:2]
         assert all(o.ok for o in enrol_photos(services.consent, head, pupil_id, photos))
     checker = PhotoCheckService(services.db, services.audit, services.accounts, services.consent,
-                                services.clock, workers=0, params=DEFAULT_PARAMS)
+                                services.clock, workers=0, params=DEFAULT_PARAMS,
+                                alerts=services.alerts)
     yield services, head, checker
     checker.close()
 
@@ -105,6 +106,10 @@ def test_a_protected_pupil_is_never_consented_and_cannot_be_overridden(
     assert (face.status, face.reason) == (NOT_CONSENTED, "protected")
     with pytest.raises(BadInput, match="blur"):
         checker.identify(head, check.photos[0], 0, None, "facebook")
+    [alert] = services.alerts.alerts(head)
+    assert (alert.kind, alert.pupil_id) == ("protected_face", "P001")
+    checker.check(head, [faces_dir / KNN / "test" / "obama1.jpg"], "facebook")
+    assert len(services.alerts.alerts(head)) == 1  # the same attempt again is not a new alert
 
 
 def test_staff_can_identify_an_unknown_face_and_it_is_audited(enrolled, faces_dir: Path) -> None:
