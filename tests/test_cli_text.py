@@ -101,7 +101,7 @@ def test_json_for_clean_text(cli_school, capsys):
 
 
 def test_reads_standard_input_with_a_dash_or_no_file(cli_school, capsys, monkeypatch):
-    stdin(monkeypatch, "Vote Labour on Thursday!".encode())
+    stdin(monkeypatch, b"Vote Labour on Thursday!")
     assert run(["check-text", "-", "--channel", "facebook", "--json"]) == 1
     assert json.loads(capsys.readouterr().out)["findings"][0]["category"] == "political"
     stdin(monkeypatch, b"\xef\xbb\xbfSchool closes at 1pm on Friday.")  # with a BOM
