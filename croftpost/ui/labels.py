@@ -33,6 +33,30 @@ def channel_short_name(channel: str) -> str:
     return {"facebook": _tr("Facebook"), "dojo": _tr("Dojo")}.get(channel, channel)
 
 
+def consent_kind_name(kind: str) -> str:
+    return {
+        "photo_facebook": _tr("Photo on Facebook"),
+        "photo_dojo": _tr("Photo on Dojo"),
+        "name_facebook": _tr("Name on Facebook"),
+        "name_dojo": _tr("Name on Dojo"),
+        "biometric": _tr("Face recognition"),
+    }.get(kind, kind)
+
+
+# A consent state code (ConsentRecord.state_on) as (icon, word): never colour alone.
+_CONSENT_STATES = {
+    "valid": ("status-ok", "Yes"),
+    "refused": ("status-revoked", "No"),
+    "expired": ("status-warning", "Expired"),
+    "withdrawn": ("status-error", "Withdrawn"),
+}
+
+
+def consent_state(state: str) -> tuple[str, str]:
+    icon_name, word = _CONSENT_STATES.get(state, ("status-info", state))
+    return icon_name, _tr(word)
+
+
 def long_date(day: date) -> str:
     """30 September 2026 (British order, no leading zero)."""
     return f"{day.day} {day.strftime('%B %Y')}"
@@ -69,6 +93,8 @@ _ACTIONS = {
     "staff.unlock": "Account unlocked",
     "staff.personal_account": "Personal account added",
     "consent.import": "Consent imported",
+    "consent.set": "Consent changed",
+    "consent.withdraw": "Consent withdrawn",
     "consent.enrol": "Pupil enrolled",
     "consent.protect": "Pupil protected",
     "consent.delete_pupil": "Pupil deleted",

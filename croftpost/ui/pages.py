@@ -85,6 +85,7 @@ def default_registry() -> PageRegistry:
     their screens are plugged in."""
     # Imported here so that importing the registry does not import every screen.
     from croftpost.ui.views.audit_view import AuditView
+    from croftpost.ui.views.consent_view import ConsentView
     from croftpost.ui.views.placeholder_view import PlaceholderView
     from croftpost.ui.views.staff_view import StaffView
 
@@ -122,13 +123,7 @@ def default_registry() -> PageRegistry:
             _tr("Consent register"),
             "consent",
             lambda m: m.can(Permission.MANAGE_CONSENT),
-            lambda ctx: PlaceholderView(
-                _tr("Consent register"),
-                _tr(
-                    "Each pupil's photo and name consents for Facebook and Dojo, with expiry "
-                    "dates and withdrawals."
-                ),
-            ),
+            lambda ctx: ConsentView(ctx.services, ctx.session, ctx.tasks),
         )
     )
     registry.register(

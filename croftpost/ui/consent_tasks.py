@@ -1,0 +1,45 @@
+"""The consent screen's jobs outside the table: enrolling reference faces (on a worker, with
+its own database connection) and printing the no-photo lists."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtGui import QTextDocument
+
+from croftpost.core.accounts import Session
+from croftpost.core.clock import Clock
+from croftpost.core.no_photo import no_photo_lists
+from croftpost.core.services import Services, open_services
+from croftpost.ui.no_photo_pdf import ListHeading, write_no_photo_pdf
+from croftpost.ui.workers import ProgressFn
+
+
+def enrol_job(data_dir: Path, clock: Clock, session: Session, pupil_id: str,
+              paths: Sequence[Path], cancel: threading.Event,
+              progress: ProgressFn) -> list:
+    """Runs on a worker: face encoding takes seconds per photo. A sqlite3 connection belongs
+    to its thread, so the job opens the data folder itself."""
+    from croftpost.core.enrolment import enrol_photos  # loads face_recognition: only when used
+
+    services = open_services(data_dir, clock)
+    try:
+        return enrol_photos(services.consent, session, pupil_id, list(paths),
+                            whole_image_is_face=False, cancel=cancel, progress=progress)
+    finally:
+        services.close()
+
+
+def print_no_photo_lists(services: Services, session: Session, path: Path) -> QTextDocument:
+    """Write the lists for every class to `path` (PDF) and record that they were printed."""
+    me = services.accounts.current(session)
+    pupils = services.consent.pupils(session)  # checks the right to read the register
+    today = services.consent.today()
+    lists = no_photo_lists(pupils, today)
+    heading = ListHeading(services.school.details().name, today, me.full_name)
+    document = write_no_photo_pdf(path, lists, heading)
+    services.audit.record(session.username, "consent.no_photo_list", path.name, {
+        "classes": len(lists), "pupils_listed": sum(len(c.entries) for c in lists)})
+    return document

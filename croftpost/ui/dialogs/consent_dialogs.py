@@ -1,0 +1,138 @@
+"""Dialogs of the consent register. They collect values; ConsentView supplies the service call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QCheckBox, QDateEdit, QHBoxLayout, QPlainTextEdit, QWidget
+
+from croftpost.core.consent_model import Pupil
+from croftpost.storage.schema import CONSENT_KINDS
+from croftpost.ui.dialogs.form_dialog import FormDialog
+from croftpost.ui.labels import consent_kind_name, long_date
+from croftpost.ui.models.consent_model import kind_detail
+
+
+@dataclass(frozen=True)
+class ConsentChange:
+    kind: str
+    given: bool
+    expires_on: date | None
+
+
+def _end_of_school_year(today: date) -> date:
+    """A sensible first guess for a new end date: the next 31 July."""
+    end = date(today.year, 7, 31)
+    return end if end >= today else date(today.year + 1, 7, 31)
+
+
+class _ConsentRow(QWidget):
+    """One consent: given or not, and an optional end date."""
+
+    def __init__(self, pupil: Pupil, kind: str, today: date, parent: QWidget) -> None:
+        super().__init__(parent)
+        record = pupil.consents.get(kind)
+        # A withdrawn consent starts unticked: ticking it records a fresh consent.
+        self.was_given = bool(record and record.given and record.state_on(today) != "withdrawn")
+        self.was_expires = record.expires_on if record and self.was_given else None
+        self.given = QCheckBox(self.tr("Given"), self)
+        self.given.setChecked(self.was_given)
+        self.given.setToolTip(kind_detail(pupil, kind, today))
+        self.ends = QCheckBox(self.tr("Ends on"), self)
+        self.ends.setChecked(self.was_expires is not None)
+        self.expires = QDateEdit(self)
+        self.expires.setCalendarPopup(True)
+        self.expires.setDisplayFormat("d MMM yyyy")
+        self.expires.setDate(QDate(self.was_expires or _end_of_school_year(today)))
+        self.given.toggled.connect(self._on_given_toggled)
+        self.ends.toggled.connect(self._on_given_toggled)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.given)
+        layout.addWidget(self.ends)
+        layout.addWidget(self.expires, 1)
+        self._on_given_toggled()
+
+    def _on_given_toggled(self, _on: bool = False) -> None:
+        self.ends.setEnabled(self.given.isChecked())
+        self.expires.setEnabled(self.given.isChecked() and self.ends.isChecked())
+
+    def chosen(self) -> tuple[bool, date | None]:
+        given = self.given.isChecked()
+        ends = given and self.ends.isChecked()
+        return given, self.expires.date().toPython() if ends else None
+
+    def changed(self) -> bool:
+        return self.chosen() != (self.was_given, self.was_expires)
+
+
+class EditConsentsDialog(FormDialog):
+    def __init__(self, pupil: Pupil, today: date, parent: QWidget | None = None) -> None:
+        super().__init__(
+            self.tr("Edit consents"),
+            self.tr(
+                "{0}'s consents as the parent or carer gave them on the form. Only what you "
+                "change is saved, and each change is recorded in the audit log."
+            ).format(pupil.full_name),
+            self.tr("Save"),
+            parent,
+        )
+        self.rows = {kind: _ConsentRow(pupil, kind, today, self) for kind in CONSENT_KINDS}
+        for kind, row in self.rows.items():
+            self.form.addRow(consent_kind_name(kind), row)
+
+    def changes(self) -> list[ConsentChange]:
+        return [ConsentChange(kind, *row.chosen()) for kind, row in self.rows.items()
+                if row.changed()]
+
+    def check(self) -> str | None:
+        return None if self.changes() else self.tr("Nothing has changed.")
+
+
+class WithdrawDialog(FormDialog):
+    def __init__(self, pupil: Pupil, today: date, parent: QWidget | None = None) -> None:
+        super().__init__(
+            self.tr("Record a withdrawal"),
+            self.tr(
+                "From today, {0}, croftpost treats the consents you tick as withdrawn. "
+                "Withdrawing face recognition erases {1}'s reference faces at once. Posts "
+                "already published that show them are listed afterwards, so they can be "
+                "taken down."
+            ).format(long_date(today), pupil.full_name),
+            self.tr("Record withdrawal"),
+            parent,
+        )
+        self.boxes: dict[str, QCheckBox] = {}
+        for kind in CONSENT_KINDS:
+            box = QCheckBox(consent_kind_name(kind), self)
+            box.setChecked(True)
+            box.setToolTip(kind_detail(pupil, kind, today))
+            self.boxes[kind] = box
+            self.form.addRow("", box)
+
+    def chosen_kinds(self) -> list[str]:
+        return [kind for kind, box in self.boxes.items() if box.isChecked()]
+
+    def check(self) -> str | None:
+        return None if self.chosen_kinds() else self.tr("Tick at least one consent.")
+
+
+class ProtectDialog(FormDialog):
+    def __init__(self, pupil: Pupil, parent: QWidget | None = None) -> None:
+        super().__init__(
+            self.tr("Protect a pupil"),
+            self.tr(
+                "A protected pupil is never named or shown in a post, whatever the consent "
+                "forms say, and appears on every no-photo list. Only the headteacher can read "
+                "the reason; the audit log records only that {0} was protected."
+            ).format(pupil.full_name),
+            self.tr("Protect"),
+            parent,
+        )
+        self.reason = QPlainTextEdit(self)
+        self.reason.setPlaceholderText(self.tr("e.g. Looked-after child: court order"))
+        self.reason.setFixedHeight(80)
+        self.reason.setTabChangesFocus(True)
+        self.form.addRow(self.tr("&Reason"), self.reason)

@@ -1,0 +1,396 @@
+"""ConsentView: office staff and the headteacher keep the photo-consent register (policy 3).
+
+Every change is one call to the ConsentService, which checks the user's rights and audits it;
+its refusal sentence is shown as it is. The table is filtered in memory by a proxy model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from croftpost.core.accounts import Permission, Session
+from croftpost.core.consent_model import Pupil
+from croftpost.core.errors import CroftpostError, NotFound
+from croftpost.core.services import Services
+from croftpost.ui import consent_tasks
+from croftpost.ui.dialogs.consent_dialogs import EditConsentsDialog, ProtectDialog, WithdrawDialog
+from croftpost.ui.dialogs.form_dialog import FormDialog
+from croftpost.ui.dialogs.import_dialog import ImportDialog
+from croftpost.ui.labels import channel_short_name, local_time
+from croftpost.ui.models.consent_model import (
+    ConsentColumn,
+    ConsentFilterProxy,
+    ConsentTableModel,
+)
+from croftpost.ui.theme import icon
+from croftpost.ui.views.consent_details import ConsentDetailsPanel, PublishedPost
+from croftpost.ui.views.consent_filters import ConsentFilterBar
+from croftpost.ui.widgets import StatusMessage, Tone, ask_yes_no, explanation, heading
+from croftpost.ui.workers import TaskRunner
+
+PHOTO_FILTER = "Photos (*.jpg *.jpeg *.png *.heic *.webp)"
+POST_TEXT_CHARS = 90
+
+
+class ConsentView(QWidget):
+    enrol_finished = Signal(object)  # the outcomes, or the exception
+
+    def __init__(self, services: Services, session: Session, tasks: TaskRunner,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("consentView")
+        self._services = services
+        self._consent = services.consent
+        self._session = session
+        self._tasks = tasks
+        self.confirm: Callable[[QWidget, str, str], bool] = ask_yes_no  # tests replace these
+        self.choose_pdf_path: Callable[[], Path | None] = self._ask_pdf_path
+        self.choose_photos: Callable[[], list[Path]] = self._ask_photos
+        self.current_dialog: FormDialog | None = None
+        self.last_document: QTextDocument | None = None  # the lists last printed
+        self.model = ConsentTableModel(self)
+        self.proxy = ConsentFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.filters = ConsentFilterBar(self)
+        self.table = self._make_table()
+        self.details = ConsentDetailsPanel(self)
+        self.message = StatusMessage(self)
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("countLabel")
+        self.import_button = QPushButton(icon("import"), self.tr("&Import CSV…"), self)
+        self.print_button = QPushButton(icon("print"), self.tr("P&rint no-photo lists…"), self)
+        self._connect()
+        self._lay_out()
+        self.reload()
+
+    def _make_table(self) -> QTableView:
+        table = QTableView(self)
+        table.setModel(self.proxy)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setTabKeyNavigation(False)  # Tab leaves the table, arrows move within it
+        table.setSortingEnabled(True)
+        table.sortByColumn(ConsentColumn.CLASS, Qt.SortOrder.AscendingOrder)
+        table.verticalHeader().hide()
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.setAccessibleName(self.tr("Pupils and their consents"))
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(ConsentColumn.NAME, QHeaderView.ResizeMode.Stretch)
+        return table
+
+    def _connect(self) -> None:
+        self.filters.filters_changed.connect(self._on_filters_filters_changed)
+        self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
+        self.table.activated.connect(self._on_table_activated)  # Enter or double-click
+        self.proxy.rowsInserted.connect(self._show_count)
+        self.proxy.rowsRemoved.connect(self._show_count)
+        self.proxy.modelReset.connect(self._show_count)
+        self.import_button.clicked.connect(self._on_import_button_clicked)
+        self.print_button.clicked.connect(self._on_print_button_clicked)
+        d = self.details
+        d.edit_button.clicked.connect(self._on_edit_button_clicked)
+        d.withdraw_button.clicked.connect(self._on_withdraw_button_clicked)
+        d.protect_button.clicked.connect(self._on_protect_button_clicked)
+        d.unprotect_button.clicked.connect(self._on_unprotect_button_clicked)
+        d.enrol_button.clicked.connect(self._on_enrol_button_clicked)
+
+    def _lay_out(self) -> None:
+        top = QHBoxLayout()
+        top.addWidget(heading(self.tr("Consent register"), self), 1)
+        top.addWidget(self.import_button)
+        top.addWidget(self.print_button)
+        upper = QWidget(self)
+        upper_layout = QVBoxLayout(upper)
+        upper_layout.setContentsMargins(0, 0, 0, 0)
+        upper_layout.addWidget(self.table, 1)
+        upper_layout.addWidget(self.count_label)
+        # The details go under the table: every consent column then fits on a 1280-pixel
+        # screen without scrolling sideways.
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(upper)
+        splitter.addWidget(self.details)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([400, 250])
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(10)
+        layout.addLayout(top)
+        layout.addWidget(explanation(self.tr(
+            "What each parent or carer agreed to. croftpost blocks a photo or a name that these "
+            "consents do not allow. Protected pupils are never shown or named."), self))
+        layout.addWidget(self.filters)
+        layout.addWidget(self.message)
+        layout.addWidget(splitter, 1)
+
+    # -- loading -----------------------------------------------------------------------------
+    def reload(self, select: str | None = None) -> None:
+        """Read the register again and keep (or move) the selection."""
+        select = select or self.selected_pupil_id()
+        try:
+            pupils = self._consent.pupils(self._session)
+        except CroftpostError as exc:
+            pupils = []
+            self.message.show_error(exc)
+        self.model.set_pupils(pupils, self._consent.today())
+        self.filters.set_classes(self.model.class_names())
+        if select:
+            self.select(select)
+        self._show_selected()
+        self._show_count()
+
+    def selected_pupil_id(self) -> str | None:
+        pupil = self._selected()
+        return pupil.pupil_id if pupil else None
+
+    def select(self, pupil_id: str) -> None:
+        row = self.model.row_of(pupil_id)
+        if row < 0:
+            return
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if index.isValid():
+            self.table.selectRow(index.row())
+
+    def visible_ids(self) -> list[str]:
+        """The pupils the table shows now, top to bottom."""
+        return [self.proxy.index(r, 0).data(ConsentTableModel.PUPIL_ID_ROLE)
+                for r in range(self.proxy.rowCount())]
+
+    def _selected(self) -> Pupil | None:
+        selection = self.table.selectionModel()
+        rows = selection.selectedRows() if selection else []
+        if not rows:
+            return None
+        return self.model.pupil(self.proxy.mapToSource(rows[0]).row())
+
+    def _show_selected(self) -> None:
+        pupil = self._selected()
+        if pupil is None:
+            self.details.show_pupil(None, self.model.today)
+            return
+        self.details.show_pupil(pupil, self.model.today, self._reason(pupil),
+                                self.published_posts(pupil.pupil_id))
+
+    def _reason(self, pupil: Pupil) -> str | None:
+        """Only the headteacher may read why a pupil is protected; the service decides."""
+        if not pupil.protected:
+            return None
+        member = self._services.accounts.current(self._session)
+        if not member.can(Permission.MANAGE_STAFF):
+            return None
+        return self._consent.protected_reason(self._session, pupil.pupil_id)
+
+    def published_posts(self, pupil_id: str) -> list[PublishedPost]:
+        posts = []
+        for row in self._consent.posts_featuring(pupil_id):
+            posts.append(PublishedPost(
+                int(str(row["id"])), local_time(str(row["posted_at"])),
+                channel_short_name(str(row["channel"])), str(row["author"]),
+                self._post_text(row.get("draft_id"))))
+        return posts
+
+    def _post_text(self, draft_id: object) -> str:
+        """The start of the post's words, from its draft (posts keep only a hash)."""
+        if draft_id is None:
+            return self.tr("(text not kept)")
+        try:
+            body = self._services.drafts.get(self._session, int(str(draft_id))).body
+        except NotFound:
+            return self.tr("(text not kept)")
+        line = " ".join(body.split())
+        return line if len(line) <= POST_TEXT_CHARS else line[:POST_TEXT_CHARS - 1] + "…"
+
+    def _show_count(self) -> None:
+        self.count_label.setText(self.tr("Showing {0} of {1} pupils.").format(
+            self.proxy.rowCount(), self.model.rowCount()))
+
+    def _on_filters_filters_changed(self) -> None:
+        self.proxy.set_filter(self.filters.current_filter())
+        self._show_selected()
+        self._show_count()
+
+    def _on_table_selection_changed(self, selected: QItemSelection,
+                                    deselected: QItemSelection) -> None:
+        self._show_selected()
+
+    def _on_table_activated(self, index: QModelIndex) -> None:
+        self._on_edit_button_clicked()
+
+    # -- dialogs -----------------------------------------------------------------------------
+    def _open(self, dialog: FormDialog, submit: Callable[[], None],
+              done: Callable[[], None]) -> None:
+        dialog.set_submit(submit)
+        dialog.accepted.connect(done)
+        dialog.finished.connect(self._on_dialog_finished)
+        dialog.finished.connect(dialog.deleteLater)
+        self.current_dialog = dialog
+        dialog.open()
+
+    def _on_dialog_finished(self, _result: int) -> None:
+        self.current_dialog = None
+
+    def _done(self, pupil_id: str, tone: Tone, sentence: str) -> None:
+        self.reload(pupil_id)
+        self.message.show_message(tone, sentence)
+
+    def _on_edit_button_clicked(self) -> None:
+        pupil = self._selected()
+        if pupil is None:
+            return
+        d = EditConsentsDialog(pupil, self.model.today, self)
+
+        def submit() -> None:
+            for change in d.changes():
+                self._consent.set_consent(self._session, pupil.pupil_id, change.kind,
+                                          change.given, change.expires_on)
+
+        self._open(d, submit, lambda: self._done(
+            pupil.pupil_id, Tone.OK, self.tr("{0}'s consents are saved.").format(pupil.full_name)))
+
+    def _on_withdraw_button_clicked(self) -> None:
+        pupil = self._selected()
+        if pupil is None:
+            return
+        d = WithdrawDialog(pupil, self.model.today, self)
+        self._open(d, lambda: self._withdraw(pupil, d.chosen_kinds()),
+                   lambda: self._after_withdrawal(pupil))
+
+    def _withdraw(self, pupil: Pupil, kinds: Sequence[str]) -> None:
+        self._consent.withdraw(self._session, pupil.pupil_id, kinds)
+
+    def _after_withdrawal(self, pupil: Pupil) -> None:
+        posts = self.published_posts(pupil.pupil_id)
+        if posts:
+            self._done(pupil.pupil_id, Tone.WARNING, self.tr(
+                "The withdrawal for {0} is recorded. {1} published post(s) show them: they are "
+                "listed beside the table; take them down from Facebook or Dojo.").format(
+                pupil.full_name, len(posts)))
+        else:
+            self._done(pupil.pupil_id, Tone.OK, self.tr(
+                "The withdrawal for {0} is recorded. No published post shows them.").format(
+                pupil.full_name))
+
+    def _on_protect_button_clicked(self) -> None:
+        pupil = self._selected()
+        if pupil is None:
+            return
+        d = ProtectDialog(pupil, self)
+        self._open(d, lambda: self._protect(pupil.pupil_id, d.reason.toPlainText()),
+                   lambda: self._done(pupil.pupil_id, Tone.OK, self.tr(
+                       "{0} is protected: never named or shown in a post.").format(
+                       pupil.full_name)))
+
+    def _protect(self, pupil_id: str, reason: str | None) -> None:
+        self._consent.protect(self._session, pupil_id, reason)
+
+    def _on_unprotect_button_clicked(self) -> None:
+        pupil = self._selected()
+        if pupil is None or not self.confirm(self, self.tr("Remove protection"), self.tr(
+                "Remove {0}'s protection? Their consent forms will decide again whether they "
+                "may be shown or named.").format(pupil.full_name)):
+            return
+        try:
+            self._protect(pupil.pupil_id, None)
+        except CroftpostError as exc:
+            self.message.show_error(exc)
+            return
+        self._done(pupil.pupil_id, Tone.OK,
+                   self.tr("{0} is no longer protected.").format(pupil.full_name))
+
+    def _on_import_button_clicked(self) -> None:
+        d = ImportDialog(lambda text: self._consent.plan_import(self._session, text), self)
+        self._open(d, lambda: self._import(d.text), lambda: self._after_import(d))
+
+    def _import(self, text: str) -> None:
+        self._consent.import_csv(self._session, text)
+
+    def _after_import(self, dialog: ImportDialog) -> None:
+        plan = dialog.plan
+        assert plan is not None
+        self._done("", Tone.OK, self.tr("Imported: {0} new pupil(s), {1} updated.").format(
+            len(plan.new), len(plan.updated)))
+
+    # -- printing and enrolment --------------------------------------------------------------
+    def _ask_pdf_path(self) -> Path | None:
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save the no-photo lists"), str(Path.home() / "no-photo-lists.pdf"),
+            self.tr("PDF (*.pdf)"))
+        if not chosen:
+            return None
+        path = Path(chosen)
+        return path if path.suffix.lower() == ".pdf" else path.with_suffix(".pdf")
+
+    def _on_print_button_clicked(self) -> None:
+        path = self.choose_pdf_path()
+        if path is not None:
+            self.print_lists(path)
+
+    def print_lists(self, path: Path) -> None:
+        try:
+            document = consent_tasks.print_no_photo_lists(self._services, self._session, path)
+        except (CroftpostError, OSError) as exc:
+            self.message.show_error(exc)
+            return
+        self.last_document = document
+        self.message.show_message(Tone.OK, self.tr(
+            "The no-photo lists are saved to {0} ({1} page(s)). Print them for the trip and "
+            "shred them afterwards.").format(path, document.pageCount()))
+
+    def _ask_photos(self) -> list[Path]:
+        chosen, _ = QFileDialog.getOpenFileNames(
+            self, self.tr("Choose photos of this pupil's face"), "", self.tr(PHOTO_FILTER))
+        return [Path(p) for p in chosen]
+
+    def _on_enrol_button_clicked(self) -> None:
+        pupil = self._selected()
+        if pupil is None:
+            return
+        paths = self.choose_photos()
+        if not paths:
+            return
+        self.details.enrol_button.setEnabled(False)
+        self.message.show_message(Tone.BUSY, self.tr(
+            "Finding {0}'s face in {1} photo(s)…").format(pupil.full_name, len(paths)))
+        data_dir, clock, session = self._services.data_dir, self._services.clock, self._session
+        self._tasks.submit(
+            lambda cancel, progress: consent_tasks.enrol_job(
+                data_dir, clock, session, pupil.pupil_id, paths, cancel, progress),
+            lambda outcomes: self._on_enrol_task_finished(pupil, outcomes),
+            self._on_enrol_task_failed,
+            lambda done, total: self.message.show_message(Tone.BUSY, self.tr(
+                "Finding {0}'s face: {1} of {2} photo(s) done…").format(
+                pupil.full_name, done, total)),
+            owner=self,
+        )
+
+    def _on_enrol_task_finished(self, pupil: Pupil, outcomes: list) -> None:
+        added = sum(1 for o in outcomes if o.ok)
+        lines = [self.tr("{0} of {1} photo(s) enrolled for {2}.").format(
+            added, len(outcomes), pupil.full_name)]
+        lines += [o.message for o in outcomes if not o.ok]
+        self._done(pupil.pupil_id, Tone.OK if added == len(outcomes) else Tone.WARNING,
+                   "\n".join(lines))
+        self.enrol_finished.emit(outcomes)
+
+    def _on_enrol_task_failed(self, exc: BaseException) -> None:
+        self.reload()
+        self.message.show_error(exc)
+        self.enrol_finished.emit(exc)
