@@ -28,6 +28,7 @@ from datetime import date
 import sqlite_utils
 
 from croftpost.core.accounts import AccountService, Permission, Session
+from croftpost.core.alerts import PROTECTED_NAME, AlertService
 from croftpost.core.audit import AuditLog
 from croftpost.core.clock import Clock, iso, utc_now
 from croftpost.core.consent import ConsentService
@@ -101,8 +102,11 @@ class _Compiled:
 class TextService:
     def __init__(self, db: sqlite_utils.Database, audit: AuditLog, accounts: AccountService,
                  consent: ConsentService, school: SchoolService, clock: Clock = utc_now,
-                 profile: PolicyProfile | None = None) -> None:
+                 profile: PolicyProfile | None = None, alerts: AlertService | None = None
+                 ) -> None:
         self._db = db
+        self._alerts = alerts
+        self._alerted: set[tuple[str, str, str]] = set()  # (actor, pupil, channel) this run
         self._audit = audit
         self._accounts = accounts
         self._consent = consent
@@ -163,12 +167,31 @@ class TextService:
     # -- checking a draft (2.1, 2.3) -----------------------------------------------------------
     def check(self, session: Session, text: str, channel: str) -> TextCheck:
         """Fast enough for every keystroke once the checker is built (see benchmarks)."""
-        self._accounts.require(session, Permission.CHECK_CONTENT)
+        actor = self._accounts.require(session, Permission.CHECK_CONTENT).username
         if channel not in CHANNELS:
             raise BadInput(f"Unknown channel {channel!r}: use facebook or dojo.")
         if len(text) > MAX_TEXT_CHARS:
             raise BadInput("The text is too long to check: a post is at most a few pages.")
-        return TextCheck(tuple(self._current().check(text, channel)))
+        result = TextCheck(tuple(self._current().check(text, channel)))
+        self._alert_protected(actor, channel, result.findings)
+        return result
+
+    def _alert_protected(self, actor: str, channel: str, findings: Sequence[Finding]) -> None:
+        """A protected pupil named in a draft: tell the headteacher, once per person, pupil
+        and channel while the app runs (not on every keystroke). Found from the excerpt, so
+        no pupil id has to travel through the engine; an unsure guess only adds an alert."""
+        named = [f.excerpt.casefold() for f in findings
+                 if f.category == "pupil_name" and f.severity == "block"]
+        if self._alerts is None or not named:
+            return
+        for pupil in self._consent.all_pupils():
+            first = pupil.first_name.casefold()
+            key = (actor, pupil.pupil_id, channel)
+            if pupil.protected and key not in self._alerted and any(
+                    n.startswith(first) for n in named):
+                self._alerts.raise_alert(PROTECTED_NAME, pupil.pupil_id, actor,
+                                         {"channel": channel})
+                self._alerted.add(key)
 
     # -- moderating comments (2.3) -------------------------------------------------------------
     def moderate(self, session: Session, comments: Sequence[Comment]) -> ModerationReport:

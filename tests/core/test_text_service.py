@@ -279,3 +279,16 @@ def test_moderating_needs_facebook_authorisation(pupils):
         services.text.moderate(teacher, comments(("Tim Troll", ABUSE)))
     services.accounts.authorise(head, "teacher1", ["facebook"])
     assert services.text.moderate(teacher, comments(("Tim Troll", ABUSE))).newly_counted == 1
+
+
+def test_naming_a_protected_pupil_alerts_the_headteacher_once(pupils):
+    services, head = pupils
+    services.consent.protect(head, "T02", "court order")
+    for text in ("Ezra Pattinson", "Ezra Pattinson won", "Ezra Pattinson won the race"):
+        services.text.check(head, text, "dojo")  # as it is typed: one alert, not three
+    [alert] = services.alerts.alerts(head)
+    assert (alert.kind, alert.pupil_id, alert.details) == ("protected_name", "T02",
+                                                           {"channel": "dojo"})
+    assert services.alerts.open_count(head) == 1
+    services.text.check(head, "Ezra won the race", "dojo")  # a first name alone: no alert
+    assert services.alerts.open_count(head) == 1
