@@ -99,6 +99,7 @@ _ACTIONS = {
     "consent.protect": "Pupil protected",
     "consent.delete_pupil": "Pupil deleted",
     "consent.encodings_erased": "Face data erased",
+    "moderation.run": "Comments moderated",
     "draft.create": "Draft created",
     "draft.delete": "Draft deleted",
     "post.published": "Post published",
