@@ -95,6 +95,7 @@ _ACTIONS = {
     "consent.import": "Consent imported",
     "consent.set": "Consent changed",
     "consent.withdraw": "Consent withdrawn",
+    "consent.no_photo_list": "No-photo lists printed",
     "consent.enrol": "Pupil enrolled",
     "consent.protect": "Pupil protected",
     "consent.delete_pupil": "Pupil deleted",

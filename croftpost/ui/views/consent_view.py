@@ -280,8 +280,9 @@ class ConsentView(QWidget):
         posts = self.published_posts(pupil.pupil_id)
         if posts:
             self._done(pupil.pupil_id, Tone.WARNING, self.tr(
-                "The withdrawal for {0} is recorded. {1} published post(s) show them: they are "
-                "listed beside the table; take them down from Facebook or Dojo.").format(
+                "The withdrawal for {0} is recorded. {1} published post(s) show them, listed "
+                "below: take down each one the withdrawal concerns. Whoever posted it has a "
+                "takedown task.").format(
                 pupil.full_name, len(posts)))
         else:
             self._done(pupil.pupil_id, Tone.OK, self.tr(
