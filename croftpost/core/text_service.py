@@ -182,9 +182,10 @@ class TextService:
         no pupil id has to travel through the engine; an unsure guess only adds an alert."""
         named = [f.excerpt.casefold() for f in findings
                  if f.category == "pupil_name" and f.severity == "block"]
-        if self._alerts is None or not named:
+        if self._alerts is None or not named or self._compiled is None:
             return
-        for pupil in self._consent.all_pupils():
+        # The context the checker was just built from: no register read on each keystroke.
+        for pupil in self._compiled.context.pupils:
             first = pupil.first_name.casefold()
             key = (actor, pupil.pupil_id, channel)
             if pupil.protected and key not in self._alerted and any(
