@@ -81,11 +81,12 @@ def _tr(text: str) -> str:
 
 
 def default_registry() -> PageRegistry:
-    """Every page of this version. Compose, Drafts and Consent are honest placeholders until
-    their screens are plugged in."""
+    """Every page of this version. Compose is an honest placeholder until its screen is
+    plugged in."""
     # Imported here so that importing the registry does not import every screen.
     from croftpost.ui.views.audit_view import AuditView
     from croftpost.ui.views.consent_view import ConsentView
+    from croftpost.ui.views.drafts_view import DraftsView
     from croftpost.ui.views.placeholder_view import PlaceholderView
     from croftpost.ui.views.staff_view import StaffView
 
@@ -111,10 +112,8 @@ def default_registry() -> PageRegistry:
             _tr("Drafts & history"),
             "drafts",
             lambda m: m.can(Permission.CHECK_CONTENT),
-            lambda ctx: PlaceholderView(
-                _tr("Drafts and history"),
-                _tr("Your saved drafts, and the record of what was posted and when."),
-            ),
+            # DraftsView.open_draft_requested(int) is for the Compose page to connect to.
+            lambda ctx: DraftsView(ctx.services, ctx.session),
         )
     )
     registry.register(
