@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from croftpost.core.accounts import Session, StaffMember
 from croftpost.core.errors import CroftpostError
+from croftpost.core.school import SchoolDetails
 from croftpost.core.services import Services
 from croftpost.ui.idle import IDLE_TIMEOUT_MS, IdleWatcher
 from croftpost.ui.labels import role_name
@@ -29,6 +30,7 @@ from croftpost.ui.lock_screen import LockScreen
 from croftpost.ui.pages import PageContext, PageRegistry, PageSpec, default_registry
 from croftpost.ui.policy_notice import review_overdue_text
 from croftpost.ui.theme import APP_ICON, icon
+from croftpost.ui.user_menu import UserMenuButton
 from croftpost.ui.widgets import StatusMessage, Tone, explanation, heading
 from croftpost.ui.workers import TaskRunner, ThreadTaskRunner
 
@@ -104,9 +106,12 @@ class MainWindow(QMainWindow):
         side = QWidget(workspace)
         side.setObjectName("sidebar")
         side.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        school = QLabel(self.school_name, side)
-        school.setObjectName("sidebarSchool")
-        school.setWordWrap(True)
+        self.school_label = QLabel(self.school_name, side)
+        self.school_label.setObjectName("sidebarSchool")
+        self.school_label.setWordWrap(True)
+        self.user_menu = UserMenuButton(self._services, self._session, self.member, side)
+        self.user_menu.message_posted.connect(self._on_user_menu_message_posted)
+        self.user_menu.school_changed.connect(self._on_user_menu_school_changed)
         self.lock_button = QPushButton(icon("lock"), self.tr("&Lock"), side)
         self.lock_button.setToolTip(self.tr("Lock now (Ctrl+L)"))
         self.logout_button = QPushButton(icon("logout"), self.tr("Log &out"), side)
@@ -114,9 +119,10 @@ class MainWindow(QMainWindow):
         self.logout_button.clicked.connect(self.log_out)
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(12, 16, 12, 16)
-        side_layout.addWidget(school)
+        side_layout.addWidget(self.school_label)
         side_layout.addSpacing(8)
         side_layout.addWidget(self.nav, 1)
+        side_layout.addWidget(self.user_menu)
         side_layout.addWidget(self.lock_button)
         side_layout.addWidget(self.logout_button)
         body = QHBoxLayout()
@@ -131,16 +137,28 @@ class MainWindow(QMainWindow):
         return workspace
 
     def _make_status_bar(self) -> None:
-        self.who_label = QLabel(
+        self.who_label = QLabel(self)
+        self._show_who()
+        self.statusBar().addWidget(self.who_label, 1)
+
+    def _show_who(self) -> None:
+        self.who_label.setText(
             self.tr("Logged in as {0} ({1}), {2} · {3}").format(
                 self.member.full_name,
                 self.member.username,
                 role_name(self.member.role),
                 self.school_name,
-            ),
-            self,
+            )
         )
-        self.statusBar().addWidget(self.who_label, 1)
+
+    def _on_user_menu_school_changed(self, details: SchoolDetails) -> None:
+        self.school_name = details.name
+        self.school_label.setText(details.name)
+        self.setWindowTitle(self.tr("croftpost — {0}").format(details.name))
+        self._show_who()
+
+    def _on_user_menu_message_posted(self, text: str) -> None:
+        self.statusBar().showMessage(text, 10_000)
 
     def _make_shortcuts(self) -> None:
         QShortcut(QKeySequence("Ctrl+L"), self, self._on_lock_button_clicked)
