@@ -46,7 +46,7 @@ def _entry_row(entry: NoPhotoEntry) -> str:
 def _class_page(class_list: ClassNoPhotoList, heading: ListHeading, first: bool) -> str:
     e = html.escape
     brk = "" if first else " style='page-break-before: always;'"
-    title = _tr("{0}: pupils who must not appear in photos").format(class_list.class_name)
+    title = _tr("Pupils who must not appear in photos")
     intro = _tr(
         "{0}. Correct on {1}; consents change, so print a fresh list before each trip. "
         "Printed by {2}. Keep this list private and shred it afterwards."
@@ -56,7 +56,7 @@ def _class_page(class_list: ClassNoPhotoList, heading: ListHeading, first: bool)
                        "today.").format(class_list.on_roll)
         body = f"<p><b>{e(everyone)}</b></p>"
     else:
-        columns = "".join(f"<th>{e(_tr('On {0}').format(channel_name(c)))}</th>"
+        columns = "".join(f"<th width='30%'>{e(_tr('On {0}').format(channel_name(c)))}</th>"
                           for c in CHANNELS)
         rows = "".join(_entry_row(entry) for entry in class_list.entries)
         count = _tr("{0} of the {1} pupils in this class must not appear in at least one "
@@ -64,14 +64,15 @@ def _class_page(class_list: ClassNoPhotoList, heading: ListHeading, first: bool)
             len(class_list.entries), class_list.on_roll)
         body = (
             f"<p>{e(count)}</p>"
-            "<table border='1' cellspacing='0' cellpadding='6' width='100%' "
+            "<table border='1' cellspacing='0' cellpadding='8' width='100%' "
             "style='border-collapse: collapse; border-color: #444;'>"
-            f"<thead><tr><th align='left'>{e(_tr('Pupil'))}</th>{columns}</tr></thead>"
+            f"<thead><tr><th align='left' width='40%'>{e(_tr('Pupil'))}</th>{columns}</tr></thead>"
             f"<tbody>{rows}</tbody></table>"
         )
     names = _tr("Names are a separate consent: check the post in croftpost before naming "
                 "anyone.")
-    return (f"<h1{brk}>{e(title)}</h1><p>{e(intro)}</p>{body}"
+    return (f"<h1{brk}>{e(class_list.class_name)}</h1><h2>{e(title)}</h2>"
+            f"<p>{e(intro)}</p>{body}"
             f"<p style='font-size: 9pt;'>{e(names)}</p>")
 
 
@@ -81,7 +82,7 @@ def no_photo_html(lists: list[ClassNoPhotoList], heading: ListHeading) -> str:
         pages = f"<h1>{html.escape(title)}</h1><p>{html.escape(empty)}</p>"
     else:
         pages = "".join(_class_page(c, heading, i == 0) for i, c in enumerate(lists))
-    return ("<html><body style='font-family: sans-serif; font-size: 11pt;'>"
+    return ("<html><body style='font-family: sans-serif; font-size: 12pt;'>"
             f"{pages}</body></html>")
 
 
