@@ -36,6 +36,7 @@ class CliContext:
         self.args = args
         self.data_dir = resolve_data_dir(getattr(args, "data_dir", None))
         self._services: Services | None = None
+        self._credentials: tuple[str, str] | None = None
 
     @property
     def services(self) -> Services:
@@ -44,10 +45,16 @@ class CliContext:
         return self._services
 
     def login(self) -> Session:
-        username = getattr(self.args, "user", None) or os.environ.get(USER_ENV)
-        if not username:
-            raise BadInput(f"Say who you are with --user USERNAME (or set {USER_ENV}).")
-        return self.services.accounts.login(username, read_password(f"Password for {username}: "))
+        return self.services.accounts.login(*self.credentials())
+
+    def credentials(self) -> tuple[str, str]:
+        """(username, password), asked for once per command."""
+        if self._credentials is None:
+            username = getattr(self.args, "user", None) or os.environ.get(USER_ENV)
+            if not username:
+                raise BadInput(f"Say who you are with --user USERNAME (or set {USER_ENV}).")
+            self._credentials = (username, read_password(f"Password for {username}: "))
+        return self._credentials
 
     def close(self) -> None:
         if self._services is not None:

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import shutil
+import sqlite3
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 from croftpost.cli import CliContext, out
 from croftpost.core.accounts import Permission
-from croftpost.storage.backup import backup_to, restore_from
+from croftpost.core.errors import DataFolderError
+from croftpost.core.services import Services
+from croftpost.storage.backup import backup_to, check_backup, restore_from
+from croftpost.storage.db import db_path
 
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -36,14 +42,39 @@ def _backup(args: argparse.Namespace) -> int:
 
 def _restore(args: argparse.Namespace) -> int:
     ctx = CliContext(args)
-    session = ctx.login()
-    ctx.services.accounts.require(session, Permission.MANAGE_STAFF)
+    backup = Path(args.file)
+    try:
+        username = _headteacher(ctx, ctx.services)
+    except (DataFolderError, sqlite3.DatabaseError):
+        # The live database is missing or damaged, which is what a restore is for: prove who
+        # you are against the backup instead.
+        check_backup(backup)
+        username = _headteacher_in_backup(ctx, backup)
     ctx.close()
-    entries = restore_from(ctx.data_dir, Path(args.file))
+    entries = restore_from(ctx.data_dir, backup)
     from croftpost.core.services import open_services
 
     restored = open_services(ctx.data_dir)
-    restored.audit.record(session.username, "restore", Path(args.file).name)
+    restored.audit.record(username, "restore", backup.name)
     restored.close()
-    out(f"Restored {Path(args.file).name}: its audit log of {entries} entries is intact.")
+    out(f"Restored {backup.name}: its audit log of {entries} entries is intact.")
     return 0
+
+
+def _headteacher(ctx: CliContext, services: Services) -> str:
+    session = services.accounts.login(*ctx.credentials())
+    return services.accounts.require(session, Permission.MANAGE_STAFF).username
+
+
+def _headteacher_in_backup(ctx: CliContext, backup: Path) -> str:
+    """Log in to a scratch copy of the backup (opening may upgrade it; the file stays as it
+    is), as a headteacher of the school the backup holds."""
+    from croftpost.core.services import open_services
+
+    with tempfile.TemporaryDirectory(prefix="croftpost-restore-") as scratch:
+        shutil.copyfile(backup, db_path(Path(scratch)))
+        services = open_services(Path(scratch))
+        try:
+            return _headteacher(ctx, services)
+        finally:
+            services.close()

@@ -27,6 +27,8 @@ def database_exists(data_dir: Path) -> bool:
 
 def create_db(data_dir: Path) -> sqlite_utils.Database:
     """Make a new, empty database readable by its owner only; refuse to overwrite one."""
+    if data_dir.exists() and not data_dir.is_dir():
+        raise DataFolderError(f"{data_dir} is a file, not a folder: choose another data folder.")
     try:
         data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd = os.open(db_path(data_dir), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
@@ -37,25 +39,51 @@ def create_db(data_dir: Path) -> sqlite_utils.Database:
     except OSError as exc:
         raise DataFolderError(f"Can't create the data folder {data_dir}: {exc.strerror}.") from None
     os.close(fd)
-    return open_db(data_dir)
+    try:
+        return _open(data_dir, new=True)
+    except BaseException:  # leave no half-made database behind to be mistaken for a school
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db_path(data_dir)}{suffix}").unlink(missing_ok=True)
+        raise
 
 
 def open_db(data_dir: Path) -> sqlite_utils.Database:
     """Open an existing database and bring its schema up to date."""
+    return _open(data_dir, new=False)
+
+
+def _open(data_dir: Path, new: bool) -> sqlite_utils.Database:
     path = db_path(data_dir)
     if not path.is_file():
         raise DataFolderError(
             f"No croftpost database in {data_dir}: run `croftpost setup` or choose --data-dir."
         )
+    if not new and path.stat().st_size == 0:
+        # SQLite would happily make an empty school of it; a lost database must be restored.
+        raise DataFolderError(f"The database {path} is empty (0 bytes): restore it with "
+                              "`croftpost restore BACKUP`.")
+    # isolation_level=None: we open transactions ourselves (see transaction()).
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    db = sqlite_utils.Database(conn, execute_plugins=False)
     try:
-        # isolation_level=None: we open transactions ourselves (see transaction()).
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-        db = sqlite_utils.Database(conn, execute_plugins=False)
+        if not new:
+            _refuse_foreign(db, path)
         _configure(db)
         migrate(db)
     except sqlite3.DatabaseError as exc:
+        conn.close()
         raise DataFolderError(_explain_open_error(path, exc)) from None
+    except BaseException:
+        conn.close()
+        raise
     return db
+
+
+def _refuse_foreign(db: sqlite_utils.Database, path: Path) -> None:
+    """Never add croftpost's tables to some other program's database."""
+    if schema_version(db) == 0:
+        raise DataFolderError(f"{path} is not a croftpost database: restore croftpost's own "
+                              "with `croftpost restore BACKUP`, or choose --data-dir.")
 
 
 def explain_database_error(exc: sqlite3.DatabaseError, path: Path | str = "") -> str:
@@ -110,6 +138,8 @@ def migrate(db: sqlite_utils.Database) -> None:
         except BaseException:
             if db.conn.in_transaction:
                 db.conn.execute("ROLLBACK")
+            if schema_version(db) >= version:
+                continue  # another croftpost window upgraded it while this one waited
             raise
 
 
