@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QCheckBox, QDateEdit, QHBoxLayout, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QDateEdit, QGridLayout, QLabel, QPlainTextEdit, QWidget
 
 from croftpost.core.consent_model import Pupil
 from croftpost.storage.schema import CONSENT_KINDS
@@ -28,32 +28,34 @@ def _end_of_school_year(today: date) -> date:
     return end if end >= today else date(today.year + 1, 7, 31)
 
 
-class _ConsentRow(QWidget):
-    """One consent: given or not, and an optional end date."""
+class _ConsentRow:
+    """One consent's controls: given or not, and an optional end date."""
 
     def __init__(self, pupil: Pupil, kind: str, today: date, parent: QWidget) -> None:
-        super().__init__(parent)
         record = pupil.consents.get(kind)
         # A withdrawn consent starts unticked: ticking it records a fresh consent.
         self.was_given = bool(record and record.given and record.state_on(today) != "withdrawn")
         self.was_expires = record.expires_on if record and self.was_given else None
-        self.given = QCheckBox(self.tr("Given"), self)
+        self.label = QLabel(consent_kind_name(kind), parent)
+        self.state = QLabel(kind_detail(pupil, kind, today), parent)
+        self.state.setObjectName("explanation")
+        self.given = QCheckBox(parent.tr("Given"), parent)
         self.given.setChecked(self.was_given)
-        self.given.setToolTip(kind_detail(pupil, kind, today))
-        self.ends = QCheckBox(self.tr("Ends on"), self)
+        self.given.setAccessibleName(parent.tr("{0} given").format(consent_kind_name(kind)))
+        self.ends = QCheckBox(parent.tr("Ends on"), parent)
         self.ends.setChecked(self.was_expires is not None)
-        self.expires = QDateEdit(self)
+        self.expires = QDateEdit(parent)
         self.expires.setCalendarPopup(True)
         self.expires.setDisplayFormat("d MMM yyyy")
         self.expires.setDate(QDate(self.was_expires or _end_of_school_year(today)))
         self.given.toggled.connect(self._on_given_toggled)
         self.ends.toggled.connect(self._on_given_toggled)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.given)
-        layout.addWidget(self.ends)
-        layout.addWidget(self.expires, 1)
         self._on_given_toggled()
+
+    def place(self, grid: QGridLayout, row: int) -> None:
+        for column, widget in enumerate((self.label, self.given, self.ends, self.expires,
+                                         self.state)):
+            grid.addWidget(widget, row, column)
 
     def _on_given_toggled(self, _on: bool = False) -> None:
         self.ends.setEnabled(self.given.isChecked())
@@ -79,9 +81,18 @@ class EditConsentsDialog(FormDialog):
             self.tr("Save"),
             parent,
         )
+        self.setMinimumWidth(720)
         self.rows = {kind: _ConsentRow(pupil, kind, today, self) for kind in CONSENT_KINDS}
-        for kind, row in self.rows.items():
-            self.form.addRow(consent_kind_name(kind), row)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(8)
+        for column, title in enumerate((self.tr("Consent"), "", "", "", self.tr("Now"))):
+            if title:
+                grid.addWidget(QLabel(f"<b>{title}</b>", self), 0, column)
+        for number, row in enumerate(self.rows.values(), start=1):
+            row.place(grid, number)
+        grid.setColumnStretch(4, 1)
+        self.form.addRow(grid)
 
     def changes(self) -> list[ConsentChange]:
         return [ConsentChange(kind, *row.chosen()) for kind, row in self.rows.items()

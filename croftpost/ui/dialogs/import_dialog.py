@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -146,7 +147,8 @@ class ImportDialog(FormDialog):
                 self.changes.setItem(row, column, QTableWidgetItem(text))
         self.changes.resizeRowsToContents()
         for error in plan.errors:
-            self.errors.addItem(self.tr("Line {0}: {1}").format(error.line, error.reason))
+            self.errors.addItem(QListWidgetItem(
+                icon("status-error"), self.tr("Line {0}: {1}").format(error.line, error.reason)))
         self.message.show_message(*self._summary(plan))
 
     def _summary(self, plan: ImportPlan) -> tuple[Tone, str]:

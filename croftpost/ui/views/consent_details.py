@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -72,8 +71,9 @@ class ConsentDetailsPanel(QWidget):
         self.enrol_button = QPushButton(icon("face"), self.tr("Enrol &photos…"), self)
         self.posts = QListWidget(self)
         self.posts.setAccessibleName(self.tr("Published posts showing this pupil"))
+        self.posts.setMinimumHeight(60)
         self.posts.setWordWrap(True)
-        self.posts.setMinimumHeight(70)
+        self.posts.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.posts_text = explanation("", self)
         self._lay_out()
         self.show_pupil(None, date.min)
@@ -97,21 +97,12 @@ class ConsentDetailsPanel(QWidget):
         body.setSpacing(12)
         body.addLayout(who, 2)
         body.addWidget(self._consents_box(), 3)
-        body.addWidget(self._posts_box(), 3)
-        inner = QWidget(self)
-        layout = QVBoxLayout(inner)
+        body.addWidget(self._posts_box(), 4)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.setSpacing(6)
         layout.addLayout(top)
         layout.addLayout(body, 1)
-        # A small screen scrolls the panel rather than squeezing its words.
-        scroll = QScrollArea(self)
-        scroll.setWidget(inner)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
 
     def _consents_box(self) -> QGroupBox:
         consents = QGroupBox(self.tr("Consents"), self)
@@ -125,6 +116,7 @@ class ConsentDetailsPanel(QWidget):
             grid.addWidget(self.consent_icons[kind], row, 0)
             grid.addWidget(QLabel(consent_kind_name(kind), consents), row, 1)
             grid.addWidget(self.consent_texts[kind], row, 2)
+        grid.setRowStretch(len(CONSENT_KINDS), 1)  # rows stay together when the panel grows
         return consents
 
     def _posts_box(self) -> QGroupBox:
@@ -207,11 +199,11 @@ class ConsentDetailsPanel(QWidget):
     def show_posts(self, posts: list[PublishedPost]) -> None:
         self.posts.clear()
         for post in posts:
-            item = QListWidgetItem(
-                f"{post.when} · {post.channel} · {post.author}\n{post.text}", self.posts)
+            item = QListWidgetItem(f"{post.when} · {post.channel} · {post.author}: {post.text}",
+                                   self.posts)
+            item.setToolTip(post.text)
             item.setData(Qt.ItemDataRole.UserRole, post.post_id)
         self.posts.setVisible(bool(posts))
         self.posts_text.setText(
-            self.tr("{0} published post(s) show this pupil. If their consent has been withdrawn, "
-                    "take these down.").format(len(posts))
+            self.tr("{0} post(s). Take down any that a withdrawal concerns.").format(len(posts))
             if posts else self.tr("None recorded."))

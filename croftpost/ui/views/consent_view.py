@@ -127,9 +127,9 @@ class ConsentView(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(upper)
         splitter.addWidget(self.details)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([400, 250])
+        splitter.setStretchFactor(0, 1)  # the table takes (and gives back) the room
+        splitter.setStretchFactor(1, 0)
+        splitter.setSizes([400, 260])
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
