@@ -84,6 +84,7 @@ def default_registry() -> PageRegistry:
     """Every page of this version. Compose is an honest placeholder until its screen is
     plugged in."""
     # Imported here so that importing the registry does not import every screen.
+    from croftpost.ui.views.approvals_view import ApprovalsView
     from croftpost.ui.views.audit_view import AuditView
     from croftpost.ui.views.consent_view import ConsentView
     from croftpost.ui.views.drafts_view import DraftsView
@@ -114,6 +115,17 @@ def default_registry() -> PageRegistry:
             lambda m: m.can(Permission.CHECK_CONTENT),
             # DraftsView.open_draft_requested(int) is for the Compose page to connect to.
             lambda ctx: DraftsView(ctx.services, ctx.session),
+        )
+    )
+    registry.register(
+        PageSpec(
+            "approvals",
+            _tr("Approvals"),
+            "verify",
+            # Whoever may post sees their own requests there; approvers also see the queue.
+            # (A named approver who may not post uses `croftpost approvals`.)
+            lambda m: may_post_anywhere(m) or m.can(Permission.MANAGE_STAFF),
+            lambda ctx: ApprovalsView(ctx.services, ctx.session),
         )
     )
     registry.register(
