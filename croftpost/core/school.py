@@ -8,7 +8,7 @@ import sqlite_utils
 
 from croftpost.core.accounts import AccountService, Permission, Session
 from croftpost.core.audit import AuditLog
-from croftpost.core.errors import BadInput
+from croftpost.core.errors import BadInput, PermissionDenied
 from croftpost.storage import settings_repo
 from croftpost.storage.db import transaction
 
@@ -43,6 +43,9 @@ class SchoolService:
         """First run only (called by setup, before anyone can log in)."""
         if not name.strip():
             raise BadInput("Give the school's name.")
+        if self.details().name:  # no way round school.set's permission check
+            raise PermissionDenied("The school is already set up; the headteacher can change "
+                                   "its details.")
         with transaction(self._db):
             settings_repo.put(self._db, "school.name", name.strip())
             self._audit.record(by, "school.create", name.strip())
