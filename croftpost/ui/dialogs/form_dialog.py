@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QIcon, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -70,7 +70,18 @@ class FormDialog(QDialog):
 
     def _refuse(self, sentence: str) -> None:
         self.message.show_message(Tone.ERROR, sentence)
-        self.adjustSize()  # make room for the message rather than squeeze the fields
+        self.fit_height()  # make room for the message rather than squeeze the fields
+
+    def fit_height(self) -> None:
+        """As tall as the contents at the current width. Qt sizes a new window for its
+        wrapped labels at a narrower width, which leaves gaps around the heading."""
+        layout = self.layout()
+        if layout is not None and layout.hasHeightForWidth():
+            self.resize(self.width(), layout.totalHeightForWidth(self.width()))
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        self.fit_height()
 
     def _on_buttons_accepted(self) -> None:
         problem = self.check()

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -91,6 +92,7 @@ class ImportDialog(FormDialog):
         self.errors = QListWidget(self)
         self.errors.setAccessibleName(self.tr("Bad rows"))
         self.errors.setMaximumHeight(130)
+        self.errors.setIconSize(QSize(18, 18))
         self.errors_label = QLabel(self.tr("Bad rows"), self)
         self.form.addRow(self.tr("File"), file_row)
         self.form.addRow(self.tr("Changes"), self.changes)
