@@ -127,12 +127,13 @@ class ConsentService:
         if plan.errors:
             raise ImportRejected(plan.errors)
         rows = {r.pupil_id: r for r in parse(text)[0]}
-        now = iso(self._clock())
+        now, enrolled = iso(self._clock()), self._encodings_stored()
         with transaction(self._db):
             for change in plan.changes:
                 self._save_row(rows[change.pupil_id], now)
                 self._audit.record(actor, "consent.import", change.pupil_id,
                                    {"before": change.before, "after": change.after})
+        self._scrub_if_erased(enrolled)
         return plan
 
     def _save_row(self, row: PupilRow, now: str) -> None:
@@ -155,6 +156,7 @@ class ConsentService:
             pupils_repo.put_consent(self._db, pupil_id, kind, given, _iso_date(expires_on),
                                     None, iso(self._clock()))
             self._audit_change(actor, "consent.set", before)
+        self._scrub_if_erased(before.encodings, pupil_id)
         return self.pupil(pupil_id)
 
     def withdraw(self, session: Session, pupil_id: str,
@@ -174,6 +176,7 @@ class ConsentService:
                                         _iso_date(old.expires_on) if old else None, today, now)
             self._audit_change(actor, "consent.withdraw", before)
             self._takedowns.on_consent_withdrawn(actor, pupil_id, chosen)
+        self._scrub_if_erased(before.encodings, pupil_id)
         return self.pupil(pupil_id)
 
     def protect(self, session: Session, pupil_id: str, reason: str | None) -> Pupil:
@@ -199,7 +202,15 @@ class ConsentService:
             pupils_repo.delete(self._db, pupil_id)  # cascades to consents and encodings
             self._audit.record(actor, "consent.delete_pupil", pupil_id,
                                {"before": _snapshot(before), "encodings_erased": before.encodings})
-        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # no old page lingers in the WAL
+        _scrub(self._db)
+
+    def _encodings_stored(self, pupil_id: str | None = None) -> int:
+        counts = pupils_repo.encoding_counts(self._db)
+        return counts.get(pupil_id, 0) if pupil_id else sum(counts.values())
+
+    def _scrub_if_erased(self, before: int, pupil_id: str | None = None) -> None:
+        if self._encodings_stored(pupil_id) < before:
+            _scrub(self._db)
 
     def _audit_change(self, actor: str, action: str, before: Pupil) -> None:
         after = self.pupil(before.pupil_id)
@@ -242,6 +253,8 @@ class ConsentService:
                     self._audit.record("system", "consent.encodings_erased", pupil.pupil_id,
                                        {"reason": "biometric consent lapsed", "count":
                                         pupil.encodings})
+        if erased:
+            _scrub(self._db)
         return erased
 
     def gallery(self) -> Gallery:
@@ -257,6 +270,14 @@ class ConsentService:
 
     def posts_featuring(self, pupil_id: str) -> list[dict[str, object]]:
         return pupils_repo.posts_featuring(self._db, pupil_id)
+
+
+def _scrub(db: sqlite_utils.Database) -> None:
+    """Erased rows are zeroed where they stood (PRAGMA secure_delete), but until a checkpoint
+    the WAL, and the main file, still hold the pages as they were before: a copy of the data
+    folder would still carry a withdrawn child's face encoding. Copy the zeroed pages over
+    them and empty the WAL now."""
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def _record(row: dict) -> ConsentRecord:
