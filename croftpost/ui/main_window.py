@@ -200,7 +200,7 @@ class MainWindow(QMainWindow):
 
     def _build(self, spec: PageSpec) -> QWidget:
         try:
-            return spec.factory(self._context)
+            page = spec.factory(self._context)
         except CroftpostError as exc:  # e.g. the account was revoked a moment ago
             page = QWidget(self)
             layout = QVBoxLayout(page)
@@ -208,6 +208,17 @@ class MainWindow(QMainWindow):
             layout.addWidget(explanation(str(exc), page))
             layout.addStretch(1)
             return page
+        # Pages that hand a draft to the Compose page (the drafts list) say so with a signal.
+        if hasattr(page, "open_draft_requested"):
+            page.open_draft_requested.connect(self._on_page_open_draft_requested)
+        return page
+
+    def _on_page_open_draft_requested(self, draft_id: int) -> None:
+        if "compose" not in self.page_keys():
+            return  # not authorised to post: nothing to open it in
+        compose = self.show_page("compose")
+        if hasattr(compose, "load_draft"):
+            compose.load_draft(draft_id)
 
     # -- lock and log out ------------------------------------------------------------------
     @property

@@ -81,14 +81,13 @@ def _tr(text: str) -> str:
 
 
 def default_registry() -> PageRegistry:
-    """Every page of this version. Compose is an honest placeholder until its screen is
-    plugged in."""
+    """Every page of this version."""
     # Imported here so that importing the registry does not import every screen.
     from croftpost.ui.views.approvals_view import ApprovalsView
     from croftpost.ui.views.audit_view import AuditView
+    from croftpost.ui.views.compose_view import ComposeView
     from croftpost.ui.views.consent_view import ConsentView
     from croftpost.ui.views.drafts_view import DraftsView
-    from croftpost.ui.views.placeholder_view import PlaceholderView
     from croftpost.ui.views.staff_view import StaffView
 
     registry = PageRegistry()
@@ -98,13 +97,7 @@ def default_registry() -> PageRegistry:
             _tr("Compose"),
             "compose",
             may_post_anywhere,
-            lambda ctx: PlaceholderView(
-                _tr("Compose a post"),
-                _tr(
-                    "Write a post for the school's Facebook page or a Dojo class story, check it "
-                    "against the social media policy and the photo consents, and save it safely."
-                ),
-            ),
+            lambda ctx: ComposeView(ctx.services, ctx.session, ctx.tasks),
         )
     )
     registry.register(

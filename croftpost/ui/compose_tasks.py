@@ -1,0 +1,100 @@
+"""The compose screen's long jobs, run on a worker (see workers.py): checking photos (face
+detection takes seconds a photo) and writing their safe copies.
+
+Each job opens the data folder itself: a sqlite3 connection belongs to the thread that made it,
+so the screen's `services.db` is never touched here. Pictures for the screen are read here too
+(with the photo's EXIF orientation applied) and handed back as QImage, which, unlike QPixmap, may
+be made off the GUI thread.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PIL import Image
+from PySide6.QtGui import QImage
+
+from croftpost.core.accounts import Session
+from croftpost.core.clock import Clock
+from croftpost.core.errors import BadPhoto
+from croftpost.core.faces import THOROUGH_PARAMS, ScanParams
+from croftpost.core.photo_check import ExportedPhoto, PhotoCheck, PhotoCheckService
+from croftpost.core.photos import load_photo
+from croftpost.core.services import Services, open_services
+from croftpost.ui.workers import ProgressFn
+
+DISPLAY_LONG_SIDE = 1600  # enough for a full-screen look at the faces, small enough to keep
+
+
+@dataclass(frozen=True)
+class ScannedPhotos:
+    """A check of some photos, and the picture of each one that could be read."""
+
+    check: PhotoCheck
+    images: dict[str, QImage] = field(default_factory=dict)  # path -> upright, reduced
+
+
+def to_qimage(image: Image.Image) -> QImage:
+    rgb = image.convert("RGB")
+    data = rgb.tobytes()
+    # copy(): the QImage must own its pixels once `data` is gone
+    return QImage(data, rgb.width, rgb.height, 3 * rgb.width, QImage.Format.Format_RGB888).copy()
+
+
+def display_image(path: str) -> QImage | None:
+    try:
+        return to_qimage(load_photo(path, DISPLAY_LONG_SIDE).image)
+    except BadPhoto:
+        return None  # the check says why
+
+
+@dataclass(frozen=True)
+class PhotoJobs:
+    """How the screen's jobs reach the data folder and which face scanner settings they use."""
+
+    data_dir: Path
+    clock: Clock
+    params: ScanParams = THOROUGH_PARAMS
+    workers: int = 2  # face detection processes; 0 scans in the worker thread itself
+
+    @classmethod
+    def for_services(cls, services: Services) -> PhotoJobs:
+        return cls(services.data_dir, services.clock, services.photos.params)
+
+    def _checker(self, services: Services) -> PhotoCheckService:
+        return PhotoCheckService(services.db, services.audit, services.accounts,
+                                 services.consent, services.clock, workers=self.workers,
+                                 params=self.params, alerts=services.alerts)
+
+    def scan(self, session: Session, paths: Sequence[str], channel: str,
+             cancel: threading.Event, progress: ProgressFn) -> ScannedPhotos:
+        """Every face in every photo with its status for `channel` today, then the pictures.
+        On cancel the photos already checked are kept; the rest are left out."""
+        services = open_services(self.data_dir, self.clock)
+        checker = self._checker(services)
+        try:
+            check = checker.check(session, list(paths), channel, cancel, progress)
+        finally:
+            checker.close()
+            services.close()
+        images = {}
+        for photo in check.photos:
+            if photo.error is None and (image := display_image(photo.path)) is not None:
+                images[photo.path] = image
+        return ScannedPhotos(check, images)
+
+    def export(self, session: Session, check: PhotoCheck, out_dir: Path,
+               also_blur: Mapping[int, Sequence[int]], cancel: threading.Event,
+               progress: ProgressFn) -> list[ExportedPhoto]:
+        """The safe copies (no metadata, faces without consent blurred, neutral names)."""
+        services = open_services(self.data_dir, self.clock)
+        checker = self._checker(services)
+        try:
+            progress(0, len(check.photos))
+            return checker.export(session, check, out_dir, also_blur)
+        finally:
+            checker.close()
+            services.close()

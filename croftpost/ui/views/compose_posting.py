@@ -1,0 +1,414 @@
+"""The bottom of the compose screen: what still blocks the post, then "Prepare to post" (or
+"Submit for approval" on a channel that needs approval) and "Mark as posted".
+
+Preparing asks for a reason for each warning, writes the safe copies of the photos to a new
+folder (in the user's Pictures folder), puts the text on the clipboard, says where the files
+are and opens the channel's page. Marking as posted records the post through
+DraftService.publish, which also refuses a post that needs an approval it does not have.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QStandardPaths, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+
+from croftpost.core.approvals import Approval, content_hash
+from croftpost.core.drafts import Publication
+from croftpost.core.errors import CroftpostError
+from croftpost.core.photo_check import ExportedPhoto, PhotoCheck
+from croftpost.core.posting import Readiness, build_publication, post_text, readiness
+from croftpost.core.textcheck import Finding
+from croftpost.ui.dialogs.compose_dialogs import AcknowledgeWarningsDialog
+from croftpost.ui.labels import channel_name, channel_short_name, local_clock_time
+from croftpost.ui.theme import icon
+from croftpost.ui.widgets import StatusMessage, Tone, ask_yes_no, error_sentence
+from croftpost.ui.workers import TaskHandle
+
+if TYPE_CHECKING:
+    from croftpost.ui.views.compose_view import ComposeView
+
+DEFAULT_URLS = {"facebook": "https://www.facebook.com", "dojo": "https://home.classdojo.com"}
+APPROVAL_POLL_MS = 20_000  # while a request waits, look for the approver's decision
+
+
+def channel_url(contacts: dict[str, str], channel: str) -> str:
+    """The school's own page if it is set (and is a web address), else the site."""
+    url = contacts.get(channel, "").strip()
+    return url if url.startswith(("https://", "http://")) else DEFAULT_URLS[channel]
+
+
+def default_export_root(data_dir: Path) -> Path:
+    """Pictures/croftpost, where an upload dialog finds it; the data folder if there is none."""
+    pictures = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
+    return Path(pictures) / "croftpost" if pictures else data_dir / "exports"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The post exactly as it was when "Prepare" was chosen."""
+
+    text: str
+    findings: tuple[Finding, ...]
+    acknowledged: tuple[dict[str, str], ...]
+    check: PhotoCheck
+    blurred: dict[int, set[int]]
+    key: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class PreparedPost:
+    publication: Publication
+    key: tuple[Any, ...]
+    folder: Path | None
+    exported: list[ExportedPhoto] = field(default_factory=list)
+
+
+class PostingPanel(QWidget):
+    prepared = Signal(object)  # the PreparedPost, or the exception
+    posted = Signal(object)  # the Post
+    submitted = Signal(object)  # the Approval
+
+    def __init__(self, view: ComposeView, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.view = view
+        self.confirm: Callable[[QWidget, str, str], bool] = ask_yes_no  # tests replace these
+        self.open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl
+        self.export_root = default_export_root(view.services.data_dir)
+        self.prepared_post: PreparedPost | None = None
+        self.approval: Approval | None = None
+        self._exporting: TaskHandle | None = None
+        self.readiness_message = StatusMessage(self)
+        self.approval_message = StatusMessage(self)
+        self.result_message = StatusMessage(self)
+        self.open_folder_button = QPushButton(icon("open"), self.tr("Open the &folder"), self)
+        self.prepare_button = QPushButton(self.tr("&Prepare to post"), self)
+        self.prepare_button.setDefault(True)
+        self.posted_button = QPushButton(icon("status-ok"), self.tr("&Mark as posted"), self)
+        self._poll = QTimer(self)
+        self._poll.setInterval(APPROVAL_POLL_MS)
+        self._poll.timeout.connect(self.refresh_approval)
+        self._lay_out()
+        self.prepare_button.clicked.connect(self._on_prepare_button_clicked)
+        self.posted_button.clicked.connect(self.mark_posted)
+        self.open_folder_button.clicked.connect(self._on_open_folder_button_clicked)
+        self.open_folder_button.hide()
+
+    def _lay_out(self) -> None:
+        result = QHBoxLayout()
+        result.addWidget(self.result_message, 1)
+        result.addWidget(self.open_folder_button)
+        bar = QHBoxLayout()
+        bar.addWidget(self.readiness_message, 1)
+        bar.addWidget(self.prepare_button)
+        bar.addWidget(self.posted_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addWidget(self.approval_message)
+        layout.addLayout(result)
+        layout.addLayout(bar)
+
+    # -- the state of the post -------------------------------------------------------------
+    def _readiness(self) -> Readiness:
+        v = self.view
+        return readiness(v.text(), v.findings, v.photos.check, v.photos.blurred, v.acknowledged)
+
+    def _key(self) -> tuple[Any, ...]:
+        """Everything that, if it changes, makes a prepared post out of date."""
+        v = self.view
+        photos = tuple((p.content_hash, p.error, tuple((f.status, f.pupil_id, f.reason)
+                                                       for f in p.faces))
+                       for p in v.photos.photos)
+        blurred = tuple(sorted((i, tuple(sorted(f))) for i, f in v.photos.blurred.items() if f))
+        acks = tuple(sorted(tuple(sorted(a.items())) for a in v.acknowledged))
+        return (v.channel(), post_text(v.text()), photos, blurred, acks,
+                tuple(v.photos.pending))
+
+    def _snapshot(self) -> Snapshot:
+        v = self.view
+        return Snapshot(v.text(), v.findings, tuple(v.acknowledged), v.photos.check,
+                        {i: set(f) for i, f in v.photos.blurred.items()}, self._key())
+
+    def _publication(self, snap: Snapshot,
+                     exported: Sequence[ExportedPhoto] | None = None) -> Publication:
+        v = self.view
+        return build_publication(snap.text, snap.check, snap.blurred, snap.findings,
+                                 snap.acknowledged, v.pupils(), v.services.consent.today(),
+                                 exported)
+
+    def _needs_approval(self) -> bool:
+        return self.view.services.approvals.requires_approval(self.view.channel())
+
+    def _approval_matches(self) -> bool:
+        """The latest request covers this draft's content exactly as it is now."""
+        approval, v = self.approval, self.view
+        if approval is None or approval.channel != v.channel() or v.is_busy():
+            return False
+        state = self._readiness()
+        if not state.ready or state.warnings:
+            return False
+        try:
+            current = content_hash(v.channel(), self._publication(self._snapshot()))
+        except CroftpostError:
+            return False
+        return current == approval.content_hash
+
+    # -- showing ---------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Called after every change: what blocks, which button, whether it is still prepared."""
+        if self.prepared_post is not None and self.prepared_post.key != self._key():
+            self.prepared_post = None
+            self.open_folder_button.hide()
+            self.result_message.show_message(Tone.WARNING, self.tr(
+                "The post changed after you prepared it: prepare it again before posting."))
+        state = self._readiness()
+        busy = self.view.is_busy() or self._exporting is not None
+        self.readiness_message.show_message(*self._describe(state, busy))
+        needs = self._needs_approval()
+        matches = needs and self._approval_matches()
+        approved = matches and self.approval is not None and self.approval.state == "approved"
+        waiting = matches and self.approval is not None and self.approval.state == "pending"
+        if needs and not approved:
+            self.prepare_button.setText(self.tr("Waiting for approval") if waiting
+                                        else self.tr("&Submit for approval"))
+        else:
+            self.prepare_button.setText(self.tr("&Prepare to post"))
+        self.prepare_button.setEnabled(state.ready and not busy and not waiting)
+        self.posted_button.setEnabled(self.prepared_post is not None)
+        self._show_approval(needs, matches)
+
+    def _describe(self, state: Readiness, busy: bool) -> tuple[Tone, str]:
+        if busy:
+            return Tone.BUSY, self.tr("Checking…")
+        if state.empty:
+            return Tone.INFO, self.tr("Write something or add a photo to start.")
+        if not state.ready:
+            parts = []
+            if state.text_blocks:
+                parts.append(self.tr("change {0} thing(s) in the text").format(state.text_blocks))
+            if state.faces_to_decide:
+                parts.append(self.tr("blur or identify {0} face(s) without consent").format(
+                    state.faces_to_decide))
+            if state.broken_photos:
+                parts.append(self.tr("remove {0} photo(s) that could not be checked").format(
+                    state.broken_photos))
+            return Tone.ERROR, self.tr("Before this can be posted: {0}.").format("; ".join(parts))
+        if state.warnings:
+            return Tone.WARNING, self.tr(
+                "Nothing blocks this post; {0} warning(s) will need a reason.").format(
+                len(state.warnings))
+        return Tone.OK, self.tr("Nothing blocks this post.")
+
+    def _show_approval(self, needs: bool, matches: bool) -> None:
+        if not needs:
+            self.approval_message.clear()
+            self._poll.stop()
+            return
+        channel = channel_short_name(self.view.channel())
+        approval = self.approval
+        pending = approval is not None and approval.state == "pending"
+        if pending and not self._poll.isActive():
+            self._poll.start()
+        elif not pending:
+            self._poll.stop()
+        if approval is None or approval.channel != self.view.channel():
+            self.approval_message.show_message(Tone.INFO, self.tr(
+                "Posts on {0} need approval before they go out: when nothing blocks, submit "
+                "this post for approval.").format(channel))
+        elif approval.state == "approved" and matches:
+            self.approval_message.show_message(Tone.OK, self.tr(
+                "Approved by {0}. You can now prepare it to post.").format(approval.decided_by))
+        elif approval.state == "pending" and matches:
+            self.approval_message.show_message(Tone.BUSY, self.tr(
+                "Waiting for an approver (request {0}).").format(approval.id))
+        elif approval.state == "returned":
+            self.approval_message.show_message(Tone.WARNING, self.tr(
+                "Returned by {0}: “{1}” Change the post and submit it again.").format(
+                approval.decided_by, approval.comment or ""))
+        else:
+            self.approval_message.show_message(Tone.WARNING, self.tr(
+                "The post has changed since it was submitted: submit it for approval again."))
+
+    def refresh_approval(self) -> None:
+        v = self.view
+        self.approval = None
+        if v.draft_id is not None:
+            try:
+                self.approval = v.services.approvals.for_draft(v.session, v.draft_id)
+            except CroftpostError:
+                self.approval = None
+        self.refresh()
+
+    def approved_acknowledgements(self) -> list[dict[str, str]]:
+        """The reasons given when the draft was submitted, so an approved post is the same."""
+        self.refresh_approval()
+        if self.approval is None or self.approval.state not in ("approved", "pending"):
+            return []
+        return [dict(a) for a in self.approval.snapshot.acknowledged_warnings]
+
+    def reset(self) -> None:
+        if self._exporting is not None:
+            self._exporting.cancel()
+            self._exporting = None
+        self.prepared_post = None
+        self.approval = None
+        self.result_message.clear()
+        self.open_folder_button.hide()
+        self.refresh()
+
+    # -- prepare, or submit for approval ---------------------------------------------------
+    def _on_prepare_button_clicked(self) -> None:
+        v = self.view
+        v.check_text_now()
+        v.refresh_consents()  # consents withdrawn since the photos were checked count now
+        state = self._readiness()
+        if not state.ready or v.is_busy():
+            self.refresh()
+            return
+        if state.warnings:
+            self._ask_reasons(state.warnings)
+            return
+        if self._needs_approval():
+            self.refresh_approval()
+            if not (self.approval is not None and self.approval.state == "approved"
+                    and self._approval_matches()):
+                self.submit_for_approval()
+                return
+        self.prepare()
+
+    def _ask_reasons(self, warnings: Sequence[Finding]) -> None:
+        dialog = AcknowledgeWarningsDialog(warnings, self)
+        dialog.accepted.connect(lambda: self._on_reasons_given(dialog))
+        self.view.current_dialog = dialog
+        dialog.open()
+
+    def _on_reasons_given(self, dialog: AcknowledgeWarningsDialog) -> None:
+        self.view.acknowledged.extend(dialog.acknowledgements)
+        self.view.show_findings()
+        self._on_prepare_button_clicked()  # carry on with what was asked
+
+    def submit_for_approval(self) -> None:
+        v = self.view
+        v.save_draft()
+        if v.draft_id is None:
+            return
+        try:
+            self.approval = v.services.approvals.submit(
+                v.session, v.draft_id, self._publication(self._snapshot()))
+        except CroftpostError as exc:
+            self.result_message.show_error(exc)
+            return
+        self.result_message.show_message(Tone.OK, self.tr(
+            "Sent for approval. The approver sees the text, the photos' faces and your "
+            "reasons; their decision will show here."))
+        self.refresh()
+        self.submitted.emit(self.approval)
+
+    def prepare(self) -> None:
+        """Safe copies on a worker, then the clipboard, the folder and the channel's page."""
+        v = self.view
+        v.save_draft()
+        if v.draft_id is None:
+            return
+        snap = self._snapshot()
+        try:
+            self._publication(snap)  # refuses a post that is not ready, before any file
+        except CroftpostError as exc:
+            self.result_message.show_error(exc)
+            return
+        if not snap.check.photos:
+            self._on_export_task_finished(snap, None, [])
+            return
+        folder = self._new_folder(v.draft_id)
+        also_blur = {i: sorted(f) for i, f in snap.blurred.items() if f}
+        jobs, session = v.jobs, v.session
+        self.result_message.show_message(Tone.BUSY, self.tr(
+            "Making safe copies of {0} photo(s)…").format(len(snap.check.photos)))
+        handle = v.tasks.submit(
+            lambda cancel, progress: jobs.export(session, snap.check, folder, also_blur,
+                                                 cancel, progress),
+            lambda exported: self._on_export_task_finished(snap, folder, exported),
+            self._on_export_task_failed, owner=self)
+        if not handle.done:  # a synchronous runner has already called back
+            self._exporting = handle
+            self.refresh()
+
+    def _new_folder(self, draft_id: int) -> Path:
+        today = self.view.services.consent.today().isoformat()
+        stem = f"{today}-{self.view.channel()}-post-{draft_id}"
+        folder, n = self.export_root / stem, 1
+        while folder.exists():
+            n += 1
+            folder = self.export_root / f"{stem}-{n}"
+        return folder
+
+    def _on_export_task_failed(self, exc: BaseException) -> None:
+        self._exporting = None
+        self.result_message.show_error(exc)
+        self.prepared.emit(exc)
+        self.refresh()
+
+    def _on_export_task_finished(self, snap: Snapshot, folder: Path | None,
+                                 exported: list[ExportedPhoto]) -> None:
+        self._exporting = None
+        v = self.view
+        if snap.key != self._key():
+            self.result_message.show_message(Tone.WARNING, self.tr(
+                "The post changed while it was being prepared: prepare it again."))
+            self.refresh()
+            return
+        try:
+            publication = self._publication(snap, exported)
+        except CroftpostError as exc:
+            self._on_export_task_failed(exc)
+            return
+        self.prepared_post = PreparedPost(publication, snap.key, folder, exported)
+        QGuiApplication.clipboard().setText(publication.text)
+        self._say_prepared(folder, len(exported))
+        self.open_url(QUrl(channel_url(v.services.school.details().contacts, v.channel())))
+        self.refresh()
+        self.prepared.emit(self.prepared_post)
+
+    def _say_prepared(self, folder: Path | None, photos: int) -> None:
+        where = channel_name(self.view.channel())
+        if folder is None:
+            text = self.tr("The text is on the clipboard. Paste it into {0}, post it, then "
+                           "choose Mark as posted.").format(where)
+        else:
+            text = self.tr("The text is on the clipboard and {0} safe photo(s) are in {1}. "
+                           "Paste the text into {2}, add those photos, post it, then choose "
+                           "Mark as posted.").format(photos, folder, where)
+        self.result_message.show_message(Tone.OK, text)
+        self.open_folder_button.setVisible(folder is not None)
+
+    def _on_open_folder_button_clicked(self) -> None:
+        if self.prepared_post is not None and self.prepared_post.folder is not None:
+            self.open_url(QUrl.fromLocalFile(str(self.prepared_post.folder)))
+
+    # -- mark as posted --------------------------------------------------------------------
+    def mark_posted(self) -> None:
+        v, prepared = self.view, self.prepared_post
+        if prepared is None or v.draft_id is None:
+            return
+        where = channel_name(v.channel())
+        if not self.confirm(self, self.tr("Mark as posted"), self.tr(
+                "Has this post gone out on {0}? croftpost records it now, with the pupils who "
+                "appear in it.").format(where)):
+            return
+        try:
+            post = v.services.drafts.publish(v.session, v.draft_id, v.channel(),
+                                             prepared.publication)
+        except CroftpostError as exc:
+            self.result_message.show_message(Tone.ERROR, error_sentence(exc))
+            self.refresh_approval()
+            return
+        v.new_post(save=False)
+        self.result_message.show_message(Tone.OK, self.tr(
+            "Recorded as posted on {0} at {1}. You can start your next post.").format(
+            where, local_clock_time(v.services.clock())))
+        self.posted.emit(post)

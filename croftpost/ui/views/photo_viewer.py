@@ -1,0 +1,294 @@
+"""Opening a photo: every face with a box and a label in icon and words (the pupil's name when
+consented, "No consent for Facebook", "Unknown"), and for a face without consent the choice to
+blur it or to say who it is. Faces that will be blurred are shown blurred."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from PySide6.QtCore import QCoreApplication, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from croftpost.core.consent_model import Pupil
+from croftpost.core.photo_check import ADULT, CONSENTED, UNKNOWN, FaceResult
+from croftpost.core.posting import PHOTO_ATTENTION
+from croftpost.ui.labels import channel_short_name
+from croftpost.ui.theme import icon
+from croftpost.ui.views.photo_set import PhotoSet, box_rect
+from croftpost.ui.widgets import StatusMessage, Tone, explanation, heading
+
+LABEL_ICON = 16
+_COLOURS = {"ok": QColor("#1e6b34"), "blocked": QColor("#b3261e"), "blurred": QColor("#44546a")}
+
+_REASONS = {
+    "no_match": "Not matched to any pupil with reference photos.",
+    "ambiguous": "Too much like more than one pupil to be sure who it is.",
+    "duplicate": "Another face in this photo matched the same pupil more closely.",
+    "no_gallery": "No pupil has reference photos for face recognition yet.",
+    "no_consent": "This pupil has no photo consent for {channel} today.",
+    "identified": "Identified by staff.",
+    "protected": "This pupil must never appear in a photo: the face can only be blurred.",
+    "matched": "Recognised from the pupil's reference photos.",
+    ADULT: "Identified by staff as an adult who has consented.",
+}
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("compose", text)
+
+
+def face_label(face: FaceResult, pupils: Mapping[str, Pupil], channel: str) -> tuple[str, str]:
+    """(icon, words) for a face. A protected pupil's name is never shown."""
+    if face.reason == "protected":
+        return "protected", _tr("Protected pupil: must be blurred")
+    if face.status == CONSENTED:
+        if face.reason == ADULT:
+            return "status-ok", _tr("Adult who has consented")
+        pupil = pupils.get(face.pupil_id or "")
+        return "status-ok", pupil.full_name if pupil else _tr("Consented")
+    if face.status == UNKNOWN:
+        return "status-warning", _tr("Unknown")
+    return "status-error", _tr("No consent for {0}").format(channel_short_name(channel))
+
+
+def face_reason(face: FaceResult, channel: str) -> str:
+    words = _REASONS.get(face.reason, "")
+    return _tr(words).format(channel=channel_short_name(channel)) if words else ""
+
+
+class FaceCanvas(QWidget):
+    """The picture scaled to fit, each face boxed and labelled; clicking a face selects it."""
+
+    face_clicked = Signal(int)
+
+    def __init__(self, photos: PhotoSet, labeller: Callable[[FaceResult], tuple[str, str]],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.photos, self._labeller = photos, labeller
+        self.index = 0
+        self.selected = -1
+        self.setMinimumSize(420, 320)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def _layout(self) -> tuple[QRect, float] | None:
+        """Where the picture is drawn, and how many screen pixels per full-size pixel."""
+        if self.index >= len(self.photos):
+            return None
+        image, photo = self.photos.image(self.index), self.photos.photos[self.index]
+        if image is None or photo.width <= 0:
+            return None
+        size = image.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
+        top_left = QPoint((self.width() - size.width()) // 2, (self.height() - size.height()) // 2)
+        return QRect(top_left, size), size.width() / photo.width
+
+    def face_rects(self) -> list[QRect]:
+        placed = self._layout()
+        if placed is None:
+            return []
+        area, scale = placed
+        faces = self.photos.photos[self.index].faces
+        return [box_rect(f.box, scale).translated(area.topLeft()) for f in faces]
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor("#1f2933"))
+        placed = self._layout()
+        if placed is None:
+            painter.setPen(QColor("#ffffff"))
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter,
+                             _tr("This photo could not be shown."))
+            return
+        image = self.photos.safe_image(self.index)
+        assert image is not None
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        painter.drawImage(placed[0], image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        faces = self.photos.photos[self.index].faces
+        for n, (face, rect) in enumerate(zip(faces, self.face_rects(), strict=True)):
+            self._draw_face(painter, n, face, rect)
+
+    def _draw_face(self, painter: QPainter, n: int, face: FaceResult, rect: QRect) -> None:
+        blurred = self.photos.face_blurred(self.index, n)
+        kind = "ok" if not face.blocks else "blocked"
+        if blurred:
+            kind = "blurred"
+        pen = QPen(_COLOURS[kind], 4 if n == self.selected else 2)
+        if blurred:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(rect)
+        icon_name, words = self._labeller(face)
+        text = f"{n + 1}. {words}" + (_tr(" · blurred") if blurred else "")
+        metrics = QFontMetrics(painter.font())
+        tag = QRect(0, 0, metrics.horizontalAdvance(text) + LABEL_ICON + 14,
+                    max(LABEL_ICON, metrics.height()) + 6)
+        tag.moveTopLeft(QPoint(rect.left(), rect.bottom() + 3))
+        if tag.bottom() > self.height():
+            tag.moveBottomLeft(QPoint(rect.left(), rect.top() - 3))
+        tag.moveLeft(max(0, min(tag.left(), self.width() - tag.width())))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor("#ffffff"))
+        painter.drawRoundedRect(tag, 4, 4)
+        painter.drawPixmap(QRect(tag.left() + 4, tag.top() + (tag.height() - LABEL_ICON) // 2,
+                                 LABEL_ICON, LABEL_ICON), icon(icon_name).pixmap(LABEL_ICON))
+        painter.setPen(_COLOURS[kind])
+        painter.drawText(tag.adjusted(LABEL_ICON + 8, 0, -4, 0),
+                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
+        for n, rect in enumerate(self.face_rects()):
+            if rect.contains(event.position().toPoint()):
+                self.face_clicked.emit(n)
+                return
+        super().mousePressEvent(event)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        return QSize(760, 560)
+
+
+class PhotoViewerDialog(QDialog):
+    """One photo of the post. Changes go straight to the PhotoSet; "Identify" asks the view,
+    which calls the core service (audited) and replaces the photo's result."""
+
+    identify_requested = Signal(int, int)  # photo index, face index
+
+    def __init__(self, photos: PhotoSet, index: int, pupils: Mapping[str, Pupil],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_tr("Faces in this photo"))
+        self.photos, self.pupils = photos, pupils
+        self.canvas = FaceCanvas(photos, self._label, self)
+        self.canvas.index = index
+        self.faces = QListWidget(self)
+        self.faces.setAccessibleName(_tr("Faces found"))
+        self.faces.setWordWrap(True)
+        self.detail = explanation("", self)
+        self.blur_button = QPushButton(_tr("&Blur this face"), self)
+        self.blur_button.setCheckable(True)
+        self.identify_button = QPushButton(icon("user"), _tr("&Identify…"), self)
+        self.blur_all_button = QPushButton(_tr("Blur &every face without consent"), self)
+        self.close_button = QPushButton(_tr("Close"), self)
+        self.message = StatusMessage(self)
+        self.summary = heading("", self, level=2)
+        self._lay_out()
+        self.canvas.face_clicked.connect(self.faces.setCurrentRow)
+        self.faces.currentRowChanged.connect(self._on_faces_current_row_changed)
+        self.blur_button.toggled.connect(self._on_blur_button_toggled)
+        self.identify_button.clicked.connect(self._on_identify_button_clicked)
+        self.blur_all_button.clicked.connect(self._on_blur_all_button_clicked)
+        self.close_button.clicked.connect(self.accept)
+        photos.changed.connect(self.refresh)
+        self.resize(1100, 700)
+        self.refresh()
+
+    @property
+    def index(self) -> int:
+        return self.canvas.index
+
+    def _label(self, face: FaceResult) -> tuple[str, str]:
+        return face_label(face, self.pupils, self.photos.check.channel)
+
+    def _lay_out(self) -> None:
+        side = QVBoxLayout()
+        side.addWidget(self.summary)
+        side.addWidget(self.faces, 1)
+        side.addWidget(self.detail)
+        side.addWidget(self.blur_button)
+        side.addWidget(self.identify_button)
+        side.addSpacing(8)
+        side.addWidget(self.blur_all_button)
+        side.addWidget(self.message)
+        side.addWidget(self.close_button)
+        panel = QWidget(self)
+        panel.setLayout(side)
+        panel.setFixedWidth(330)
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.canvas, 1)
+        layout.addWidget(panel)
+
+    def refresh(self) -> None:
+        if self.index >= len(self.photos):  # removed from the post meanwhile
+            self.reject()
+            return
+        photo = self.photos.photos[self.index]
+        row = self.faces.currentRow()
+        self.faces.blockSignals(True)
+        self.faces.clear()
+        for n, face in enumerate(photo.faces):
+            icon_name, words = self._label(face)
+            if self.photos.face_blurred(self.index, n):
+                words += _tr(" · will be blurred")
+            self.faces.addItem(QListWidgetItem(icon(icon_name), _tr("Face {0}: {1}").format(
+                n + 1, words)))
+        self.faces.blockSignals(False)
+        self.summary.setText(self._summary_text())
+        if photo.faces:
+            self.faces.setCurrentRow(max(0, min(row, len(photo.faces) - 1)))
+        self._show_face()
+        self.blur_all_button.setEnabled(any(  # for the whole post, as in the strip
+            self.photos.state(i) == PHOTO_ATTENTION for i in range(len(self.photos))))
+        self.canvas.update()
+
+    def _summary_text(self) -> str:
+        photo = self.photos.photos[self.index]
+        if photo.error:
+            return photo.error
+        if not photo.faces:
+            return _tr("No faces found")
+        return _tr("{0} face(s) found").format(len(photo.faces))
+
+    def _face(self) -> FaceResult | None:
+        row = self.faces.currentRow()
+        faces = self.photos.photos[self.index].faces
+        return faces[row] if 0 <= row < len(faces) else None
+
+    def _show_face(self) -> None:
+        face, row = self._face(), self.faces.currentRow()
+        self.canvas.selected = row
+        self.blur_button.setEnabled(face is not None)
+        self.identify_button.setEnabled(face is not None and face.reason != "protected")
+        if face is None:
+            self.detail.setText(_tr("Faces smaller than about {0} pixels across may be missed: "
+                                    "look at the photo yourself.").format(
+                self.photos.photos[self.index].min_face_px or 40))
+            return
+        chosen = row in self.photos.blurred.get(self.index, ())
+        self.blur_button.blockSignals(True)
+        self.blur_button.setChecked(chosen)
+        self.blur_button.blockSignals(False)
+        self.blur_button.setText(_tr("&Blur this face") if face.blocks
+                                 else _tr("&Blur this face too"))
+        detail = face_reason(face, self.photos.check.channel)
+        if face.blocks and not chosen:
+            detail += " " + _tr("Blur it, or identify it if you know who it is.")
+        self.detail.setText(detail)
+        self.canvas.update()
+
+    def _on_faces_current_row_changed(self, row: int) -> None:
+        self._show_face()
+
+    def _on_blur_button_toggled(self, on: bool) -> None:
+        row = self.faces.currentRow()
+        if row >= 0:
+            self.photos.set_blur(self.index, row, on)
+
+    def _on_identify_button_clicked(self) -> None:
+        row = self.faces.currentRow()
+        if row >= 0:
+            self.identify_requested.emit(self.index, row)
+
+    def _on_blur_all_button_clicked(self) -> None:
+        count = self.photos.blur_all_without_consent()
+        self.message.show_message(Tone.OK, _tr(
+            "{0} more face(s) will be blurred in the copies you post.").format(count))

@@ -1,0 +1,226 @@
+"""The Compose screen drives the real text check, photo check, drafts and approvals: what it
+enables is what core says, and what it records is in the database and the audit log."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from PySide6.QtGui import QGuiApplication
+
+from croftpost.core.consent_csv import HEADER
+from croftpost.core.services import open_services
+from croftpost.ui.compose_tasks import PhotoJobs, ScannedPhotos
+from croftpost.ui.dialogs.compose_dialogs import AcknowledgeWarningsDialog
+from croftpost.ui.views.compose_view import ComposeView
+from croftpost.ui.widgets import Tone
+from tests.ui.conftest import add_staff
+
+pytestmark = pytest.mark.gui
+
+# Ava: photos and names everywhere. Ben: Dojo only.
+REGISTER = "\n".join([
+    ",".join(HEADER),
+    "P001,Ava,Thornton,Year 3,yes,yes,yes,yes,yes,2027-07-31,",
+    "P002,Ben,Okafor,Year 4,no,yes,no,yes,no,2027-07-31,",
+]) + "\n"
+
+
+def make_view(qtbot, services, session, tasks, tmp_path: Path) -> ComposeView:
+    view = ComposeView(services, session, tasks)
+    view.posting.confirm = lambda *args: True
+    view.opened: list[str] = []  # type: ignore[attr-defined]
+    view.posting.open_url = lambda url: view.opened.append(url.toString()) or True
+    view.posting.export_root = tmp_path / "exports"
+    qtbot.addWidget(view)
+    view.resize(1100, 760)
+    view.show()
+    return view
+
+
+@pytest.fixture
+def view(qtbot, school, tasks, tmp_path):
+    services, head = school
+    services.consent.import_csv(head, REGISTER)
+    return make_view(qtbot, services, head, tasks, tmp_path)
+
+
+def type_text(qtbot, view: ComposeView, text: str) -> None:
+    """Replace the text and wait for the debounced check, as a pause in typing does."""
+    with qtbot.waitSignal(view.text_checked):
+        view.editor.setPlainText(text)
+
+
+def test_a_blocking_finding_disables_prepare_until_the_text_is_fixed(qtbot, view):
+    type_text(qtbot, view, "Call Mrs Day on 07700 900123 about the trip")
+    assert not view.posting.prepare_button.isEnabled()
+    assert view.posting.readiness_message.tone == Tone.ERROR
+    [row] = [view.findings_list.item(i).text() for i in range(view.findings_list.count())]
+    assert row.startswith("Blocks posting · Personal information · clause 2.3")
+    assert "phone number" in row
+    assert len(view.editor.extraSelections()) == 1  # underlined in the text
+    view.findings_list.itemClicked.emit(view.findings_list.item(0))
+    assert view.editor.textCursor().selectedText() == "07700 900123"
+    type_text(qtbot, view, "Call the school office about the trip")
+    assert view.findings_list.count() == 0 and view.editor.extraSelections() == []
+    assert view.posting.prepare_button.isEnabled()
+    assert view.posting.prepare_button.text() == "&Prepare to post"
+
+
+def test_underlines_land_on_the_words_after_an_emoji(qtbot, view):
+    type_text(qtbot, view, "🎉🎉 Ring 07700 900123")
+    view.findings_list.itemClicked.emit(view.findings_list.item(0))
+    assert view.editor.textCursor().selectedText() == "07700 900123"
+
+
+def test_a_warning_needs_a_reason_which_is_recorded_when_posted(qtbot, school, view):
+    services, _head = school
+    type_text(qtbot, view, "Thanks for the wine at the summer fair")
+    assert view.posting.prepare_button.isEnabled()
+    assert view.posting.readiness_message.tone == Tone.WARNING
+    view.posting.prepare_button.click()
+    dialog = view.current_dialog
+    assert isinstance(dialog, AcknowledgeWarningsDialog)
+    dialog.reason.setPlainText("ok")
+    dialog.ok_button.click()
+    assert dialog.isVisible() and "why" in dialog.message.text()
+    assert view.posting.prepared_post is None
+    dialog.reason.setPlainText("It was the raffle prize for parents")
+    dialog.ok_button.click()
+    assert not dialog.isVisible()
+    prepared = view.posting.prepared_post
+    assert prepared is not None and prepared.folder is None  # no photos, no folder
+    assert QGuiApplication.clipboard().text() == "Thanks for the wine at the summer fair"
+    assert view.opened == ["https://www.facebook.com"]
+    assert "Warning, reason given" in view.findings_list.item(0).text()
+    view.posting.posted_button.click()
+    entry = next(e for e in services.audit.entries() if e.action == "post.published")
+    assert entry.details["acknowledged_warnings"] == [{
+        "category": "age_inappropriate", "clause": "2.3", "excerpt": "wine",
+        "reason": "It was the raffle prize for parents"}]
+    assert entry.details["pupils"] == {}
+    assert view.text() == "" and view.draft_id is None  # a fresh post
+    assert view.posting.result_message.tone == Tone.OK
+    assert services.drafts.my_drafts(view.session) == []
+
+
+def test_changing_the_post_after_preparing_it_needs_preparing_again(qtbot, view):
+    type_text(qtbot, view, "Sports day is on Friday")
+    view.posting.prepare_button.click()
+    assert view.posting.posted_button.isEnabled()
+    type_text(qtbot, view, "Sports day is on Thursday")
+    assert not view.posting.posted_button.isEnabled()
+    assert "prepare it again" in view.posting.result_message.text()
+
+
+def test_only_channels_the_user_may_post_on_are_offered(qtbot, school, tasks, tmp_path):
+    services, head = school
+    services.consent.import_csv(head, REGISTER)
+    teacher = add_staff(services, head, "teacher", channels=("dojo",))
+    view = make_view(qtbot, services, teacher, tasks, tmp_path)
+    assert [view.channel_box.itemData(i) for i in range(view.channel_box.count())] == ["dojo"]
+    type_text(qtbot, view, "Ben Okafor won the spelling bee")  # name consent on Dojo only
+    assert view.findings == ()
+    services.accounts.revoke(head, "teacher", channels=["dojo"])
+    view.save_draft()
+    assert view.message.tone == Tone.ERROR  # the service refuses at once
+
+
+def test_switching_channel_checks_the_text_again(qtbot, view):
+    type_text(qtbot, view, "Ben Okafor won the spelling bee")
+    assert [f.category for f in view.findings] == ["pupil_name"]  # no name consent on Facebook
+    with qtbot.waitSignal(view.text_checked):
+        view.channel_box.setCurrentIndex(view.channel_box.findData("dojo"))
+    assert view.findings == ()
+    assert view.preview.channel == "dojo"
+
+
+def test_drafts_save_themselves_and_survive_reopening(qtbot, school, view, clock, fast_hasher):
+    services, head = school
+    with qtbot.waitSignal(view.draft_saved):
+        view.editor.setPlainText("Year 3 loved the museum")
+    draft_id = view.draft_id
+    assert draft_id is not None
+    view.editor.setPlainText("Year 3 loved the museum and the café")
+    view.hide()  # another page or the idle lock: saved at once, not a second later
+    reopened = open_services(services.data_dir, clock=clock, hasher=fast_hasher)
+    try:
+        [draft] = reopened.drafts.my_drafts(head)
+        assert (draft.id, draft.body) == (draft_id, "Year 3 loved the museum and the café")
+    finally:
+        reopened.close()
+    other = ComposeView(services, head, view.tasks)
+    qtbot.addWidget(other)
+    other.load_draft(draft_id)
+    assert other.text() == "Year 3 loved the museum and the café"
+    assert other.draft_id == draft_id and other.findings == ()
+
+
+def test_the_drafts_page_opens_a_draft_in_compose(school, make_window):
+    services, head = school
+    draft = services.drafts.create(head, "dojo", "Our class assembly was lovely")
+    window = make_window(services, head)
+    drafts = window.show_page("drafts")
+    drafts.open_draft_requested.emit(draft.id)
+    compose = window.page("compose")
+    assert window.page_stack.currentWidget() is compose
+    assert compose.text() == "Our class assembly was lovely" and compose.channel() == "dojo"
+
+
+def test_a_channel_that_needs_approval_submits_first(qtbot, school, tasks, tmp_path):
+    services, head = school
+    services.approvals.set_required(head, "facebook", True)
+    teacher = add_staff(services, head, "teacher", channels=("facebook",))
+    view = make_view(qtbot, services, teacher, tasks, tmp_path)
+    type_text(qtbot, view, "Please donate to the school fund")  # a warning
+    assert view.posting.prepare_button.text() == "&Submit for approval"
+    assert "need approval" in view.posting.approval_message.text()
+    view.posting.prepare_button.click()
+    view.current_dialog.reason.setPlainText("The PTA asked us to share this appeal")
+    view.current_dialog.ok_button.click()
+    approval = view.posting.approval
+    assert approval is not None and approval.state == "pending"
+    assert approval.snapshot.acknowledged_warnings[0]["reason"].startswith("The PTA")
+    assert not view.posting.prepare_button.isEnabled()
+    assert view.posting.prepare_button.text() == "Waiting for approval"
+    services.approvals.approve(head, approval.id)
+    view.posting.refresh_approval()
+    assert view.posting.prepare_button.text() == "&Prepare to post"
+    view.posting.prepare_button.click()
+    view.posting.posted_button.click()
+    [post] = services.drafts.history(teacher)
+    entry = next(e for e in services.audit.entries() if e.action == "post.published")
+    assert entry.details["approval_id"] == approval.id and post.channel == "facebook"
+
+
+class _BlockingJobs(PhotoJobs):
+    """A scan that waits until it is cancelled: the UI behaviour of Cancel, not detection."""
+
+    started = threading.Event()
+
+    def scan(self, session, paths, channel, cancel, progress) -> ScannedPhotos:
+        self.started.set()
+        progress(0, len(paths))
+        cancel.wait(10)
+        raise RuntimeError("cancelled")
+
+
+def test_checking_photos_runs_on_a_worker_and_can_be_cancelled(qtbot, school, view, tmp_path):
+    from croftpost.ui.workers import ThreadTaskRunner
+
+    services, _head = school
+    runner = ThreadTaskRunner()
+    view.tasks = runner
+    view.jobs = _BlockingJobs(services.data_dir, services.clock)
+    photo = tmp_path / "field.png"
+    Image.new("RGB", (64, 48), "green").save(photo)
+    view.add_photos([str(photo)])
+    qtbot.waitUntil(lambda: view.strip.progress.isVisible() and view.jobs.started.is_set())
+    assert not view.strip.add_button.isEnabled()
+    assert not view.posting.prepare_button.isEnabled()  # still checking
+    view.strip.cancel_button.click()
+    assert view.photos.paths() == [] and not view.strip.progress.isVisible()
+    assert view.strip.add_button.isEnabled()
+    assert runner.shutdown(5000)
