@@ -124,3 +124,12 @@ def test_drafts_models_pass_the_model_tester(qtmodeltester, school, teacher):
     posts.set_posts([PostRow(1, "2026-11-24T09:00:00.000000Z", "dojo", "teacher", 0, 1, None)])
     qtmodeltester.check(posts)
     assert posts.index(0, PostColumn.TEXT).data() == "(text not kept) (+1 photo(s))"
+
+
+def test_someone_who_may_not_post_is_told_why_there_are_no_drafts(qtbot, school):
+    services, head = school
+    office = add_staff(services, head, "office", role="office")
+    view = _view(qtbot, services, office)
+    assert view.open_button.isHidden()
+    assert "You are not authorised to post" in view.intro.text()
+    assert view.posts_heading.text() == "Your posts (0)"

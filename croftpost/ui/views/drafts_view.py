@@ -28,6 +28,7 @@ from croftpost.core.accounts import Permission, Session
 from croftpost.core.drafts import Draft, Post
 from croftpost.core.errors import CroftpostError, NotFound
 from croftpost.core.services import Services
+from croftpost.storage.schema import CHANNELS
 from croftpost.ui.models.drafts_model import (
     DraftColumn,
     DraftsTableModel,
@@ -76,6 +77,9 @@ class DraftsView(QWidget):
         self.delete_button = QPushButton(icon("delete"), self.tr("&Delete draft…"), self)
         self.refresh_button = QPushButton(icon("refresh"), self.tr("&Refresh"), self)
         self.drafts_heading = heading("", self, level=2)
+        member = services.accounts.current(session)
+        self._may_post = any(member.may_post(c) for c in CHANNELS)
+        self.open_button.setVisible(self._may_post)  # nowhere to open it otherwise
         self.posts_heading = heading("", self, level=2)
         self._connect()
         self._lay_out()
@@ -114,9 +118,13 @@ class DraftsView(QWidget):
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
         layout.addLayout(top)
-        layout.addWidget(explanation(self.tr(
-            "Drafts are saved as you type and survive a crash. Open one to carry on in Compose. "
-            "Below them is the record of what was posted and when."), self))
+        self.intro = explanation(
+            self.tr("Drafts are saved as you type and survive a crash. Open one to carry on in "
+                    "Compose. Below them is the record of what was posted and when.")
+            if self._may_post else
+            self.tr("You are not authorised to post, so you have no drafts of your own. Ask the "
+                    "headteacher if you should post for the school."), self)
+        layout.addWidget(self.intro)
         layout.addWidget(self.message)
         layout.addWidget(splitter, 1)
 
