@@ -174,6 +174,8 @@ def render_termly_pdf(data: dict[str, Any], path: Path) -> int:
         document.print_(writer)
         pages = document.pageCount()
         del writer  # flush and close the file before moving it into place
+        if os.path.getsize(tmp_name) == 0:  # Qt reports a failed write only by writing nothing
+            raise OSError(f"nothing could be written to {path}")
         os.replace(tmp_name, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
