@@ -15,16 +15,20 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, QRectF, Qt
+from PySide6.QtGui import QImage, QPainter, QTextDocument
 from PySide6.QtWidgets import QApplication, QWidget
 
 from croftpost.core.demo import DEMO_PASSWORD, create_demo
+from croftpost.core.drafts import Publication
 from croftpost.core.errors import CroftpostError
 from croftpost.core.services import Services, open_services
 from croftpost.ui.app import make_application
 from croftpost.ui.dialogs.start_dialogs import FirstRunDialog, LoginDialog
 from croftpost.ui.main_window import MainWindow
 from croftpost.ui.views.audit_view import AuditView
+from croftpost.ui.views.consent_view import ConsentView
+from croftpost.ui.views.drafts_view import DraftsView
 from croftpost.ui.views.staff_view import StaffView
 from croftpost.ui.workers import ImmediateTaskRunner
 
@@ -105,6 +109,118 @@ def headteacher_screens(app: QApplication, services: Services) -> None:
     window.close()
 
 
+def save_page(document: QTextDocument, page: int, name: str) -> None:
+    """One page of a printed document as a picture, with a paper-like margin."""
+    size = document.pageSize()
+    margin = 40
+    image = QImage(int(size.width()) + 2 * margin, int(size.height()) + 2 * margin,
+                   QImage.Format.Format_RGB32)
+    image.fill(Qt.GlobalColor.white)
+    painter = QPainter(image)
+    painter.translate(margin, margin - page * size.height())
+    document.drawContents(painter, QRectF(0, page * size.height(), size.width(), size.height()))
+    painter.end()
+    path = OUT / f"{name}.png"
+    if not image.save(str(path)):
+        raise SystemExit(f"could not write {path}")
+    print(f"wrote {path.relative_to(OUT.parent.parent)}")
+
+
+def publish_demo_post(services: Services) -> None:
+    """A post showing a pupil, so a withdrawal has something to take down."""
+    teacher = services.accounts.login("teacher", DEMO_PASSWORD)
+    text = "Ava and Year 3 loved sports day! Thank you to everyone who came to cheer."
+    draft = services.drafts.create(teacher, "dojo", text)
+    services.drafts.publish(teacher, draft.id, "dojo", Publication(
+        text, [], {"D001": {"photo_dojo": "valid"}}, [], {}))
+
+
+def consent_screens(app: QApplication, services: Services, folder: Path) -> None:
+    head = services.accounts.login("head", DEMO_PASSWORD)
+    window = MainWindow(services, head, tasks=ImmediateTaskRunner())
+    window.resize(*WINDOW_SIZE)
+    window.show()
+    register = window.show_page("consent")
+    assert isinstance(register, ConsentView)
+    register.select("D008")
+    save(app, window, "30-consent-protected-pupil")
+    register.filters.choose(register.filters.show_only, "no_consent")
+    register.select("D006")
+    save(app, window, "31-consent-filtered-no-consent")
+    register.filters.clear()
+    register.select("D001")
+    register.details.edit_button.click()
+    edit = register.current_dialog
+    assert edit is not None
+    edit.rows["name_facebook"].given.setChecked(False)
+    save(app, edit, "32-consent-edit")
+    edit.reject()
+    register.details.withdraw_button.click()
+    withdraw = register.current_dialog
+    assert withdraw is not None
+    for kind, box in withdraw.boxes.items():
+        box.setChecked(kind in ("photo_dojo", "name_dojo"))
+    save(app, withdraw, "33-consent-withdraw")
+    withdraw.ok_button.click()
+    save(app, window, "34-consent-withdrawn-posts-to-take-down")
+    consent_import(app, register, folder)
+    register.print_lists(folder / "no-photo-lists.pdf")
+    save(app, window, "36-consent-lists-printed")
+    assert register.last_document is not None
+    save_page(register.last_document, 0, "37-no-photo-list-page")
+    window.close()
+
+
+def consent_import(app: QApplication, register: ConsentView, folder: Path) -> None:
+    sheet = folder / "consents.csv"
+    sheet.write_text(
+        "pupil_id,first_name,last_name,class,photo_facebook,photo_dojo,name_facebook,"
+        "name_dojo,biometric,consent_expires,withdrawn_on\n"
+        "D011,Poppy,Whitcombe,Year 3,yes,yes,yes,yes,no,2027-07-31,\n"
+        "D002,Noah,Bennett,Year 4,no,yes,no,yes,yes,2027-07-31,\n"
+        "D012,Arlo,Fenwick,Year 5,yes,maybe,no,no,no,2027-07-31,\n"
+        "D013,Esme,Kaur,Year 6,yes,yes,no,no,no,31/07/2027,\n",
+        encoding="utf-8")
+    register.import_button.click()
+    dialog = register.current_dialog
+    assert dialog is not None
+    dialog.choose_path = lambda: sheet  # type: ignore[attr-defined]
+    dialog.choose_button.click()  # type: ignore[attr-defined]
+    save(app, dialog, "35-consent-import-bad-rows")
+    dialog.reject()
+
+
+def drafts_and_account_screens(app: QApplication, services: Services) -> None:
+    teacher = services.accounts.login("teacher", DEMO_PASSWORD)
+    window = MainWindow(services, teacher, tasks=ImmediateTaskRunner())
+    window.resize(*WINDOW_SIZE)
+    window.show()
+    drafts = window.show_page("drafts")
+    assert isinstance(drafts, DraftsView)
+    save(app, window, "38-teacher-drafts-and-history")
+    window.user_menu.password_action.trigger()
+    dialog = window.user_menu.current_dialog
+    assert dialog is not None
+    dialog.current.setText("not-my-password")  # type: ignore[attr-defined]
+    dialog.password.setText("a-new-password")  # type: ignore[attr-defined]
+    dialog.password_again.setText("a-new-password")  # type: ignore[attr-defined]
+    dialog.ok_button.click()
+    save(app, dialog, "39-change-password-refused")
+    dialog.reject()
+    window.close()
+    head = services.accounts.login("head", DEMO_PASSWORD)
+    window = MainWindow(services, head, tasks=ImmediateTaskRunner())
+    window.resize(*WINDOW_SIZE)
+    window.show()
+    assert window.user_menu.school_action is not None
+    window.user_menu.school_action.trigger()
+    details = window.user_menu.current_dialog
+    assert details is not None
+    save(app, details, "40-school-details")
+    details.reject()
+    window.close()
+
+
 def other_roles(app: QApplication, services: Services) -> None:
     for number, username in ((20, "office"), (21, "teacher")):
         session = services.accounts.login(username, DEMO_PASSWORD)
@@ -124,10 +240,13 @@ def main() -> int:
         services = open_services(school)
         try:
             lock_out(services, "assistant")
+            publish_demo_post(services)
             steps: list[Callable[[], None]] = [
                 lambda: start_screens(app, services, accounts, Path(folder) / "new-school"),
                 lambda: headteacher_screens(app, services),
                 lambda: other_roles(app, services),
+                lambda: consent_screens(app, services, Path(folder)),
+                lambda: drafts_and_account_screens(app, services),
             ]
             for step in steps:
                 step()
