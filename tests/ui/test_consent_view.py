@@ -344,3 +344,20 @@ def test_consent_models_pass_the_model_tester(qtmodeltester, register):
     proxy.setSourceModel(model)
     qtmodeltester.check(proxy)
     assert model.rowCount() == 5 and model.columnCount() == len(ConsentColumn)
+
+
+def test_the_register_works_from_the_keyboard(qtbot, register, view):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLabel
+
+    qtbot.keyClicks(view.filters.text, "o")  # Thornton, Okafor, Moss
+    assert view.visible_ids() == ["P001", "P002", "P005"]
+    assert view.selected_pupil_id() == "P001"  # the first match is shown at once
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_Down)
+    assert view.selected_pupil_id() == "P002"
+    assert view.details.title.text() == "Ben Okafor"
+    qtbot.keyClick(view.table, Qt.Key.Key_Return)  # Enter edits the selected pupil
+    assert view.current_dialog is not None and view.current_dialog.isVisible()
+    assert "Ben Okafor's consents" in view.current_dialog.findChild(
+        QLabel, "explanation").text()

@@ -68,7 +68,7 @@ class ConsentDetailsPanel(QWidget):
         self.unprotect_button = QPushButton(
             icon("protected"), self.tr("Remove &protection"), self
         )
-        self.enrol_button = QPushButton(icon("face"), self.tr("Enrol &photos…"), self)
+        self.enrol_button = QPushButton(icon("face"), self.tr("E&nrol photos…"), self)
         self.posts = QListWidget(self)
         self.posts.setAccessibleName(self.tr("Published posts showing this pupil"))
         self.posts.setMinimumHeight(60)

@@ -47,7 +47,7 @@ class ConsentFilterBar(QWidget):
             (self.tr("Protected pupils"), ShowOnly.PROTECTED),
         ):
             self.show_only.addItem(text, code.value)
-        self.clear_button = QPushButton(self.tr("C&lear filters"), self)
+        self.clear_button = QPushButton(self.tr("Clear &filters"), self)
         self.text.textChanged.connect(self.filters_changed)
         for combo in (self.class_name, self.kind, self.state, self.show_only):
             combo.currentIndexChanged.connect(self.filters_changed)
@@ -63,7 +63,7 @@ class ConsentFilterBar(QWidget):
         pairs = (
             (self.tr("&Search"), self.text),
             (self.tr("Cl&ass"), self.class_name),
-            (self.tr("Co&nsent"), self.kind),
+            (self.tr("&Consent"), self.kind),
             (self.tr("S&tate"), self.state),
             (self.tr("S&how"), self.show_only),
         )

@@ -67,14 +67,15 @@ class ConsentView(QWidget):
         self.model = ConsentTableModel(self)
         self.proxy = ConsentFilterProxy(self)
         self.proxy.setSourceModel(self.model)
+        # Made first, so Tab reaches them first (tab order follows creation order).
+        self.import_button = QPushButton(icon("import"), self.tr("&Import CSV…"), self)
+        self.print_button = QPushButton(icon("print"), self.tr("P&rint no-photo lists…"), self)
         self.filters = ConsentFilterBar(self)
         self.table = self._make_table()
         self.details = ConsentDetailsPanel(self)
         self.message = StatusMessage(self)
         self.count_label = QLabel(self)
         self.count_label.setObjectName("countLabel")
-        self.import_button = QPushButton(icon("import"), self.tr("&Import CSV…"), self)
-        self.print_button = QPushButton(icon("print"), self.tr("P&rint no-photo lists…"), self)
         self._connect()
         self._lay_out()
         self.reload()
@@ -154,6 +155,7 @@ class ConsentView(QWidget):
         self.filters.set_classes(self.model.class_names())
         if select:
             self.select(select)
+        self._keep_a_selection()
         self._show_selected()
         self._show_count()
 
@@ -222,8 +224,15 @@ class ConsentView(QWidget):
         self.count_label.setText(self.tr("Showing {0} of {1} pupils.").format(
             self.proxy.rowCount(), self.model.rowCount()))
 
+    def _keep_a_selection(self) -> None:
+        """Someone is always shown when anyone matches, so the arrow keys start from a row
+        and the details never describe a pupil the filters have hidden."""
+        if self._selected() is None and self.proxy.rowCount():
+            self.table.selectRow(0)
+
     def _on_filters_filters_changed(self) -> None:
         self.proxy.set_filter(self.filters.current_filter())
+        self._keep_a_selection()
         self._show_selected()
         self._show_count()
 

@@ -73,7 +73,7 @@ class DraftsView(QWidget):
                                    DraftColumn.TEXT)
         self.posts_table = _table(self, self.posts_model, self.tr("Posted"), PostColumn.TEXT)
         self.message = StatusMessage(self)
-        self.open_button = QPushButton(icon("open"), self.tr("&Open in Compose"), self)
+        self.open_button = QPushButton(icon("open"), self.tr("O&pen in Compose"), self)
         self.delete_button = QPushButton(icon("delete"), self.tr("&Delete draft…"), self)
         self.refresh_button = QPushButton(icon("refresh"), self.tr("&Refresh"), self)
         self.drafts_heading = heading("", self, level=2)
