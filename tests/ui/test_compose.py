@@ -224,3 +224,87 @@ def test_checking_photos_runs_on_a_worker_and_can_be_cancelled(qtbot, school, vi
     assert view.photos.paths() == [] and not view.strip.progress.isVisible()
     assert view.strip.add_button.isEnabled()
     assert runner.shutdown(5000)
+
+
+KNN = "face_recognition/examples/knn_examples"
+
+
+@pytest.mark.faces
+def test_faces_without_consent_block_until_identified_or_blurred_then_go_out_safe(
+        qtbot, school, faces_dir, tmp_path):
+    from croftpost.core.enrolment import enrol_photos
+    from croftpost.core.faces import DEFAULT_PARAMS
+    from croftpost.ui.dialogs.compose_dialogs import IdentifyFaceDialog
+    from croftpost.ui.workers import ThreadTaskRunner
+
+    services, head = school
+    services.consent.import_csv(head, REGISTER)
+    references = sorted((faces_dir / KNN / "train" / "obama").glob("*.jp*g"))[:2]
+    assert all(o.ok for o in enrol_photos(services.consent, head, "P001", references))
+    runner = ThreadTaskRunner()
+    view = make_view(qtbot, services, head, runner, tmp_path)
+    view.jobs = PhotoJobs(services.data_dir, services.clock, DEFAULT_PARAMS, workers=0)
+    type_text(qtbot, view, "Our Year 3 assembly")
+    group, pair = (str(faces_dir / KNN / "test" / n) for n in ("obama_and_biden.jpg",
+                                                               "kit_with_rose.jpg"))
+    with qtbot.waitSignal(view.scan_finished, timeout=180_000):
+        view.add_photos([group, pair])
+    statuses = [sorted((f.status, f.pupil_id or "") for f in p.faces) for p in view.photos.photos]
+    # Ava's face and at least one stranger; in the other photo, two strangers
+    strangers = len(statuses[0]) - 1
+    assert statuses[0] == [("consented", "P001")] + [("unknown", "")] * strangers
+    assert strangers >= 1 and statuses[1] == [("unknown", ""), ("unknown", "")]
+    assert [view.strip.list.item(i).text() for i in range(2)] == [
+        "Needs attention: " + ("1 face" if strangers == 1 else f"{strangers} faces"),
+        "Needs attention: 2 faces"]
+    assert not view.posting.prepare_button.isEnabled()
+    assert f"blur or identify {strangers + 2} faces" in view.posting.readiness_message.text()
+
+    viewer = view.open_photo(0)
+    labels = [viewer.faces.item(i).text() for i in range(viewer.faces.count())]
+    ava = next(i for i, text in enumerate(labels) if text.endswith("Ava Thornton"))
+    stranger = next(i for i in range(len(labels)) if i != ava)
+    assert labels[stranger] == f"Face {stranger + 1}: Unknown"
+    viewer.faces.setCurrentRow(stranger)
+    viewer.identify_button.click()
+    dialog = view.current_dialog
+    assert isinstance(dialog, IdentifyFaceDialog)
+    dialog.person.setCurrentIndex(0)  # an adult who has consented
+    dialog.ok_button.click()
+    assert viewer.faces.item(stranger).text() == f"Face {stranger + 1}: Adult who has consented"
+    identified = next(e for e in services.audit.entries() if e.action == "photo.face_identified")
+    assert identified.details["now"] == {"status": "consented", "pupil_id": None, "adult": True}
+    assert not view.posting.prepare_button.isEnabled()  # other strangers still block
+
+    viewer.blur_all_button.click()
+    assert view.strip.list.item(1).text() == "Faces will be blurred"
+    assert view.strip.list.item(0).text() == (
+        "All consented" if strangers == 1 else "Faces will be blurred")
+    assert view.posting.prepare_button.isEnabled()
+    with qtbot.waitSignal(view.posting.prepared, timeout=60_000):
+        view.posting.prepare_button.click()
+    prepared = view.posting.prepared_post
+    assert prepared is not None and prepared.folder is not None
+    assert prepared.folder.parent == tmp_path / "exports"
+    files = sorted(p.name for p in prepared.folder.iterdir())
+    assert len(files) == 2 and all("Ava" not in f and "obama" not in f for f in files)
+    assert [e.blurred for e in prepared.exported] == [strangers - 1, 2]
+    assert QGuiApplication.clipboard().text() == "Our Year 3 assembly"
+    assert view.opened == ["https://www.facebook.com"]
+    view.posting.posted_button.click()
+    [post] = services.drafts.history(head)
+    assert post.pupils == ["P001"]
+    assert [p["safe_sha256"] for p in post.photos] == [e.dst_sha256 for e in prepared.exported]
+
+    # A pupil protected since: the same photo (checked before, so from the cache) now shows a
+    # face that can only be blurred, and never the pupil's name.
+    services.consent.protect(head, "P001", "court order")
+    with qtbot.waitSignal(view.scan_finished, timeout=60_000):
+        view.add_photos([group])
+    viewer = view.open_photo(0)
+    labels = [viewer.faces.item(i).text() for i in range(viewer.faces.count())]
+    assert any(t.endswith("Protected pupil: must be blurred") for t in labels)
+    assert not any("Ava" in t for t in labels)
+    viewer.faces.setCurrentRow(next(i for i, t in enumerate(labels) if "Protected" in t))
+    assert not viewer.identify_button.isEnabled()
+    assert runner.shutdown(10_000)

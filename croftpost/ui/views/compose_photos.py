@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from croftpost.core.posting import PHOTO_ATTENTION, PHOTO_BLURRED, PHOTO_ERROR, PHOTO_OK
 from croftpost.ui.theme import icon
-from croftpost.ui.views.compose_text import photo_paths
+from croftpost.ui.views.compose_text import counted, photo_paths
 from croftpost.ui.views.photo_set import PhotoSet
 
 THUMB = QSize(150, 112)
@@ -151,10 +151,11 @@ class PhotoStrip(QWidget):
                         if n not in self.photo_set.blurred.get(index, ()))
         text = words
         if state == PHOTO_ATTENTION:
-            text = _tr("Needs attention: {0} face(s)").format(undecided)
+            text = _tr("Needs attention: {0}").format(
+                counted(undecided, _tr("{0} face"), _tr("{0} faces")))
         item = QListWidgetItem(thumbnail(self.photo_set, index, icon_name), text)
-        tip = photo.error if photo.error else _tr("{0}: {1} face(s) found").format(
-            path.rsplit("/", 1)[-1], len(photo.faces))
+        tip = photo.error if photo.error else _tr("{0}: {1} found").format(
+            path.rsplit("/", 1)[-1], counted(len(photo.faces), _tr("{0} face"), _tr("{0} faces")))
         item.setToolTip(tip)
         item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{_tr('Photo')} {index + 1}: {text}")
         item.setData(Qt.ItemDataRole.UserRole, state)

@@ -27,6 +27,7 @@ from croftpost.core.textcheck import Finding
 from croftpost.ui.dialogs.compose_dialogs import AcknowledgeWarningsDialog
 from croftpost.ui.labels import channel_name, channel_short_name, local_clock_time
 from croftpost.ui.theme import icon
+from croftpost.ui.views.compose_text import counted
 from croftpost.ui.widgets import StatusMessage, Tone, ask_yes_no, error_sentence
 from croftpost.ui.workers import TaskHandle
 
@@ -190,18 +191,22 @@ class PostingPanel(QWidget):
         if not state.ready:
             parts = []
             if state.text_blocks:
-                parts.append(self.tr("change {0} thing(s) in the text").format(state.text_blocks))
+                parts.append(counted(state.text_blocks, self.tr("change 1 thing in the text"),
+                                     self.tr("change {0} things in the text")))
             if state.faces_to_decide:
-                parts.append(self.tr("blur or identify {0} face(s) without consent").format(
-                    state.faces_to_decide))
+                parts.append(counted(state.faces_to_decide,
+                                     self.tr("blur or identify 1 face without consent"),
+                                     self.tr("blur or identify {0} faces without consent")))
             if state.broken_photos:
-                parts.append(self.tr("remove {0} photo(s) that could not be checked").format(
-                    state.broken_photos))
+                parts.append(counted(state.broken_photos,
+                                     self.tr("remove 1 photo that could not be checked"),
+                                     self.tr("remove {0} photos that could not be checked")))
             return Tone.ERROR, self.tr("Before this can be posted: {0}.").format("; ".join(parts))
         if state.warnings:
-            return Tone.WARNING, self.tr(
-                "Nothing blocks this post; {0} warning(s) will need a reason.").format(
-                len(state.warnings))
+            return Tone.WARNING, counted(
+                len(state.warnings), self.tr("Nothing blocks this post; 1 warning will need a "
+                                             "reason."),
+                self.tr("Nothing blocks this post; {0} warnings will need a reason."))
         return Tone.OK, self.tr("Nothing blocks this post.")
 
     def _show_approval(self, needs: bool, matches: bool) -> None:
@@ -328,7 +333,7 @@ class PostingPanel(QWidget):
         also_blur = {i: sorted(f) for i, f in snap.blurred.items() if f}
         jobs, session = v.jobs, v.session
         self.result_message.show_message(Tone.BUSY, self.tr(
-            "Making safe copies of {0} photo(s)…").format(len(snap.check.photos)))
+            "Making safe copies of the photos…"))
         handle = v.tasks.submit(
             lambda cancel, progress: jobs.export(session, snap.check, folder, also_blur,
                                                  cancel, progress),
@@ -380,9 +385,10 @@ class PostingPanel(QWidget):
             text = self.tr("The text is on the clipboard. Paste it into {0}, post it, then "
                            "choose Mark as posted.").format(where)
         else:
-            text = self.tr("The text is on the clipboard and {0} safe photo(s) are in {1}. "
-                           "Paste the text into {2}, add those photos, post it, then choose "
-                           "Mark as posted.").format(photos, folder, where)
+            copies = counted(photos, self.tr("1 safe photo is"), self.tr("{0} safe photos are"))
+            text = self.tr("The text is on the clipboard and {0} in {1}. Paste the text into "
+                           "{2}, add those photos, post it, then choose Mark as posted.").format(
+                copies, folder, where)
         self.result_message.show_message(Tone.OK, text)
         self.open_folder_button.setVisible(folder is not None)
 

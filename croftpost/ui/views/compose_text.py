@@ -41,6 +41,11 @@ def category_name(category: str) -> str:
     return _tr(words) if words else category.replace("_", " ").capitalize()
 
 
+def counted(n: int, one: str, many: str) -> str:
+    """"1 face" or "3 faces": `one` and `many` are translated templates with {0}."""
+    return (one if n == 1 else many).format(n)
+
+
 def severity_word(severity: str) -> str:
     return _tr("Blocks posting") if severity == "block" else _tr("Warning")
 

@@ -37,7 +37,7 @@ from croftpost.ui.labels import channel_name, local_clock_time
 from croftpost.ui.theme import icon
 from croftpost.ui.views.compose_photos import PhotoStrip
 from croftpost.ui.views.compose_posting import PostingPanel
-from croftpost.ui.views.compose_text import FindingsList, PolicyTextEdit, photo_paths
+from croftpost.ui.views.compose_text import FindingsList, PolicyTextEdit, counted, photo_paths
 from croftpost.ui.views.photo_set import PhotoSet
 from croftpost.ui.views.photo_viewer import PhotoViewerDialog
 from croftpost.ui.views.post_preview import PostPreview
@@ -189,11 +189,13 @@ class ComposeView(QWidget):
                 else "The text is checked as you type."))
         elif blocks:
             self.findings_summary.show_message(Tone.ERROR, self.tr(
-                "{0} problem(s) block posting, {1} warning(s). Choose one to see it in the "
-                "text.").format(blocks, warns))
+                "{0} blocking posting, {1}. Choose one to see it in the text.").format(
+                counted(blocks, self.tr("1 problem"), self.tr("{0} problems")),
+                counted(warns, self.tr("1 warning"), self.tr("{0} warnings"))))
         else:
-            self.findings_summary.show_message(Tone.WARNING, self.tr(
-                "{0} warning(s): each needs a reason before posting.").format(warns))
+            self.findings_summary.show_message(Tone.WARNING, counted(
+                warns, self.tr("1 warning: it needs a reason before posting."),
+                self.tr("{0} warnings: each needs a reason before posting.")))
 
     def _on_findings_list_finding_activated(self, finding: Finding) -> None:
         self.editor.select_range(finding.start, finding.end)

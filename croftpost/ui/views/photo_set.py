@@ -47,13 +47,19 @@ class PhotoSet(QObject):
     def image(self, index: int) -> QImage | None:
         return self.images.get(self.check.photos[index].path)
 
-    def safe_image(self, index: int) -> QImage | None:
-        """The picture as it will be posted: every face that will be blurred, pixelated."""
+    def chosen(self, index: int, face: int) -> bool:
+        """Someone chose to blur this face (a face without consent is blurred anyway)."""
+        return face in self.blurred.get(index, ())
+
+    def safe_image(self, index: int, *, only_chosen: bool = False) -> QImage | None:
+        """The picture as it will be posted: every face that will be blurred, pixelated.
+        `only_chosen` leaves undecided faces visible, so staff can see who it is."""
         image = self.image(index)
         if image is None:
             return None
         photo = self.check.photos[index]
-        boxes = [f.box for n, f in enumerate(photo.faces) if self.face_blurred(index, n)]
+        boxes = [f.box for n, f in enumerate(photo.faces)
+                 if (self.chosen(index, n) if only_chosen else self.face_blurred(index, n))]
         return pixelated(image, boxes, image.width() / max(1, photo.width)) if boxes else image
 
     # -- changing --------------------------------------------------------------------------

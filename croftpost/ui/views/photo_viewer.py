@@ -1,6 +1,7 @@
 """Opening a photo: every face with a box and a label in icon and words (the pupil's name when
 consented, "No consent for Facebook", "Unknown"), and for a face without consent the choice to
-blur it or to say who it is. Faces that will be blurred are shown blurred."""
+blur it or to say who it is. A face chosen for blurring is shown blurred; a face still waiting
+for a decision is shown as it is, so staff can see who it is."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from croftpost.core.photo_check import ADULT, CONSENTED, UNKNOWN, FaceResult
 from croftpost.core.posting import PHOTO_ATTENTION
 from croftpost.ui.labels import channel_short_name
 from croftpost.ui.theme import icon
+from croftpost.ui.views.compose_text import counted
 from croftpost.ui.views.photo_set import PhotoSet, box_rect
 from croftpost.ui.widgets import StatusMessage, Tone, explanation, heading
 
@@ -108,7 +110,7 @@ class FaceCanvas(QWidget):
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter,
                              _tr("This photo could not be shown."))
             return
-        image = self.photos.safe_image(self.index)
+        image = self.photos.safe_image(self.index, only_chosen=True)
         assert image is not None
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         painter.drawImage(placed[0], image)
@@ -118,7 +120,7 @@ class FaceCanvas(QWidget):
             self._draw_face(painter, n, face, rect)
 
     def _draw_face(self, painter: QPainter, n: int, face: FaceResult, rect: QRect) -> None:
-        blurred = self.photos.face_blurred(self.index, n)
+        blurred = self.photos.chosen(self.index, n)
         kind = "ok" if not face.blocks else "blocked"
         if blurred:
             kind = "blurred"
@@ -175,7 +177,6 @@ class PhotoViewerDialog(QDialog):
         self.faces.setWordWrap(True)
         self.detail = explanation("", self)
         self.blur_button = QPushButton(_tr("&Blur this face"), self)
-        self.blur_button.setCheckable(True)
         self.identify_button = QPushButton(icon("user"), _tr("&Identify…"), self)
         self.blur_all_button = QPushButton(_tr("Blur &every face without consent"), self)
         self.close_button = QPushButton(_tr("Close"), self)
@@ -184,11 +185,14 @@ class PhotoViewerDialog(QDialog):
         self._lay_out()
         self.canvas.face_clicked.connect(self.faces.setCurrentRow)
         self.faces.currentRowChanged.connect(self._on_faces_current_row_changed)
-        self.blur_button.toggled.connect(self._on_blur_button_toggled)
+        self.blur_button.clicked.connect(self._on_blur_button_clicked)
         self.identify_button.clicked.connect(self._on_identify_button_clicked)
         self.blur_all_button.clicked.connect(self._on_blur_all_button_clicked)
         self.close_button.clicked.connect(self.accept)
         photos.changed.connect(self.refresh)
+        for button in (self.blur_button, self.identify_button, self.blur_all_button):
+            button.setAutoDefault(False)  # Enter closes; it never blurs by surprise
+        self.close_button.setDefault(True)
         self.resize(1100, 700)
         self.refresh()
 
@@ -227,7 +231,7 @@ class PhotoViewerDialog(QDialog):
         self.faces.clear()
         for n, face in enumerate(photo.faces):
             icon_name, words = self._label(face)
-            if self.photos.face_blurred(self.index, n):
+            if self.photos.chosen(self.index, n):
                 words += _tr(" · will be blurred")
             self.faces.addItem(QListWidgetItem(icon(icon_name), _tr("Face {0}: {1}").format(
                 n + 1, words)))
@@ -246,7 +250,7 @@ class PhotoViewerDialog(QDialog):
             return photo.error
         if not photo.faces:
             return _tr("No faces found")
-        return _tr("{0} face(s) found").format(len(photo.faces))
+        return counted(len(photo.faces), _tr("1 face found"), _tr("{0} faces found"))
 
     def _face(self) -> FaceResult | None:
         row = self.faces.currentRow()
@@ -263,12 +267,12 @@ class PhotoViewerDialog(QDialog):
                                     "look at the photo yourself.").format(
                 self.photos.photos[self.index].min_face_px or 40))
             return
-        chosen = row in self.photos.blurred.get(self.index, ())
-        self.blur_button.blockSignals(True)
-        self.blur_button.setChecked(chosen)
-        self.blur_button.blockSignals(False)
-        self.blur_button.setText(_tr("&Blur this face") if face.blocks
-                                 else _tr("&Blur this face too"))
+        chosen = self.photos.chosen(self.index, row)
+        if chosen:
+            self.blur_button.setText(_tr("&Undo blur"))
+        else:
+            self.blur_button.setText(_tr("&Blur this face") if face.blocks
+                                     else _tr("&Blur this face too"))
         detail = face_reason(face, self.photos.check.channel)
         if face.blocks and not chosen:
             detail += " " + _tr("Blur it, or identify it if you know who it is.")
@@ -278,10 +282,10 @@ class PhotoViewerDialog(QDialog):
     def _on_faces_current_row_changed(self, row: int) -> None:
         self._show_face()
 
-    def _on_blur_button_toggled(self, on: bool) -> None:
+    def _on_blur_button_clicked(self) -> None:
         row = self.faces.currentRow()
         if row >= 0:
-            self.photos.set_blur(self.index, row, on)
+            self.photos.set_blur(self.index, row, not self.photos.chosen(self.index, row))
 
     def _on_identify_button_clicked(self) -> None:
         row = self.faces.currentRow()
@@ -290,5 +294,6 @@ class PhotoViewerDialog(QDialog):
 
     def _on_blur_all_button_clicked(self) -> None:
         count = self.photos.blur_all_without_consent()
-        self.message.show_message(Tone.OK, _tr(
-            "{0} more face(s) will be blurred in the copies you post.").format(count))
+        self.message.show_message(Tone.OK, counted(
+            count, _tr("1 more face will be blurred in the copies you post."),
+            _tr("{0} more faces will be blurred in the copies you post.")))
