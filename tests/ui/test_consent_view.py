@@ -361,3 +361,18 @@ def test_the_register_works_from_the_keyboard(qtbot, register, view):
     assert view.current_dialog is not None and view.current_dialog.isVisible()
     assert "Ben Okafor's consents" in view.current_dialog.findChild(
         QLabel, "explanation").text()
+
+
+@pytest.mark.faces
+def test_enrolling_a_real_face_shows_it_in_the_details(qtbot, register, tasks, faces_dir):
+    services, head = register
+    made = ConsentView(services, head, tasks)
+    qtbot.addWidget(made)
+    made.select("P001")  # the invented pupil has biometric consent
+    made.choose_photos = lambda: [faces_dir / "face_recognition/examples/obama.jpg"]
+    made.details.enrol_button.click()
+    assert made.message.tone == Tone.OK
+    assert made.message.text() == "1 of 1 photo(s) enrolled for Ava Thornton."
+    assert services.consent.pupil("P001").encodings == 1
+    assert made.details.encodings_text.text() == "Reference faces enrolled: 1."
+    assert _last_audit(services).action == "consent.enrol"
