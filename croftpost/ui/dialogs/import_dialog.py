@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QCoreApplication, QSize
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -34,10 +34,15 @@ from croftpost.ui.widgets import Tone
 MAX_FILE_BYTES = 5_000_000  # far more than any school's register; refuses a wrong file early
 
 
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ImportDialog", text)
+
+
 def field_name(key: str) -> str:
     if key in CONSENT_KINDS:
         return consent_kind_name(key)
-    return {"first_name": "First name", "last_name": "Last name", "class": "Class"}.get(key, key)
+    names = {"first_name": _tr("First name"), "last_name": _tr("Last name"), "class": _tr("Class")}
+    return names.get(key, key)
 
 
 def change_text(change: PupilChange) -> str:
@@ -46,8 +51,9 @@ def change_text(change: PupilChange) -> str:
         after = change.after
         consents = [consent_kind_name(k) for k in CONSENT_KINDS
                     if str(after.get(k, "")).startswith("yes")]
-        given = ", ".join(consents) if consents else "none"
-        return f"New pupil in {after.get('class') or 'no class'}; consents: {given}"
+        given = ", ".join(consents) if consents else _tr("none")
+        return _tr("New pupil in {0}; consents: {1}").format(
+            after.get("class") or _tr("no class"), given)
     return "; ".join(
         f"{field_name(key)}: {change.before.get(key, '') or '—'} → {change.after[key] or '—'}"
         for key in change.changed_fields

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal
-from PySide6.QtGui import QTextDocument
+from PySide6.QtGui import QShowEvent, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -143,6 +143,11 @@ class ConsentView(QWidget):
         layout.addWidget(splitter, 1)
 
     # -- loading -----------------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        """The register may have changed elsewhere (another PC, the command line)."""
+        super().showEvent(event)
+        self.reload()
+
     def reload(self, select: str | None = None) -> None:
         """Read the register again and keep (or move) the selection."""
         select = select or self.selected_pupil_id()
