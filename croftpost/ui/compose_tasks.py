@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image
+from PySide6.QtCore import QStandardPaths
 from PySide6.QtGui import QImage
 
 from croftpost.core.accounts import Session
@@ -27,6 +28,19 @@ from croftpost.core.services import Services, open_services
 from croftpost.ui.workers import ProgressFn
 
 DISPLAY_LONG_SIDE = 1600  # enough for a full-screen look at the faces, small enough to keep
+DEFAULT_URLS = {"facebook": "https://www.facebook.com", "dojo": "https://home.classdojo.com"}
+
+
+def channel_url(contacts: dict[str, str], channel: str) -> str:
+    """The school's own page if it is set (and is a web address), else the site."""
+    url = contacts.get(channel, "").strip()
+    return url if url.startswith(("https://", "http://")) else DEFAULT_URLS[channel]
+
+
+def default_export_root(data_dir: Path) -> Path:
+    """Pictures/croftpost, where an upload dialog finds it; the data folder if there is none."""
+    pictures = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
+    return Path(pictures) / "croftpost" if pictures else data_dir / "exports"
 
 
 @dataclass(frozen=True)

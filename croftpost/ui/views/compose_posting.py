@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QStandardPaths, QTimer, QUrl, Signal
+from PySide6.QtCore import QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
@@ -24,9 +24,11 @@ from croftpost.core.errors import CroftpostError
 from croftpost.core.photo_check import ExportedPhoto, PhotoCheck
 from croftpost.core.posting import Readiness, build_publication, post_text, readiness
 from croftpost.core.textcheck import Finding
+from croftpost.ui.compose_tasks import channel_url, default_export_root
 from croftpost.ui.dialogs.compose_dialogs import AcknowledgeWarningsDialog
-from croftpost.ui.labels import channel_name, channel_short_name, local_clock_time
+from croftpost.ui.labels import channel_name, local_clock_time
 from croftpost.ui.theme import icon
+from croftpost.ui.views.compose_approval import approval_status
 from croftpost.ui.views.compose_text import counted
 from croftpost.ui.widgets import StatusMessage, Tone, ask_yes_no, error_sentence
 from croftpost.ui.workers import TaskHandle
@@ -34,20 +36,7 @@ from croftpost.ui.workers import TaskHandle
 if TYPE_CHECKING:
     from croftpost.ui.views.compose_view import ComposeView
 
-DEFAULT_URLS = {"facebook": "https://www.facebook.com", "dojo": "https://home.classdojo.com"}
 APPROVAL_POLL_MS = 20_000  # while a request waits, look for the approver's decision
-
-
-def channel_url(contacts: dict[str, str], channel: str) -> str:
-    """The school's own page if it is set (and is a web address), else the site."""
-    url = contacts.get(channel, "").strip()
-    return url if url.startswith(("https://", "http://")) else DEFAULT_URLS[channel]
-
-
-def default_export_root(data_dir: Path) -> Path:
-    """Pictures/croftpost, where an upload dialog finds it; the data folder if there is none."""
-    pictures = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
-    return Path(pictures) / "croftpost" if pictures else data_dir / "exports"
 
 
 @dataclass(frozen=True)
@@ -210,34 +199,16 @@ class PostingPanel(QWidget):
         return Tone.OK, self.tr("Nothing blocks this post.")
 
     def _show_approval(self, needs: bool, matches: bool) -> None:
-        if not needs:
-            self.approval_message.clear()
-            self._poll.stop()
-            return
-        channel = channel_short_name(self.view.channel())
-        approval = self.approval
-        pending = approval is not None and approval.state == "pending"
+        pending = needs and self.approval is not None and self.approval.state == "pending"
         if pending and not self._poll.isActive():
             self._poll.start()
         elif not pending:
             self._poll.stop()
-        if approval is None or approval.channel != self.view.channel():
-            self.approval_message.show_message(Tone.INFO, self.tr(
-                "Posts on {0} need approval before they go out: when nothing blocks, submit "
-                "this post for approval.").format(channel))
-        elif approval.state == "approved" and matches:
-            self.approval_message.show_message(Tone.OK, self.tr(
-                "Approved by {0}. You can now prepare it to post.").format(approval.decided_by))
-        elif approval.state == "pending" and matches:
-            self.approval_message.show_message(Tone.BUSY, self.tr(
-                "Waiting for an approver (request {0}).").format(approval.id))
-        elif approval.state == "returned":
-            self.approval_message.show_message(Tone.WARNING, self.tr(
-                "Returned by {0}: “{1}” Change the post and submit it again.").format(
-                approval.decided_by, approval.comment or ""))
-        else:
-            self.approval_message.show_message(Tone.WARNING, self.tr(
-                "The post has changed since it was submitted: submit it for approval again."))
+        if not needs:
+            self.approval_message.clear()
+            return
+        self.approval_message.show_message(
+            *approval_status(self.approval, self.view.channel(), matches))
 
     def refresh_approval(self) -> None:
         v = self.view

@@ -15,7 +15,6 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -31,10 +30,10 @@ from croftpost.core.posting import current_acknowledgements
 from croftpost.core.services import Services
 from croftpost.core.textcheck import Finding
 from croftpost.storage.schema import CHANNELS
-from croftpost.ui.compose_tasks import PhotoJobs, ScannedPhotos
-from croftpost.ui.dialogs.compose_dialogs import IdentifyFaceDialog
+from croftpost.ui.compose_tasks import PhotoJobs
 from croftpost.ui.labels import channel_name, local_clock_time
 from croftpost.ui.theme import icon
+from croftpost.ui.views.compose_photo_flow import PhotoFlow
 from croftpost.ui.views.compose_photos import PhotoStrip
 from croftpost.ui.views.compose_posting import PostingPanel
 from croftpost.ui.views.compose_text import FindingsList, PolicyTextEdit, counted, photo_paths
@@ -42,9 +41,7 @@ from croftpost.ui.views.photo_set import PhotoSet
 from croftpost.ui.views.photo_viewer import PhotoViewerDialog
 from croftpost.ui.views.post_preview import PostPreview
 from croftpost.ui.widgets import StatusMessage, Tone, heading
-from croftpost.ui.workers import TaskHandle, TaskRunner
-
-PHOTO_FILTER = "Photos (*.jpg *.jpeg *.png *.heic *.heif *.webp)"
+from croftpost.ui.workers import TaskRunner
 
 
 class ComposeView(QWidget):
@@ -62,16 +59,13 @@ class ComposeView(QWidget):
         self.setAcceptDrops(True)
         self.services, self.session, self.tasks = services, session, tasks
         self.jobs = PhotoJobs.for_services(services)  # tests may scan in-process
-        self.choose_photos: Callable[[], list[str]] = self._ask_photos  # tests replace it
         member = services.accounts.current(session)
         self.author_name = member.full_name
         self.channels = [c for c in CHANNELS if member.may_post(c)]
         self.draft_id: int | None = None
         self.findings: tuple[Finding, ...] = ()
         self.acknowledged: list[dict[str, str]] = []
-        self.viewer: PhotoViewerDialog | None = None
         self.current_dialog: QWidget | None = None
-        self._scan: TaskHandle | None = None
         self._saved: tuple[str, str, tuple[str, ...]] | None = None
         self._watching_window = False
         self.photos = PhotoSet(self.channels[0] if self.channels else "facebook", self)
@@ -97,6 +91,7 @@ class ComposeView(QWidget):
         self.strip = PhotoStrip(self.photos, self)
         self.preview = PostPreview(self)
         self.posting = PostingPanel(self, self)
+        self.photo_flow = PhotoFlow(self)
         self._check_timer = _single_shot(self, self.CHECK_DELAY_MS, self.check_text_now)
         self._save_timer = _single_shot(self, self.SAVE_DELAY_MS, self.save_draft)
 
@@ -132,12 +127,6 @@ class ComposeView(QWidget):
         self.findings_list.finding_activated.connect(self._on_findings_list_finding_activated)
         self.channel_box.currentIndexChanged.connect(self._on_channel_box_current_index_changed)
         self.new_button.clicked.connect(self._on_new_button_clicked)
-        self.strip.add_requested.connect(self._on_strip_add_requested)
-        self.strip.files_dropped.connect(self.add_photos)
-        self.strip.open_requested.connect(self.open_photo)
-        self.strip.remove_requested.connect(self.remove_photo)
-        self.strip.cancel_requested.connect(self.cancel_scan)
-        self.strip.blur_all_button.clicked.connect(self.photos.blur_all_without_consent)
         self.photos.changed.connect(self._on_photos_changed)
 
     # -- reading the state -----------------------------------------------------------------
@@ -155,9 +144,13 @@ class ComposeView(QWidget):
         return self.services.consent.pupils(self.session)
 
     # -- the text --------------------------------------------------------------------------
+    def draft_changed(self) -> None:
+        """Save in a moment (each change restarts the wait)."""
+        self._save_timer.start()
+
     def _on_editor_text_changed(self) -> None:
         self._check_timer.start()
-        self._save_timer.start()
+        self.draft_changed()
         self._update_preview()
         self.posting.refresh()
 
@@ -214,95 +207,12 @@ class ComposeView(QWidget):
         except CroftpostError as exc:
             self.message.show_error(exc)
 
-    # -- photos ----------------------------------------------------------------------------
-    def _ask_photos(self) -> list[str]:
-        chosen, _ = QFileDialog.getOpenFileNames(
-            self, self.tr("Choose photos for the post"), "", self.tr(PHOTO_FILTER))
-        return chosen
-
-    def _on_strip_add_requested(self) -> None:
-        paths = self.choose_photos()
-        if paths:
-            self.add_photos(paths)
-
+    # -- photos (compose_photo_flow.py) ----------------------------------------------------
     def add_photos(self, paths: list[str]) -> None:
-        fresh = self.photos.wanted(paths)
-        if fresh:
-            self.photos.add_pending(fresh)
-            self._save_timer.start()
-            self._start_scan()
-
-    def _start_scan(self) -> None:
-        if self._scan is not None or not self.photos.pending:
-            return
-        paths, channel, session = list(self.photos.pending), self.channel(), self.session
-        self.strip.set_busy((0, len(paths)))
-        jobs = self.jobs
-        handle = self.tasks.submit(
-            lambda cancel, progress: jobs.scan(session, paths, channel, cancel, progress),
-            lambda scanned: self._on_scan_task_finished(paths, scanned),
-            self._on_scan_task_failed, self._on_scan_task_progressed, owner=self)
-        if not handle.done:  # a synchronous runner has already called back
-            self._scan = handle
-
-    def _on_scan_task_progressed(self, done: int, total: int) -> None:
-        self.strip.set_busy((done, total))
-
-    def _on_scan_task_finished(self, paths: list[str], scanned: ScannedPhotos) -> None:
-        self._scan = None
-        self.strip.set_busy(None)
-        check = scanned.check
-        if check.channel != self.channel():  # the channel changed while it ran
-            check = self.services.photos.refresh(check, self.channel())
-        self.photos.add_checked(check, scanned.images, paths)
-        self.scan_finished.emit(check)
-        self._start_scan()  # photos added while this ran
-
-    def _on_scan_task_failed(self, exc: BaseException) -> None:
-        self._scan = None
-        self.strip.set_busy(None)
-        self.photos.drop_pending()
-        self.message.show_error(exc)
-        self.scan_finished.emit(exc)
-
-    def cancel_scan(self) -> None:
-        if self._scan is not None:
-            self._scan.cancel()
-            self._scan = None
-        self.strip.set_busy(None)
-        self.photos.drop_pending()
-        self.message.show_message(Tone.INFO, self.tr(
-            "Checking stopped. The photos not checked yet were left out: add them again "
-            "when you are ready."))
-
-    def remove_photo(self, index: int) -> None:
-        if 0 <= index < len(self.photos):
-            self.photos.remove(index)
-            self._save_timer.start()
+        self.photo_flow.add_photos(paths)
 
     def open_photo(self, index: int) -> PhotoViewerDialog | None:
-        if not 0 <= index < len(self.photos):
-            return None
-        if self.viewer is not None:
-            self.viewer.close()
-        pupils = {p.pupil_id: p for p in self.pupils()}
-        self.viewer = PhotoViewerDialog(self.photos, index, pupils, self)
-        self.viewer.identify_requested.connect(self._on_viewer_identify_requested)
-        self.viewer.open()
-        return self.viewer
-
-    def _on_viewer_identify_requested(self, index: int, face: int) -> None:
-        dialog = IdentifyFaceDialog(self.pupils(), lambda pupil_id: self.identify_face(
-            index, face, pupil_id), self.viewer or self)
-        self.current_dialog = dialog
-        dialog.open()
-
-    def identify_face(self, index: int, face: int, pupil_id: str | None) -> None:
-        """Raises the service's refusal (e.g. a protected pupil) for the dialog to show."""
-        photo = self.photos.photos[index]
-        updated = self.services.photos.identify(self.session, photo, face, pupil_id,
-                                                self.channel())
-        self.photos.replace_photo(index, updated)
+        return self.photo_flow.open_photo(index)
 
     def _on_photos_changed(self) -> None:
         self._update_preview()
@@ -371,10 +281,9 @@ class ComposeView(QWidget):
         self.new_post()
 
     def _reset(self, channel: str) -> None:
-        self.cancel_scan()
+        self.photo_flow.cancel_scan()
+        self.photo_flow.close_viewer()
         self.message.clear()
-        if self.viewer is not None:
-            self.viewer.close()
         self.draft_id, self._saved, self.acknowledged = None, None, []
         self.channel_box.blockSignals(True)
         self.channel_box.setCurrentIndex(max(0, self.channel_box.findData(channel)))

@@ -1,0 +1,142 @@
+"""The compose screen's photos: adding them (file dialog, drag and drop), checking them on a
+worker with progress and Cancel, removing them, and opening one to blur or identify its faces.
+
+Identifying a face is the only change made here on the GUI thread: it is one quick, audited
+call to PhotoCheckService.identify, whose refusal (a protected pupil) the dialog shows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QFileDialog
+
+from croftpost.ui.compose_tasks import ScannedPhotos
+from croftpost.ui.dialogs.compose_dialogs import IdentifyFaceDialog
+from croftpost.ui.views.photo_viewer import PhotoViewerDialog
+from croftpost.ui.widgets import Tone
+from croftpost.ui.workers import TaskHandle
+
+if TYPE_CHECKING:
+    from croftpost.ui.views.compose_view import ComposeView
+
+PHOTO_FILTER = "Photos (*.jpg *.jpeg *.png *.heic *.heif *.webp)"
+
+
+class PhotoFlow(QObject):
+    def __init__(self, view: ComposeView) -> None:
+        super().__init__(view)
+        self.view = view
+        self.choose_photos: Callable[[], list[str]] = self._ask_photos  # tests replace it
+        self.viewer: PhotoViewerDialog | None = None
+        self._scan: TaskHandle | None = None
+        strip = view.strip
+        strip.add_requested.connect(self._on_strip_add_requested)
+        strip.files_dropped.connect(self.add_photos)
+        strip.open_requested.connect(self.open_photo)
+        strip.remove_requested.connect(self.remove_photo)
+        strip.cancel_requested.connect(self.cancel_scan)
+        strip.blur_all_button.clicked.connect(view.photos.blur_all_without_consent)
+
+    def _ask_photos(self) -> list[str]:
+        chosen, _ = QFileDialog.getOpenFileNames(
+            self.view, self.tr("Choose photos for the post"), "", self.tr(PHOTO_FILTER))
+        return chosen
+
+    def _on_strip_add_requested(self) -> None:
+        paths = self.choose_photos()
+        if paths:
+            self.add_photos(paths)
+
+    # -- checking --------------------------------------------------------------------------
+    def add_photos(self, paths: list[str]) -> None:
+        fresh = self.view.photos.wanted(paths)
+        if fresh:
+            self.view.photos.add_pending(fresh)
+            self.view.draft_changed()
+            self._start_scan()
+
+    def _start_scan(self) -> None:
+        v = self.view
+        if self._scan is not None or not v.photos.pending:
+            return
+        paths, channel, session, jobs = list(v.photos.pending), v.channel(), v.session, v.jobs
+        v.strip.set_busy((0, len(paths)))
+        handle = v.tasks.submit(
+            lambda cancel, progress: jobs.scan(session, paths, channel, cancel, progress),
+            lambda scanned: self._on_scan_task_finished(paths, scanned),
+            self._on_scan_task_failed, self._on_scan_task_progressed, owner=v)
+        if not handle.done:  # a synchronous runner has already called back
+            self._scan = handle
+
+    def _on_scan_task_progressed(self, done: int, total: int) -> None:
+        self.view.strip.set_busy((done, total))
+
+    def _on_scan_task_finished(self, paths: list[str], scanned: ScannedPhotos) -> None:
+        v = self.view
+        self._scan = None
+        v.strip.set_busy(None)
+        check = scanned.check
+        if check.channel != v.channel():  # the channel changed while it ran
+            check = v.services.photos.refresh(check, v.channel())
+        v.photos.add_checked(check, scanned.images, paths)
+        v.scan_finished.emit(check)
+        self._start_scan()  # photos added while this one ran
+
+    def _on_scan_task_failed(self, exc: BaseException) -> None:
+        v = self.view
+        self._scan = None
+        v.strip.set_busy(None)
+        v.photos.drop_pending()
+        v.message.show_error(exc)
+        v.scan_finished.emit(exc)
+
+    def cancel_scan(self) -> None:
+        """Stop checking: the photos not checked yet are left out of the post."""
+        v, running = self.view, self._scan is not None
+        if self._scan is not None:
+            self._scan.cancel()
+            self._scan = None
+        v.strip.set_busy(None)
+        v.photos.drop_pending()
+        if running:
+            v.message.show_message(Tone.INFO, self.tr(
+                "Checking stopped. The photos not checked yet were left out: add them again "
+                "when you are ready."))
+
+    def remove_photo(self, index: int) -> None:
+        if 0 <= index < len(self.view.photos):
+            self.view.photos.remove(index)
+            self.view.draft_changed()
+
+    # -- faces -----------------------------------------------------------------------------
+    def open_photo(self, index: int) -> PhotoViewerDialog | None:
+        v = self.view
+        if not 0 <= index < len(v.photos):
+            return None
+        self.close_viewer()
+        pupils = {p.pupil_id: p for p in v.pupils()}
+        self.viewer = PhotoViewerDialog(v.photos, index, pupils, v)
+        self.viewer.identify_requested.connect(self._on_viewer_identify_requested)
+        self.viewer.open()
+        return self.viewer
+
+    def close_viewer(self) -> None:
+        if self.viewer is not None:
+            self.viewer.close()
+            self.viewer = None
+
+    def _on_viewer_identify_requested(self, index: int, face: int) -> None:
+        v = self.view
+        dialog = IdentifyFaceDialog(v.pupils(), lambda pupil_id: self.identify_face(
+            index, face, pupil_id), self.viewer or v)
+        v.current_dialog = dialog
+        dialog.open()
+
+    def identify_face(self, index: int, face: int, pupil_id: str | None) -> None:
+        """Raises the service's refusal (e.g. a protected pupil) for the dialog to show."""
+        v = self.view
+        updated = v.services.photos.identify(v.session, v.photos.photos[index], face, pupil_id,
+                                             v.channel())
+        v.photos.replace_photo(index, updated)
