@@ -11,10 +11,16 @@ from PySide6.QtGui import QTextDocument
 
 from croftpost.core.accounts import Session
 from croftpost.core.clock import Clock
+from croftpost.core.errors import NotFound
 from croftpost.core.no_photo import no_photo_lists
 from croftpost.core.services import Services, open_services
+from croftpost.ui.labels import channel_short_name, local_time
+from croftpost.ui.models.drafts_model import preview
 from croftpost.ui.no_photo_pdf import ListHeading, write_no_photo_pdf
+from croftpost.ui.views.consent_details import PublishedPost
 from croftpost.ui.workers import ProgressFn
+
+POST_TEXT_CHARS = 90
 
 
 def enrol_job(data_dir: Path, clock: Clock, session: Session, pupil_id: str,
@@ -30,6 +36,26 @@ def enrol_job(data_dir: Path, clock: Clock, session: Session, pupil_id: str,
                             whole_image_is_face=False, cancel=cancel, progress=progress)
     finally:
         services.close()
+
+
+def published_posts(services: Services, session: Session,
+                    pupil_id: str) -> list[PublishedPost]:
+    """The posts showing a pupil, newest first, with the start of their words."""
+    return [PublishedPost(int(str(row["id"])), local_time(str(row["posted_at"])),
+                          channel_short_name(str(row["channel"])), str(row["author"]),
+                          _post_text(services, session, row.get("draft_id")))
+            for row in services.consent.posts_featuring(pupil_id)]
+
+
+def _post_text(services: Services, session: Session, draft_id: object) -> str:
+    """Posts keep only a hash of their text; the words are in the draft they came from."""
+    if draft_id is None:
+        return preview(None)
+    try:
+        body = services.drafts.get(session, int(str(draft_id))).body
+    except NotFound:
+        return preview(None)
+    return preview(body, POST_TEXT_CHARS)
 
 
 def print_no_photo_lists(services: Services, session: Session, path: Path) -> QTextDocument:

@@ -26,13 +26,12 @@ from PySide6.QtWidgets import (
 
 from croftpost.core.accounts import Permission, Session
 from croftpost.core.consent_model import Pupil
-from croftpost.core.errors import CroftpostError, NotFound
+from croftpost.core.errors import CroftpostError
 from croftpost.core.services import Services
 from croftpost.ui import consent_tasks
 from croftpost.ui.dialogs.consent_dialogs import EditConsentsDialog, ProtectDialog, WithdrawDialog
 from croftpost.ui.dialogs.form_dialog import FormDialog
 from croftpost.ui.dialogs.import_dialog import ImportDialog
-from croftpost.ui.labels import channel_short_name, local_time
 from croftpost.ui.models.consent_model import (
     ConsentColumn,
     ConsentFilterProxy,
@@ -45,7 +44,6 @@ from croftpost.ui.widgets import StatusMessage, Tone, ask_yes_no, explanation, h
 from croftpost.ui.workers import TaskRunner
 
 PHOTO_FILTER = "Photos (*.jpg *.jpeg *.png *.heic *.webp)"
-POST_TEXT_CHARS = 90
 
 
 class ConsentView(QWidget):
@@ -206,24 +204,7 @@ class ConsentView(QWidget):
         return self._consent.protected_reason(self._session, pupil.pupil_id)
 
     def published_posts(self, pupil_id: str) -> list[PublishedPost]:
-        posts = []
-        for row in self._consent.posts_featuring(pupil_id):
-            posts.append(PublishedPost(
-                int(str(row["id"])), local_time(str(row["posted_at"])),
-                channel_short_name(str(row["channel"])), str(row["author"]),
-                self._post_text(row.get("draft_id"))))
-        return posts
-
-    def _post_text(self, draft_id: object) -> str:
-        """The start of the post's words, from its draft (posts keep only a hash)."""
-        if draft_id is None:
-            return self.tr("(text not kept)")
-        try:
-            body = self._services.drafts.get(self._session, int(str(draft_id))).body
-        except NotFound:
-            return self.tr("(text not kept)")
-        line = " ".join(body.split())
-        return line if len(line) <= POST_TEXT_CHARS else line[:POST_TEXT_CHARS - 1] + "…"
+        return consent_tasks.published_posts(self._services, self._session, pupil_id)
 
     def _show_count(self) -> None:
         self.count_label.setText(self.tr("Showing {0} of {1} pupils.").format(
