@@ -93,3 +93,15 @@ def automatic_backup(db: sqlite_utils.Database, data_dir: Path,
     for old in sorted(folder.glob("croftpost-*.db"))[:-KEEP_AUTOMATIC]:
         old.unlink()
     return target
+
+
+def daily_backup(data_dir: Path, now: datetime | None = None) -> Path:
+    """The app's automatic backup after login, on a connection of its own (so it can run on a
+    worker thread while the screens carry on)."""
+    from croftpost.storage.db import open_db
+
+    db = open_db(data_dir)
+    try:
+        return automatic_backup(db, data_dir, now)
+    finally:
+        db.close()

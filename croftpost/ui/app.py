@@ -20,6 +20,7 @@ from croftpost.core.accounts import Session
 from croftpost.core.clock import Clock, utc_now
 from croftpost.core.errors import CroftpostError, DataFolderError
 from croftpost.core.services import Services, open_services
+from croftpost.storage.backup import daily_backup
 from croftpost.storage.db import database_exists
 from croftpost.ui.dialogs.start_dialogs import DemoAccount, FirstRunDialog, LoginDialog
 from croftpost.ui.idle import IDLE_TIMEOUT_MS
@@ -131,6 +132,18 @@ class AppController(QObject):
         window.closed.connect(self.quit)
         self.window = window
         window.show()
+        self._back_up_daily()
+
+    def _back_up_daily(self) -> None:
+        """The first login of the day leaves a backup in the data folder (the last few kept).
+        A failed backup is logged, never in the way."""
+        data_dir, now = self.data_dir, self._clock()
+        self.tasks.submit(
+            lambda _cancel, _progress: daily_backup(data_dir, now),
+            on_result=lambda path: log.info("daily backup %s", path.name),
+            on_error=lambda exc: log.warning("the daily backup failed: %s", exc),
+            owner=self,
+        )
 
     def _on_window_logged_out(self) -> None:
         self.window = None
