@@ -32,6 +32,9 @@ from croftpost.ui.views.drafts_view import DraftsView
 from croftpost.ui.views.staff_view import StaffView
 from croftpost.ui.workers import ImmediateTaskRunner
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from compose_screenshots import compose_screens  # noqa: E402 - beside this script
+
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 WINDOW_SIZE = (1280, 800)
 
@@ -247,6 +250,7 @@ def main() -> int:
                 lambda: other_roles(app, services),
                 lambda: consent_screens(app, services, Path(folder)),
                 lambda: drafts_and_account_screens(app, services),
+                lambda: compose_screens(app, services, Path(folder), save),
             ]
             for step in steps:
                 step()

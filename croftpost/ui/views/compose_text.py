@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QCoreApplication, QMimeData, Qt, Signal
-from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
+from PySide6.QtCore import QCoreApplication, QMimeData, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QResizeEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QPlainTextEdit, QTextEdit, QWidget
 
 from croftpost.core.textcheck import Finding
@@ -140,6 +140,8 @@ class FindingsList(QListWidget):
         self.setSpacing(2)
         self.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
+        # Long messages wrap to the column's width instead of scrolling sideways.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.itemClicked.connect(self._on_item_activated)
         self.itemActivated.connect(self._on_item_activated)
         self.findings: list[Finding] = []
@@ -152,6 +154,21 @@ class FindingsList(QListWidget):
         self.findings = [findings[i] for i in order]
         for i in order:
             self._add(findings[i], i in acknowledged)
+        self._fit_rows()
+
+    def _fit_rows(self) -> None:
+        """Each row as tall as its wrapped text (Qt's list does not measure wrapped rows)."""
+        metrics = self.fontMetrics()
+        width = max(80, self.viewport().width() - self.iconSize().width() - 24)
+        for row in range(self.count()):
+            item = self.item(row)
+            text = metrics.boundingRect(QRect(0, 0, width, 100_000),
+                                        int(Qt.TextFlag.TextWordWrap), item.text())
+            item.setSizeHint(QSize(width, text.height() + 12))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._fit_rows()
 
     def _add(self, finding: Finding, acknowledged: bool) -> None:
         status = severity_word(finding.severity)

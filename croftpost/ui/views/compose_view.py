@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from croftpost.core.accounts import Session
 from croftpost.core.consent_model import Pupil
 from croftpost.core.errors import CroftpostError
-from croftpost.core.posting import current_acknowledgements
+from croftpost.core.posting import current_acknowledgements, unacknowledged
 from croftpost.core.services import Services
 from croftpost.core.textcheck import Finding
 from croftpost.storage.schema import CHANNELS
@@ -169,13 +169,13 @@ class ComposeView(QWidget):
         self.text_checked.emit(result)
 
     def show_findings(self) -> None:
-        given = current_acknowledgements(self.findings, self.acknowledged)
-        keys = {(a["category"], a["excerpt"]) for a in given}
-        done = {i for i, f in enumerate(self.findings) if (f.category, f.excerpt) in keys}
+        done = {i for i, f in enumerate(self.findings)
+                if f.severity == "warn" and not unacknowledged([f], self.acknowledged)}
         self.findings_list.show_findings(self.findings, done)
         self.findings_list.setVisible(bool(self.findings))  # the preview gets the room
         blocks = sum(f.severity == "block" for f in self.findings)
         warns = len(self.findings) - blocks
+        waiting = len(unacknowledged(self.findings, self.acknowledged))
         if not self.findings:
             self.findings_summary.show_message(Tone.OK, self.tr(
                 "Nothing in the text goes against the policy." if self.text().strip()
@@ -185,10 +185,13 @@ class ComposeView(QWidget):
                 "{0} blocking posting, {1}. Choose one to see it in the text.").format(
                 counted(blocks, self.tr("1 problem"), self.tr("{0} problems")),
                 counted(warns, self.tr("1 warning"), self.tr("{0} warnings"))))
-        else:
+        elif waiting:
             self.findings_summary.show_message(Tone.WARNING, counted(
-                warns, self.tr("1 warning: it needs a reason before posting."),
+                waiting, self.tr("1 warning: it needs a reason before posting."),
                 self.tr("{0} warnings: each needs a reason before posting.")))
+        else:
+            self.findings_summary.show_message(Tone.OK, self.tr(
+                "Nothing blocks the text: you gave a reason for each warning."))
 
     def _on_findings_list_finding_activated(self, finding: Finding) -> None:
         self.editor.select_range(finding.start, finding.end)

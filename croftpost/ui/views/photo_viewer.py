@@ -116,10 +116,12 @@ class FaceCanvas(QWidget):
         painter.drawImage(placed[0], image)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         faces = self.photos.photos[self.index].faces
+        placed: list[QRect] = []  # labels already drawn: the next one must not cover them
         for n, (face, rect) in enumerate(zip(faces, self.face_rects(), strict=True)):
-            self._draw_face(painter, n, face, rect)
+            placed.append(self._draw_face(painter, n, face, rect, placed))
 
-    def _draw_face(self, painter: QPainter, n: int, face: FaceResult, rect: QRect) -> None:
+    def _draw_face(self, painter: QPainter, n: int, face: FaceResult, rect: QRect,
+                   placed: list[QRect]) -> QRect:
         blurred = self.photos.chosen(self.index, n)
         kind = "ok" if not face.blocks else "blocked"
         if blurred:
@@ -139,6 +141,8 @@ class FaceCanvas(QWidget):
         if tag.bottom() > self.height():
             tag.moveBottomLeft(QPoint(rect.left(), rect.top() - 3))
         tag.moveLeft(max(0, min(tag.left(), self.width() - tag.width())))
+        while any(tag.intersects(other) for other in placed) and tag.bottom() < self.height():
+            tag.translate(0, tag.height() + 2)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor("#ffffff"))
         painter.drawRoundedRect(tag, 4, 4)
@@ -147,6 +151,7 @@ class FaceCanvas(QWidget):
         painter.setPen(_COLOURS[kind])
         painter.drawText(tag.adjusted(LABEL_ICON + 8, 0, -4, 0),
                          Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
+        return tag
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
         for n, rect in enumerate(self.face_rects()):
