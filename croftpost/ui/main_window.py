@@ -29,6 +29,7 @@ from croftpost.ui.labels import role_name
 from croftpost.ui.lock_screen import LockScreen
 from croftpost.ui.pages import PageContext, PageRegistry, PageSpec, default_registry
 from croftpost.ui.policy_notice import review_overdue_text
+from croftpost.ui.safeguarding_notice import safeguarding_notice_text
 from croftpost.ui.theme import APP_ICON, icon
 from croftpost.ui.user_menu import UserMenuButton
 from croftpost.ui.widgets import StatusMessage, Tone, explanation, heading
@@ -70,6 +71,7 @@ class MainWindow(QMainWindow):
         self.page_stack = QStackedWidget(self)
         self.banner = StatusMessage(self)
         self.banner.setObjectName("banner")
+        self.safeguarding_banner, self.safeguarding_button = self._make_safeguarding_banner()
         self.workspace = self._make_workspace()
         self.lock_screen = LockScreen(self.member.full_name, self.member.username, self)
         self.lock_screen.unlock_requested.connect(self._on_lock_screen_unlock_requested)
@@ -81,6 +83,7 @@ class MainWindow(QMainWindow):
         self._make_status_bar()
         self._make_shortcuts()
         self._show_policy_banner(today or date.today())
+        self.refresh_safeguarding_banner()
         self.idle = IdleWatcher(idle_timeout_ms, self)
         self.idle.idle_timed_out.connect(self._on_idle_idle_timed_out)
         self.idle.start()
@@ -133,6 +136,7 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.banner)
+        layout.addWidget(self.safeguarding_banner)
         layout.addLayout(body, 1)
         return workspace
 
@@ -172,6 +176,38 @@ class MainWindow(QMainWindow):
         if text:
             self.banner.show_message(Tone.WARNING, text)
 
+    def _make_safeguarding_banner(self) -> tuple[StatusMessage, QPushButton]:
+        banner = StatusMessage(self)
+        banner.setObjectName("banner")
+        key = self._safeguarding_key()
+        button = QPushButton(icon("protected"), self.tr("Open &Safeguarding") if key ==
+                             "safeguarding" else self.tr("Open my &takedown tasks"), banner)
+        button.setVisible(key is not None)
+        button.clicked.connect(self._on_safeguarding_button_clicked)
+        layout = banner.layout()
+        assert layout is not None
+        layout.addWidget(button)
+        return banner, button
+
+    def _safeguarding_key(self) -> str | None:
+        return next((k for k in ("safeguarding", "takedowns") if k in self.page_keys()), None)
+
+    def refresh_safeguarding_banner(self) -> None:
+        """Open alerts, a termly review due or takedown tasks: say so, with a way there."""
+        text = safeguarding_notice_text(self._services, self._session)
+        if text is None:
+            self.safeguarding_banner.clear()
+            return
+        self.safeguarding_banner.show_message(Tone.WARNING, text)
+        key = self._safeguarding_key()
+        self.safeguarding_button.setVisible(
+            key is not None and self.page_stack.currentWidget() is not self._pages.get(key))
+
+    def _on_safeguarding_button_clicked(self) -> None:
+        key = self._safeguarding_key()
+        if key is not None and not self.is_locked:
+            self.show_page(key)
+
     # -- pages -----------------------------------------------------------------------------
     def page_keys(self) -> list[str]:
         """The pages this person may see, in order."""
@@ -197,6 +233,7 @@ class MainWindow(QMainWindow):
             self._pages[spec.key] = self._build(spec)
             self.page_stack.addWidget(self._pages[spec.key])
         self.page_stack.setCurrentWidget(self._pages[spec.key])
+        self.refresh_safeguarding_banner()
 
     def _build(self, spec: PageSpec) -> QWidget:
         try:
@@ -211,6 +248,9 @@ class MainWindow(QMainWindow):
         # Pages that hand a draft to the Compose page (the drafts list) say so with a signal.
         if hasattr(page, "open_draft_requested"):
             page.open_draft_requested.connect(self._on_page_open_draft_requested)
+        # Acting on alerts, takedowns or the termly review changes what the banner says.
+        if hasattr(page, "safeguarding_changed"):
+            page.safeguarding_changed.connect(self.refresh_safeguarding_banner)
         return page
 
     def _on_page_open_draft_requested(self, draft_id: int) -> None:
@@ -267,6 +307,7 @@ class MainWindow(QMainWindow):
         for dialog in self._hidden_dialogs:
             dialog.show()
         self._hidden_dialogs = []
+        self.refresh_safeguarding_banner()
         self.idle.start()
         self.unlocked.emit()
 

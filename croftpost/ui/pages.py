@@ -88,6 +88,7 @@ def default_registry() -> PageRegistry:
     from croftpost.ui.views.compose_view import ComposeView
     from croftpost.ui.views.consent_view import ConsentView
     from croftpost.ui.views.drafts_view import DraftsView
+    from croftpost.ui.views.safeguarding_view import SafeguardingView
     from croftpost.ui.views.staff_view import StaffView
 
     registry = PageRegistry()
@@ -128,6 +129,27 @@ def default_registry() -> PageRegistry:
             "consent",
             lambda m: m.can(Permission.MANAGE_CONSENT),
             lambda ctx: ConsentView(ctx.services, ctx.session, ctx.tasks),
+        )
+    )
+    # One screen, two entries so the name fits: the headteacher's alerts, takedown tasks and
+    # termly review; everyone else's own takedown tasks (which outlive a revoked
+    # authorisation to post, hence not only for those who may post now).
+    registry.register(
+        PageSpec(
+            "safeguarding",
+            _tr("Safeguarding"),
+            "protected",
+            lambda m: m.can(Permission.READ_AUDIT),
+            lambda ctx: SafeguardingView(ctx.services, ctx.session, ctx.tasks),
+        )
+    )
+    registry.register(
+        PageSpec(
+            "takedowns",
+            _tr("My takedown tasks"),
+            "withdraw",
+            lambda m: m.can(Permission.CHECK_CONTENT) and not m.can(Permission.READ_AUDIT),
+            lambda ctx: SafeguardingView(ctx.services, ctx.session, ctx.tasks),
         )
     )
     registry.register(

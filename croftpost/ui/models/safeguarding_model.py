@@ -1,0 +1,226 @@
+"""Tables of the Safeguarding page: alerts about protected pupils, and takedown tasks.
+
+Every state is an icon and a word (Open, Acknowledged, To take down, Done), never colour alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import IntEnum
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QIcon
+
+from croftpost.core.alerts import PROTECTED_FACE, Alert
+from croftpost.core.takedowns import PROTECTED, TakedownTask
+from croftpost.ui.labels import channel_short_name, consent_kind_name, local_time
+from croftpost.ui.models.drafts_model import preview
+from croftpost.ui.theme import icon
+
+Index = QModelIndex | QPersistentModelIndex
+_NO_INDEX = QModelIndex()
+Item = TypeVar("Item", Alert, TakedownTask)
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("SafeguardingModels", text)
+
+
+def pupil_label(name: str | None, pupil_id: str) -> str:
+    return f"{name or _tr('(deleted from the register)')} ({pupil_id})"
+
+
+def alert_kind(alert: Alert) -> tuple[str, str]:
+    """(icon, words) for what the check met: the pupil's face or their name."""
+    if alert.kind == PROTECTED_FACE:
+        return "face", _tr("Face in a photo")
+    return "protected", _tr("Name in the text")
+
+
+def alert_channel(alert: Alert) -> str:
+    channel = alert.details.get("channel")
+    return channel_short_name(str(channel)) if channel else "–"
+
+
+def takedown_why(task: TakedownTask) -> str:
+    if task.reason == PROTECTED:
+        return _tr("Pupil now protected")
+    kinds = ", ".join(consent_kind_name(k) for k in task.kinds)
+    return _tr("Consent withdrawn: {0}").format(kinds) if kinds else _tr("Consent withdrawn")
+
+
+class _ItemsModel(QAbstractTableModel, Generic[Item]):
+    """A read-only table of dataclasses with an `id`; subclasses say what each cell shows."""
+
+    ID_ROLE = Qt.ItemDataRole.UserRole + 1
+    HEADERS: tuple[str, ...] = ()
+    STATE_COLUMN = 0
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._items: list[Item] = []
+        self.names: Mapping[str, str] = {}  # username -> full name, when the reader may see them
+
+    def set_items(self, items: list[Item]) -> None:
+        self.beginResetModel()
+        self._items = list(items)
+        self.endResetModel()
+
+    def item(self, row: int) -> Item:
+        return self._items[row]
+
+    def row_of(self, item_id: int) -> int:
+        return next((r for r, i in enumerate(self._items) if i.id == item_id), -1)
+
+    def rowCount(self, parent: Index = _NO_INDEX) -> int:  # noqa: N802 - Qt API
+        return 0 if parent.isValid() else len(self._items)
+
+    def columnCount(self, parent: Index = _NO_INDEX) -> int:  # noqa: N802 - Qt API
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(  # noqa: N802 - Qt API
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole
+                or not 0 <= section < len(self.HEADERS)):
+            return None
+        return _tr(self.HEADERS[section])
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._items):
+            return None
+        item = self._items[index.row()]
+        if role == self.ID_ROLE:
+            return item.id
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._text(item, index.column())
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self._icon(item, index.column())
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(item, index.column())
+        return None
+
+    def who(self, username: str | None) -> str:
+        if not username:
+            return ""
+        name = self.names.get(username)
+        return f"{name} ({username})" if name else username
+
+    def _text(self, item: Item, column: int) -> str:
+        raise NotImplementedError
+
+    def _icon(self, item: Item, column: int) -> QIcon | None:
+        return None
+
+    def _tooltip(self, item: Item, column: int) -> str | None:
+        return None
+
+
+class AlertColumn(IntEnum):
+    STATE = 0
+    WHEN = 1
+    KIND = 2
+    PUPIL = 3
+    ACTOR = 4
+    TIMES = 5
+    CHANNEL = 6
+
+
+class AlertsTableModel(_ItemsModel[Alert]):
+    HEADERS = ("State", "Last attempt", "What", "Pupil", "By", "Times", "Channel")
+
+    def alert(self, row: int) -> Alert:
+        return self.item(row)
+
+    def _text(self, alert: Alert, column: int) -> str:
+        match column:
+            case AlertColumn.STATE:
+                return _tr("Open") if alert.open else _tr("Acknowledged")
+            case AlertColumn.WHEN:
+                return local_time(alert.last_at)
+            case AlertColumn.KIND:
+                return alert_kind(alert)[1]
+            case AlertColumn.PUPIL:
+                return pupil_label(alert.pupil_name, alert.pupil_id)
+            case AlertColumn.ACTOR:
+                return self.who(alert.actor)
+            case AlertColumn.TIMES:
+                return str(alert.times)
+            case _:
+                return alert_channel(alert)
+
+    def _icon(self, alert: Alert, column: int) -> QIcon | None:
+        if column == AlertColumn.STATE:
+            return icon("status-warning" if alert.open else "status-ok")
+        if column == AlertColumn.KIND:
+            return icon(alert_kind(alert)[0])
+        return None
+
+    def _tooltip(self, alert: Alert, column: int) -> str | None:
+        if column == AlertColumn.WHEN and alert.times > 1:
+            return _tr("First on {0}").format(local_time(alert.first_at))
+        if column == AlertColumn.STATE and not alert.open:
+            note = f": {alert.note}" if alert.note else ""
+            return _tr("Acknowledged by {0} on {1}").format(
+                self.who(alert.acknowledged_by), local_time(alert.acknowledged_at or "")) + note
+        return None
+
+
+class TakedownColumn(IntEnum):
+    STATE = 0
+    POST = 1
+    TEXT = 2
+    PUPIL = 3
+    WHY = 4
+    ASSIGNEE = 5
+    SINCE = 6
+
+
+class TakedownsTableModel(_ItemsModel[TakedownTask]):
+    HEADERS = ("State", "Post", "Text", "Pupil", "Why", "Assigned to", "Since")
+
+    def set_tasks(self, tasks: list[TakedownTask]) -> None:
+        """Open tasks first (oldest first, as the service gives them), then the done ones."""
+        self.set_items(sorted(tasks, key=lambda t: not t.open))
+
+    def task(self, row: int) -> TakedownTask:
+        return self.item(row)
+
+    def _text(self, task: TakedownTask, column: int) -> str:
+        match column:
+            case TakedownColumn.STATE:
+                return _tr("To take down") if task.open else _tr("Done")
+            case TakedownColumn.POST:
+                return _tr("{0}, {1}").format(channel_short_name(task.channel),
+                                              local_time(task.posted_at))
+            case TakedownColumn.TEXT:
+                return preview(task.post_text, 80)
+            case TakedownColumn.PUPIL:
+                return pupil_label(task.pupil_name, task.pupil_id)
+            case TakedownColumn.WHY:
+                return takedown_why(task)
+            case TakedownColumn.ASSIGNEE:
+                return self.who(task.assignee)
+            case _:
+                return local_time(task.created_at)
+
+    def _icon(self, task: TakedownTask, column: int) -> QIcon | None:
+        if column == TakedownColumn.STATE:
+            return icon("status-warning" if task.open else "status-ok")
+        return None
+
+    def _tooltip(self, task: TakedownTask, column: int) -> str | None:
+        if column == TakedownColumn.TEXT:
+            return (task.post_text or "")[:1000] or None
+        if column == TakedownColumn.STATE and not task.open:
+            note = f": {task.note}" if task.note else ""
+            return _tr("Marked done by {0} on {1}").format(
+                self.who(task.done_by), local_time(task.done_at or "")) + note
+        return None

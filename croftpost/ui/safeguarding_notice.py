@@ -1,0 +1,40 @@
+"""The banner that sends someone to the Safeguarding page: for the headteacher when alerts
+about protected pupils are open or the termly review is due, and for anyone with open
+takedown tasks (the headteacher: everyone's)."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QCoreApplication
+
+from croftpost.core.accounts import Permission, Session
+from croftpost.core.errors import CroftpostError
+from croftpost.core.services import Services
+
+log = logging.getLogger(__name__)
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("safeguarding", text)
+
+
+def safeguarding_notice_text(services: Services, session: Session) -> str | None:
+    """The banner's sentences, or None when there is nothing to do."""
+    try:
+        member = services.accounts.current(session)
+        head = member.can(Permission.READ_AUDIT)
+        tasks = sum(1 for t in services.takedowns.takedowns(session) if t.open)
+        alerts = services.alerts.open_count(session) if head else 0
+        review_due = head and services.termly.review_status().due
+    except CroftpostError:
+        return None  # e.g. revoked a moment ago: the next action says so
+    parts = []
+    if alerts:
+        parts.append(_tr("{0} alert(s) about a protected pupil to acknowledge.").format(alerts))
+    if tasks:
+        parts.append((_tr("{0} published post(s) must come down (takedown tasks).") if head
+                      else _tr("You have {0} published post(s) to take down.")).format(tasks))
+    if review_due:
+        parts.append(_tr("The termly review of what was published is due."))
+    return " ".join(parts) or None
