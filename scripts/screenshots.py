@@ -9,13 +9,15 @@ Writes docs/screenshots/*.png. Uses only the invented demo school in a temporary
 
 from __future__ import annotations
 
+import argparse
 import contextlib
+import json
 import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QRectF, Qt
+from PySide6.QtCore import QDate, QRectF, QSizeF, Qt
 from PySide6.QtGui import QImage, QPainter, QTextDocument
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -26,9 +28,11 @@ from croftpost.core.services import Services, open_services
 from croftpost.ui.app import make_application
 from croftpost.ui.dialogs.start_dialogs import FirstRunDialog, LoginDialog
 from croftpost.ui.main_window import MainWindow
+from croftpost.ui.reports import termly_html
 from croftpost.ui.views.audit_view import AuditView
 from croftpost.ui.views.consent_view import ConsentView
 from croftpost.ui.views.drafts_view import DraftsView
+from croftpost.ui.views.safeguarding_view import SafeguardingView
 from croftpost.ui.views.staff_view import StaffView
 from croftpost.ui.workers import ImmediateTaskRunner
 
@@ -36,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from compose_screenshots import compose_screens  # noqa: E402 - beside this script
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+STEPS = ("start", "head", "roles", "consent", "drafts", "compose", "safeguarding")
 WINDOW_SIZE = (1280, 800)
 
 
@@ -224,6 +229,40 @@ def drafts_and_account_screens(app: QApplication, services: Services) -> None:
     window.close()
 
 
+def safeguarding_screens(app: QApplication, services: Services, folder: Path) -> None:
+    head = services.accounts.login("head", DEMO_PASSWORD)
+    window = MainWindow(services, head, tasks=ImmediateTaskRunner())
+    window.resize(*WINDOW_SIZE)
+    window.show()
+    save(app, window, "41-head-safeguarding-banner")
+    page = window.show_page("safeguarding")
+    assert isinstance(page, SafeguardingView) and page.termly is not None
+    save(app, window, "42-head-safeguarding")
+    page.acknowledge_button.click()
+    dialog = page.current_dialog
+    assert dialog is not None
+    dialog.note.setPlainText(  # type: ignore[attr-defined]
+        "Spoke to Miss Nair: the photo was not posted.")
+    save(app, dialog, "43-head-acknowledge-alert")
+    dialog.ok_button.click()
+    page.termly.save_report(folder / "termly-review.pdf")
+    save(app, window, "44-head-termly-report-saved")
+    start, end = page.termly.period()
+    data = services.termly.termly_report(head, start, end).to_json()
+    report = QTextDocument()
+    report.setHtml(termly_html(json.loads(json.dumps(data))))
+    report.setPageSize(QSizeF(774, 527))  # A4 landscape in points, less 12 mm margins
+    save_page(report, 0, "45-termly-report-page")
+    window.close()
+    teacher = services.accounts.login("teacher", DEMO_PASSWORD)
+    window = MainWindow(services, teacher, tasks=ImmediateTaskRunner())
+    window.resize(*WINDOW_SIZE)
+    window.show()
+    window.show_page("takedowns")
+    save(app, window, "46-teacher-takedown-tasks")
+    window.close()
+
+
 def other_roles(app: QApplication, services: Services) -> None:
     for number, username in ((20, "office"), (21, "teacher")):
         session = services.accounts.login(username, DEMO_PASSWORD)
@@ -234,7 +273,11 @@ def other_roles(app: QApplication, services: Services) -> None:
         window.close()
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Screenshots of every screen (demo school).")
+    parser.add_argument("--only", nargs="+", choices=STEPS, metavar="STEP",
+                        help="run only these steps: " + ", ".join(STEPS))
+    only = parser.parse_args(argv).only
     app = make_application()
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="croftpost-shots-") as folder:
@@ -244,16 +287,19 @@ def main() -> int:
         try:
             lock_out(services, "assistant")
             publish_demo_post(services)
-            steps: list[Callable[[], None]] = [
-                lambda: start_screens(app, services, accounts, Path(folder) / "new-school"),
-                lambda: headteacher_screens(app, services),
-                lambda: other_roles(app, services),
-                lambda: consent_screens(app, services, Path(folder)),
-                lambda: drafts_and_account_screens(app, services),
-                lambda: compose_screens(app, services, Path(folder), save),
-            ]
-            for step in steps:
-                step()
+            steps: dict[str, Callable[[], None]] = {
+                "start": lambda: start_screens(app, services, accounts,
+                                               Path(folder) / "new-school"),
+                "head": lambda: headteacher_screens(app, services),
+                "roles": lambda: other_roles(app, services),
+                "consent": lambda: consent_screens(app, services, Path(folder)),
+                "drafts": lambda: drafts_and_account_screens(app, services),
+                "compose": lambda: compose_screens(app, services, Path(folder), save),
+                "safeguarding": lambda: safeguarding_screens(app, services, Path(folder)),
+            }
+            for name, step in steps.items():
+                if not only or name in only:
+                    step()
         finally:
             services.close()
     return 0

@@ -10,7 +10,9 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 
+from croftpost.core.alerts import PROTECTED_FACE, PROTECTED_NAME
 from croftpost.core.consent_csv import HEADER
+from croftpost.core.drafts import Publication, PublishedPhoto
 from croftpost.core.services import Services, set_up_school
 
 DEMO_PASSWORD = "demo-password"
@@ -95,3 +97,21 @@ def _fill(services: Services, head) -> None:  # noqa: ANN001 - a Session
         [],
     )
     services.drafts.create(head, "facebook", "Wishing all our families a very happy Diwali!")
+    _safeguarding(services, head, teacher)
+
+
+def _safeguarding(services: Services, head, teacher) -> None:  # noqa: ANN001 - Sessions
+    """Something on the Safeguarding page: a post that must come down after a withdrawal,
+    and two attempts to show the protected pupil (as the photo and text checks would record)."""
+    text = "Leo's model volcano erupted right on cue in Year 4's science week!"
+    draft = services.drafts.create(teacher, "dojo", text)
+    photo = PublishedPhoto("d" * 64, "e" * 64, [
+        {"status": "consented", "pupil_id": "D004", "reason": "matched"}])
+    services.drafts.publish(teacher, draft.id, "dojo", Publication(
+        text, [photo], {"D004": {"photo_dojo": "valid"}}, [],
+        {"model": "dlib-resnet", "tolerance": 0.42}))
+    services.consent.withdraw(head, "D004", ["photo_dojo"])  # the poster gets a takedown task
+    services.alerts.raise_alert(PROTECTED_FACE, "D008", "teacher",
+                                {"channel": "dojo", "photo_sha256": "f" * 64})
+    for _ in range(2):  # the same draft checked twice: one alert, counted
+        services.alerts.raise_alert(PROTECTED_NAME, "D008", "teacher", {"channel": "dojo"})

@@ -31,10 +31,18 @@ def safeguarding_notice_text(services: Services, session: Session) -> str | None
         return None  # e.g. revoked a moment ago: the next action says so
     parts = []
     if alerts:
-        parts.append(_tr("{0} alert(s) about a protected pupil to acknowledge.").format(alerts))
+        parts.append((_tr("1 alert about a protected pupil to acknowledge.") if alerts == 1 else
+                      _tr("{0} alerts about a protected pupil to acknowledge.")).format(alerts))
     if tasks:
-        parts.append((_tr("{0} published post(s) must come down (takedown tasks).") if head
-                      else _tr("You have {0} published post(s) to take down.")).format(tasks))
+        parts.append(_takedown_words(tasks, head))
     if review_due:
         parts.append(_tr("The termly review of what was published is due."))
     return " ".join(parts) or None
+
+
+def _takedown_words(tasks: int, head: bool) -> str:
+    if head:
+        return (_tr("1 published post must come down.") if tasks == 1
+                else _tr("{0} published posts must come down.")).format(tasks)
+    return (_tr("You have 1 published post to take down.") if tasks == 1
+            else _tr("You have {0} published posts to take down.")).format(tasks)

@@ -23,6 +23,9 @@ def test_demo_has_every_role_and_consent_state(tmp_path, fast_hasher, monkeypatc
     assert any(p.protected for p in services.consent.all_pupils())
     teacher = services.accounts.login("teacher", DEMO_PASSWORD)
     assert len(services.drafts.my_drafts(teacher)) == 2
+    # The Safeguarding page has something to show: a post to take down, protected-pupil alerts.
+    assert [t.assignee for t in services.takedowns.takedowns(head)] == ["teacher"]
+    assert [a.times for a in services.alerts.alerts(head)] == [2, 1]
     assert services.audit.verify().intact
     assert not real.exists()
     services.close()

@@ -19,6 +19,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QIcon
 
 from croftpost.core.alerts import PROTECTED_FACE, Alert
+from croftpost.core.clock import parse_iso
 from croftpost.core.takedowns import PROTECTED, TakedownTask
 from croftpost.ui.labels import channel_short_name, consent_kind_name, local_time
 from croftpost.ui.models.drafts_model import preview
@@ -37,6 +38,12 @@ def pupil_label(name: str | None, pupil_id: str) -> str:
     return f"{name or _tr('(deleted from the register)')} ({pupil_id})"
 
 
+def short_time(stamp: str) -> str:
+    """A stored UTC timestamp as local time without seconds: "24 Nov 2026, 09:05"."""
+    moment = parse_iso(stamp).astimezone()
+    return f"{moment.day} {moment.strftime('%b %Y, %H:%M')}"
+
+
 def alert_kind(alert: Alert) -> tuple[str, str]:
     """(icon, words) for what the check met: the pupil's face or their name."""
     if alert.kind == PROTECTED_FACE:
@@ -53,7 +60,7 @@ def takedown_why(task: TakedownTask) -> str:
     if task.reason == PROTECTED:
         return _tr("Pupil now protected")
     kinds = ", ".join(consent_kind_name(k) for k in task.kinds)
-    return _tr("Consent withdrawn: {0}").format(kinds) if kinds else _tr("Consent withdrawn")
+    return _tr("Withdrawn: {0}").format(kinds) if kinds else _tr("Consent withdrawn")
 
 
 class _ItemsModel(QAbstractTableModel, Generic[Item]):
@@ -108,10 +115,8 @@ class _ItemsModel(QAbstractTableModel, Generic[Item]):
         return None
 
     def who(self, username: str | None) -> str:
-        if not username:
-            return ""
-        name = self.names.get(username)
-        return f"{name} ({username})" if name else username
+        """A member of staff's full name when known (the username is in the tooltip)."""
+        return self.names.get(username, username) if username else ""
 
     def _text(self, item: Item, column: int) -> str:
         raise NotImplementedError
@@ -144,7 +149,7 @@ class AlertsTableModel(_ItemsModel[Alert]):
             case AlertColumn.STATE:
                 return _tr("Open") if alert.open else _tr("Acknowledged")
             case AlertColumn.WHEN:
-                return local_time(alert.last_at)
+                return short_time(alert.last_at)
             case AlertColumn.KIND:
                 return alert_kind(alert)[1]
             case AlertColumn.PUPIL:
@@ -166,6 +171,8 @@ class AlertsTableModel(_ItemsModel[Alert]):
     def _tooltip(self, alert: Alert, column: int) -> str | None:
         if column == AlertColumn.WHEN and alert.times > 1:
             return _tr("First on {0}").format(local_time(alert.first_at))
+        if column == AlertColumn.ACTOR:
+            return alert.actor
         if column == AlertColumn.STATE and not alert.open:
             note = f": {alert.note}" if alert.note else ""
             return _tr("Acknowledged by {0} on {1}").format(
@@ -180,11 +187,10 @@ class TakedownColumn(IntEnum):
     PUPIL = 3
     WHY = 4
     ASSIGNEE = 5
-    SINCE = 6
 
 
 class TakedownsTableModel(_ItemsModel[TakedownTask]):
-    HEADERS = ("State", "Post", "Text", "Pupil", "Why", "Assigned to", "Since")
+    HEADERS = ("State", "Post", "Text", "Pupil", "Why", "Assigned to")
 
     def set_tasks(self, tasks: list[TakedownTask]) -> None:
         """Open tasks first (oldest first, as the service gives them), then the done ones."""
@@ -199,17 +205,15 @@ class TakedownsTableModel(_ItemsModel[TakedownTask]):
                 return _tr("To take down") if task.open else _tr("Done")
             case TakedownColumn.POST:
                 return _tr("{0}, {1}").format(channel_short_name(task.channel),
-                                              local_time(task.posted_at))
+                                              short_time(task.posted_at))
             case TakedownColumn.TEXT:
                 return preview(task.post_text, 80)
             case TakedownColumn.PUPIL:
                 return pupil_label(task.pupil_name, task.pupil_id)
             case TakedownColumn.WHY:
                 return takedown_why(task)
-            case TakedownColumn.ASSIGNEE:
-                return self.who(task.assignee)
             case _:
-                return local_time(task.created_at)
+                return self.who(task.assignee)
 
     def _icon(self, task: TakedownTask, column: int) -> QIcon | None:
         if column == TakedownColumn.STATE:
@@ -219,8 +223,12 @@ class TakedownsTableModel(_ItemsModel[TakedownTask]):
     def _tooltip(self, task: TakedownTask, column: int) -> str | None:
         if column == TakedownColumn.TEXT:
             return (task.post_text or "")[:1000] or None
-        if column == TakedownColumn.STATE and not task.open:
-            note = f": {task.note}" if task.note else ""
-            return _tr("Marked done by {0} on {1}").format(
-                self.who(task.done_by), local_time(task.done_at or "")) + note
-        return None
+        if column == TakedownColumn.ASSIGNEE:
+            return task.assignee
+        if column != TakedownColumn.STATE:
+            return None
+        if task.open:
+            return _tr("Open since {0}").format(local_time(task.created_at))
+        note = f": {task.note}" if task.note else ""
+        return _tr("Marked done by {0} on {1}").format(
+            self.who(task.done_by), local_time(task.done_at or "")) + note

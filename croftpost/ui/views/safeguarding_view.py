@@ -123,12 +123,12 @@ class SafeguardingView(QWidget):
         layout.addWidget(self.message)
         tasks_box = self._section(self.tasks_heading, self.tasks_table, self.show_done,
                                   self.done_button)
-        if not self.is_head:
-            self.alerts_box.hide()
-            layout.addWidget(tasks_box, 1)
-            return
         self._section(self.alerts_heading, self.alerts_table, self.show_acknowledged,
                       self.acknowledge_button, self.alerts_box)
+        if not self.is_head:
+            self.alerts_box.hide()  # with everything in it, its access keys included
+            layout.addWidget(tasks_box, 1)
+            return
         lists = QSplitter(Qt.Orientation.Vertical, self)
         lists.addWidget(self.alerts_box)
         lists.addWidget(tasks_box)
@@ -238,7 +238,9 @@ class SafeguardingView(QWidget):
         alert = self.selected_alert()
         if alert is None or not alert.open:
             return
-        dialog = acknowledge_dialog(alert, self.alerts_model.who(alert.actor), self)
+        name = self.alerts_model.who(alert.actor)
+        who = name if name == alert.actor else f"{name} ({alert.actor})"
+        dialog = acknowledge_dialog(alert, who, self)
         self._open(dialog, lambda: self._services.alerts.acknowledge(
             self._session, alert.id, dialog.text()), self.tr(
             "The alert about {0} is acknowledged; your note is in the audit log.").format(

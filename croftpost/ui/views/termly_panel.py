@@ -78,6 +78,9 @@ class TermlyReviewPanel(QGroupBox):
         start_label.setBuddy(self.start_edit)
         end_label = QLabel(self.tr("&To"), self)
         end_label.setBuddy(self.end_edit)
+        for label in (start_label, end_label):
+            # Qt measures a kerned pair ("To") narrower than it draws it: leave room.
+            label.setMinimumWidth(label.sizeHint().width() + 4)
         row = QHBoxLayout()
         row.addWidget(start_label)
         row.addWidget(self.start_edit)
