@@ -124,7 +124,9 @@ def test_the_poster_sees_only_their_task_and_marks_it_done(people, make_view):
     assert _cells(view.tasks_model, 0, [TakedownColumn.STATE, TakedownColumn.TEXT,
                                         TakedownColumn.PUPIL, TakedownColumn.WHY]) == [
         "To take down", "Ava's poem won the county prize!", "Ava Thornton (P001)",
-        "Withdrawn: Name on Facebook, Photo on Facebook"]
+        "Withdrawn: photo and name"]
+    why = view.tasks_model.index(0, TakedownColumn.WHY).data(Qt.ItemDataRole.ToolTipRole)
+    assert why == "Name on Facebook, Photo on Facebook"
     assert view.tasks_model.task(0).post_id == mine.id
 
     view.done_button.click()

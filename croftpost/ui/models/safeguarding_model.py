@@ -59,8 +59,14 @@ def alert_channel(alert: Alert) -> str:
 def takedown_why(task: TakedownTask) -> str:
     if task.reason == PROTECTED:
         return _tr("Pupil now protected")
-    kinds = ", ".join(consent_kind_name(k) for k in task.kinds)
-    return _tr("Withdrawn: {0}").format(kinds) if kinds else _tr("Consent withdrawn")
+    # The channel is in the Post column: say only which consents went (photo, name).
+    photo = any(k.startswith("photo_") for k in task.kinds)
+    name = any(k.startswith("name_") for k in task.kinds)
+    if photo and name:
+        return _tr("Withdrawn: photo and name")
+    if photo or name:
+        return _tr("Withdrawn: photo") if photo else _tr("Withdrawn: name")
+    return _tr("Consent withdrawn")
 
 
 class _ItemsModel(QAbstractTableModel, Generic[Item]):
@@ -225,6 +231,8 @@ class TakedownsTableModel(_ItemsModel[TakedownTask]):
             return (task.post_text or "")[:1000] or None
         if column == TakedownColumn.ASSIGNEE:
             return task.assignee
+        if column == TakedownColumn.WHY and task.kinds:
+            return ", ".join(consent_kind_name(k) for k in task.kinds)
         if column != TakedownColumn.STATE:
             return None
         if task.open:
