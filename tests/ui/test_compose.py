@@ -169,6 +169,19 @@ def test_the_drafts_page_opens_a_draft_in_compose(school, make_window):
     assert compose.text() == "Our class assembly was lovely" and compose.channel() == "dojo"
 
 
+def test_closing_the_window_or_locking_it_saves_the_draft_at_once(school, make_window):
+    services, head = school
+    window = make_window(services, head)
+    compose = window.show_page("compose")
+    compose.editor.setPlainText("Reception's first week")
+    window.lock()  # the idle lock hides the page: saved without waiting for the timer
+    assert [d.body for d in services.drafts.my_drafts(head)] == ["Reception's first week"]
+    compose.editor.setPlainText("Reception's first week at school")
+    window.close()
+    assert [d.body for d in services.drafts.my_drafts(head)] == [
+        "Reception's first week at school"]
+
+
 def test_a_channel_that_needs_approval_submits_first(qtbot, school, tasks, tmp_path):
     services, head = school
     services.approvals.set_required(head, "facebook", True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QHideEvent, QShowEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QHideEvent, QImage, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -69,6 +69,8 @@ class ComposeView(QWidget):
         self._saved: tuple[str, str, tuple[str, ...]] | None = None
         self._watching_window = False
         self.photos = PhotoSet(self.channels[0] if self.channels else "facebook", self)
+        self._preview_images: list[QImage] = []
+        self._school_name = ""
         self._make_widgets()
         self._lay_out()
         self._connect()
@@ -137,8 +139,9 @@ class ComposeView(QWidget):
         return self.editor.toPlainText()
 
     def is_busy(self) -> bool:
-        """Photos still being checked, or the text not checked since the last keystroke."""
-        return bool(self.photos.pending) or self._check_timer.isActive()
+        """Photos still being checked. (Text typed since the last check is checked again
+        before anything is prepared, so typing never greys the buttons out.)"""
+        return bool(self.photos.pending)
 
     def pupils(self) -> list[Pupil]:
         return self.services.consent.pupils(self.session)
@@ -149,9 +152,10 @@ class ComposeView(QWidget):
         self._save_timer.start()
 
     def _on_editor_text_changed(self) -> None:
-        self._check_timer.start()
+        if self.isVisible():  # a hidden page is checked when it is shown again
+            self._check_timer.start()
         self.draft_changed()
-        self._update_preview()
+        self._update_preview(with_images=False)
         self.posting.refresh()
 
     def check_text_now(self) -> None:
@@ -222,11 +226,15 @@ class ComposeView(QWidget):
         self.posting.refresh()
 
     # -- preview ---------------------------------------------------------------------------
-    def _update_preview(self) -> None:
-        images = [image for i in range(len(self.photos))
-                  if (image := self.photos.safe_image(i)) is not None]
-        self.preview.show_post(self.channel(), self.services.school.details().name,
-                               self.author_name, self.text(), images)
+    def _update_preview(self, with_images: bool = True) -> None:
+        """The preview; the pictures (blurred as they will be posted) only when the photos
+        changed, not on every keystroke."""
+        if with_images:
+            self._preview_images = [image for i in range(len(self.photos))
+                                    if (image := self.photos.safe_image(i)) is not None]
+            self._school_name = self.services.school.details().name
+        self.preview.show_post(self.channel(), self._school_name, self.author_name, self.text(),
+                               self._preview_images)
 
     # -- drafts ----------------------------------------------------------------------------
     def save_draft(self) -> None:
@@ -315,7 +323,8 @@ class ComposeView(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         if event.type() == QEvent.Type.Close and watched is self.window():
-            self.save_draft()
+            self.save_draft()  # before the services are closed; nothing is left to fire
+            self._check_timer.stop()
         return False
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt API

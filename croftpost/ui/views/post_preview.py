@@ -155,6 +155,8 @@ class PostPreview(QScrollArea):
         self.actions = QLabel(self.card)
         self.actions.setObjectName("previewActions")
         self.channel = ""
+        self._look: tuple[str, str] | None = None
+        self._empty: bool | None = None
         self._lay_out()
 
     def _lay_out(self) -> None:
@@ -182,8 +184,24 @@ class PostPreview(QScrollArea):
 
     def show_post(self, channel: str, school: str, author: str, text: str,
                   images: Sequence[QImage]) -> None:
+        """Cheap when only the text changed (it is called on every keystroke)."""
         colour, who = _LOOK.get(channel, _LOOK["facebook"])
         name = who.format(school=school or _tr("Your school"), author=author)
+        if (channel, name) != self._look:
+            self._look = (channel, name)
+            self._set_look(channel, name, colour)
+        shown = text.strip()
+        self.text.setText(shown or _tr("(No text yet)"))
+        # Re-polished only when it changes: this runs on every keystroke.
+        if self._empty != (not shown):
+            self._empty = not shown
+            self.text.setProperty("empty", self._empty)
+            self.text.style().unpolish(self.text)
+            self.text.style().polish(self.text)
+        if [id(i) for i in images] != [id(i) for i in self.photos.images]:
+            self.photos.set_images(images)
+
+    def _set_look(self, channel: str, name: str, colour: str) -> None:
         self.channel = channel
         self.card.setProperty("channel", channel)
         self.card.style().unpolish(self.card)
@@ -196,15 +214,7 @@ class PostPreview(QScrollArea):
         else:
             self.when.setText(_tr("Just now · Public"))
             self.actions.setText(_tr("Like      Comment      Share"))
-        shown = text.strip()
-        self.text.setText(shown or _tr("(No text yet)"))
-        self.text.setProperty("empty", not shown)
-        self.text.style().unpolish(self.text)
-        self.text.style().polish(self.text)
-        self.photos.set_images(images)
-        if channel == "dojo":  # a class story shows the photos first, the words under them
-            self.card.layout().removeWidget(self.text)
-            self.card.layout().insertWidget(2, self.text)
-        else:
-            self.card.layout().removeWidget(self.text)
-            self.card.layout().insertWidget(1, self.text)
+        # A class story shows the photos first and the words under them; a page post the
+        # words first.
+        self.card.layout().removeWidget(self.text)
+        self.card.layout().insertWidget(2 if channel == "dojo" else 1, self.text)
