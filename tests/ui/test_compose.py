@@ -208,6 +208,24 @@ def test_a_channel_that_needs_approval_submits_first(qtbot, school, tasks, tmp_p
     assert entry.details["approval_id"] == approval.id and post.channel == "facebook"
 
 
+def test_a_photo_that_cannot_be_read_blocks_until_it_is_removed(qtbot, school, view, tmp_path):
+    services, _head = school
+    view.jobs = PhotoJobs(services.data_dir, services.clock, workers=0)
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"\xff\xd8\xff not really a photo")
+    type_text(qtbot, view, "Our class trip")
+    with qtbot.waitSignal(view.scan_finished):
+        view.add_photos([str(broken), str(broken)])  # the same file twice is one photo
+    assert view.strip.list.count() == 1
+    assert view.strip.list.item(0).text() == "Could not be checked"
+    assert "broken.jpg" in view.strip.list.item(0).toolTip()
+    assert not view.posting.prepare_button.isEnabled()
+    assert "remove 1 photo that could not be checked" in view.posting.readiness_message.text()
+    view.strip.list.setCurrentRow(0)
+    view.strip.remove_button.click()
+    assert view.photos.paths() == [] and view.posting.prepare_button.isEnabled()
+
+
 class _BlockingJobs(PhotoJobs):
     """A scan that waits until it is cancelled: the UI behaviour of Cancel, not detection."""
 
