@@ -23,6 +23,7 @@ from croftpost.core.consent_model import BIOMETRIC, ConsentRecord, Pupil
 from croftpost.core.errors import BadInput, NotFound, PermissionDenied
 from croftpost.core.takedowns import TakedownService
 from croftpost.storage import pupils_repo
+from croftpost.storage.backup import erase_encodings_from_backups
 from croftpost.storage.db import transaction
 from croftpost.storage.schema import CONSENT_KINDS
 
@@ -276,8 +277,9 @@ def _scrub(db: sqlite_utils.Database) -> None:
     """Erased rows are zeroed where they stood (PRAGMA secure_delete), but until a checkpoint
     the WAL, and the main file, still hold the pages as they were before: a copy of the data
     folder would still carry a withdrawn child's face encoding. Copy the zeroed pages over
-    them and empty the WAL now."""
+    them and empty the WAL now, and take the encodings out of the automatic backups too."""
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    erase_encodings_from_backups(db)
 
 
 def _record(row: dict) -> ConsentRecord:

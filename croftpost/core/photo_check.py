@@ -12,8 +12,10 @@ blocks.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -207,6 +209,7 @@ class PhotoCheckService:
                            "exported: remove it or check it again.")
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
+        _remove_stale_parts(out)
         prefix = name_prefix or f"croftpost-{self._today().isoformat()}"
         extra = also_blur or {}
         exported = []
@@ -339,6 +342,16 @@ def _from_cache(data: dict[str, Any], path: str, content_hash: str) -> PhotoResu
 def _check_channel(channel: str) -> None:
     if channel not in CHANNELS:
         raise BadInput(f"The channel must be one of {', '.join(CHANNELS)}.")
+
+
+def _remove_stale_parts(folder: Path, older_than_s: float = 600) -> None:
+    """Half-written copies left by an export that was killed: photos of children nobody will
+    ever see in the folder (they are hidden files) should not linger on a shared PC."""
+    cutoff = time.time() - older_than_s
+    for part in folder.glob(".croftpost-*.part"):
+        with contextlib.suppress(OSError):
+            if part.stat().st_mtime < cutoff:
+                part.unlink()
 
 
 def _free_name(folder: Path, stem: str, suffix: str) -> Path:

@@ -105,3 +105,39 @@ def daily_backup(data_dir: Path, now: datetime | None = None) -> Path:
         return automatic_backup(db, data_dir, now)
     finally:
         db.close()
+
+
+def erase_encodings_from_backups(db: sqlite_utils.Database) -> int:
+    """Remove from the automatic backups every face encoding the live database no longer has.
+
+    A withdrawn biometric consent means the encoding is gone everywhere croftpost keeps data,
+    not only after the last backup that held it rotates out a week later. Backups written
+    elsewhere with `croftpost backup --out` are out of reach: the README says so.
+    Returns how many encodings were erased from backups.
+    """
+    live_file = db.execute("PRAGMA database_list").fetchone()[2]
+    if not live_file:
+        return 0
+    folder = Path(live_file).parent / BACKUP_DIR
+    live_ids = [row[0] for row in db.execute("SELECT id FROM face_encodings")]
+    erased = 0
+    for backup in sorted(folder.glob("croftpost-*.db")):
+        erased += _erase_missing_encodings(backup, live_ids)
+    return erased
+
+
+def _erase_missing_encodings(backup: Path, live_ids: list[int]) -> int:
+    conn = sqlite3.connect(backup, isolation_level=None)
+    try:
+        conn.execute("PRAGMA secure_delete = ON")
+        conn.execute("CREATE TEMP TABLE keep (id INTEGER PRIMARY KEY)")
+        conn.executemany("INSERT INTO keep VALUES (?)", [(i,) for i in live_ids])
+        gone = conn.execute(
+            "DELETE FROM face_encodings WHERE id NOT IN (SELECT id FROM keep)").rowcount
+        if gone:
+            conn.execute("VACUUM")  # no free page keeps the old bytes either
+        return gone
+    except sqlite3.DatabaseError:
+        return 0  # an unreadable backup is reported by check_backup when someone restores it
+    finally:
+        conn.close()

@@ -191,3 +191,23 @@ def test_the_worker_pool_gives_the_same_answer(school, enrolled, faces_dir: Path
     for a, b in zip(pooled.photos, here.photos, strict=True):
         assert np.allclose([f.distance for f in a.faces], [f.distance for f in b.faces],
                            atol=1e-6)
+
+
+def test_an_export_clears_half_written_copies_left_by_a_killed_one(
+    enrolled, faces_dir: Path, tmp_path: Path
+) -> None:
+    import os
+    import time
+
+    services, head, checker = enrolled
+    out = tmp_path / "safe"
+    out.mkdir()
+    stale = out / ".croftpost-2026-11-20-01.jpg.abc123.part"
+    fresh = out / ".croftpost-2026-11-26-01.jpg.def456.part"  # perhaps another export running
+    for part in (stale, fresh):
+        part.write_bytes(b"half a photo")
+    hour_ago = time.time() - 3600
+    os.utime(stale, (hour_ago, hour_ago))
+    check = checker.check(head, [faces_dir / KNN / "test" / "obama1.jpg"], "facebook")
+    checker.export(head, check, out)
+    assert not stale.exists() and fresh.exists()
