@@ -159,12 +159,17 @@ class FindingsList(QListWidget):
     def _fit_rows(self) -> None:
         """Each row as tall as its wrapped text (Qt's list does not measure wrapped rows)."""
         metrics = self.fontMetrics()
-        width = max(80, self.viewport().width() - self.iconSize().width() - 24)
+        row_width = self.viewport().width()
+        # The style draws the text narrower than the row: icon, its gap, margins and the
+        # scroll bar that may appear. Measuring too wide cuts the last line off.
+        scroll = self.style().pixelMetric(self.style().PixelMetric.PM_ScrollBarExtent)
+        text_width = max(80, row_width - self.iconSize().width() - 2 * self.spacing() - 28
+                         - scroll)
         for row in range(self.count()):
             item = self.item(row)
-            text = metrics.boundingRect(QRect(0, 0, width, 100_000),
+            text = metrics.boundingRect(QRect(0, 0, text_width, 100_000),
                                         int(Qt.TextFlag.TextWordWrap), item.text())
-            item.setSizeHint(QSize(width, text.height() + 12))
+            item.setSizeHint(QSize(row_width - 2 * self.spacing(), text.height() + 12))
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
