@@ -45,7 +45,11 @@ class CliContext:
         return self._services
 
     def login(self) -> Session:
-        return self.services.accounts.login(*self.credentials())
+        session = self.services.accounts.login(*self.credentials())
+        # Faces whose biometric consent has lapsed are erased by whichever comes first: the
+        # app's next login or a command's.
+        self.services.consent.purge_lapsed_biometrics()
+        return session
 
     def credentials(self) -> tuple[str, str]:
         """(username, password), asked for once per command."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 
@@ -97,3 +98,35 @@ def test_audit_verify_exits_1_and_names_the_bad_entry(cli_school, capsys):
     db.close()
     assert run(["audit", "verify"]) == 1
     assert "entry 2" in capsys.readouterr().out
+
+
+def test_faces_whose_biometric_consent_lapsed_are_erased_at_the_next_login(cli_school, capsys,
+                                                                           tmp_path):
+    from croftpost.core.services import open_services
+
+    register = tmp_path / "register.csv"
+    register.write_text(
+        "pupil_id,first_name,last_name,class,photo_facebook,photo_dojo,name_facebook,name_dojo,"
+        "biometric,consent_expires,withdrawn_on\n"
+        "P001,Mia,Ford,Year 2,yes,yes,no,no,yes,2026-12-31,\n"
+        "P002,Jon,Reed,Year 2,yes,yes,no,no,yes,2099-07-31,\n")
+    assert run(["consent", "import", str(register)]) == 0
+    services = open_services(cli_school)
+    try:
+        head = services.accounts.login("head", HEAD_PW)
+        for pupil in ("P001", "P002"):
+            services.consent.add_reference(head, pupil, [0.01] * 128, None, "0" * 64)
+    finally:
+        services.close()
+    assert run(["consent", "list"]) == 0  # a login on a day the consent still counts
+    db_file = f"{cli_school}/croftpost.db"
+
+    def stored() -> list[str]:
+        with sqlite3.connect(db_file) as conn:
+            return [r[0] for r in conn.execute("SELECT pupil_id FROM face_encodings ORDER BY 1")]
+
+    assert stored() == ["P001", "P002"]
+    with sqlite3.connect(db_file) as conn:  # as if a new school year had come round
+        conn.execute("UPDATE consents SET expires_on = '2026-01-31' WHERE pupil_id = 'P001'")
+    assert run(["consent", "list"]) == 0
+    assert stored() == ["P002"]

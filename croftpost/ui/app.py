@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sqlite3
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -132,7 +133,20 @@ class AppController(QObject):
         window.closed.connect(self.quit)
         self.window = window
         window.show()
+        self._erase_lapsed_faces()
         self._back_up_daily()
+
+    def _erase_lapsed_faces(self) -> None:
+        """Encodings whose biometric consent has expired (or whose pupil has left) are never
+        matched, and they must not be kept either: erase them at the first login after."""
+        assert self.services is not None
+        try:
+            erased = self.services.consent.purge_lapsed_biometrics()
+        except (CroftpostError, sqlite3.Error) as exc:
+            log.warning("erasing lapsed face references failed: %s", exc)
+            return
+        if erased:
+            log.info("erased %d face reference(s) whose consent had lapsed", erased)
 
     def _back_up_daily(self) -> None:
         """The first login of the day leaves a backup in the data folder (the last few kept).
