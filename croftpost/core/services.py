@@ -15,6 +15,7 @@ from croftpost.core.accounts import AccountService, Session
 from croftpost.core.alerts import AlertService
 from croftpost.core.approvals import ApprovalService
 from croftpost.core.audit import AuditLog
+from croftpost.core.audit_reader import AuditReader
 from croftpost.core.clock import Clock, utc_now
 from croftpost.core.consent import ConsentService
 from croftpost.core.drafts import DraftService
@@ -42,6 +43,7 @@ class Services:
     approvals: ApprovalService
     takedowns: TakedownService
     termly: TermlyService
+    audit_reader: AuditReader  # reading the log for a person: READ_AUDIT checked
 
     def close(self) -> None:
         self.photos.close()
@@ -62,7 +64,7 @@ def _wire(data_dir: Path, db: sqlite_utils.Database, clock: Clock,
     text = TextService(db, audit, accounts, consent, school, clock, alerts=alerts)
     termly = TermlyService(db, audit, accounts, takedowns, alerts, clock)
     return Services(data_dir, db, clock, audit, accounts, school, consent, drafts, photos,
-                    text, alerts, approvals, takedowns, termly)
+                    text, alerts, approvals, takedowns, termly, AuditReader(audit, accounts))
 
 
 def open_services(data_dir: Path, clock: Clock = utc_now,
