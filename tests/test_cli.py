@@ -63,6 +63,21 @@ def test_staff_may_not_list_staff(cli_school, capsys, monkeypatch):
     assert err.startswith("croftpost: Only the headteacher") and "Traceback" not in err
 
 
+def test_office_may_not_verify_or_export_the_audit_log(cli_school, capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("CROFTPOST_NEW_PASSWORD", "office-pass-1")
+    run(["staff", "add", "office1", "--name", "Pat Office", "--role", "office"])
+    monkeypatch.setenv("CROFTPOST_USER", "office1")
+    monkeypatch.setenv("CROFTPOST_PASSWORD", "office-pass-1")
+    capsys.readouterr()
+    out_file = tmp_path / "log.csv"
+    for command in (["audit", "verify"], ["audit", "export", "--out", str(out_file)]):
+        assert run(command) == 1
+        captured = capsys.readouterr()
+        assert captured.err == "croftpost: Only the headteacher can read the audit log.\n"
+        assert captured.out == ""
+    assert not out_file.exists()
+
+
 def test_wrong_password_is_refused(cli_school, capsys, monkeypatch):
     monkeypatch.setenv("CROFTPOST_PASSWORD", "wrong-password")
     assert run(["audit", "verify"]) == 1

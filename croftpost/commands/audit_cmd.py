@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 
 from croftpost.cli import CliContext, out, write_output
-from croftpost.core.accounts import Permission
-from croftpost.core.audit import export_entries
 
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -23,8 +21,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
 def _verify(args: argparse.Namespace) -> int:
     ctx = CliContext(args)
     session = ctx.login()
-    ctx.services.accounts.require(session, Permission.READ_AUDIT)
-    report = ctx.services.audit.verify()
+    report = ctx.services.audit_reader.verify(session)
     if report.intact:
         out(f"The audit log is intact: {report.entries} entries, "
             f"latest hash {report.head_hash[:16]}.")
@@ -37,8 +34,7 @@ def _verify(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     ctx = CliContext(args)
     session = ctx.login()
-    ctx.services.accounts.require(session, Permission.READ_AUDIT)
-    write_output(export_entries(ctx.services.audit.iter_all(), args.format), args.out)
+    write_output(ctx.services.audit_reader.export(session, args.format), args.out)
     ctx.services.audit.record(session.username, "audit.export", args.format,
                               {"to_file": bool(args.out)})
     return 0

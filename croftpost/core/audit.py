@@ -65,7 +65,8 @@ def entry_hash(prev_hash: str, seq: int, at: str, actor: str, action: str, targe
 
 
 class AuditLog:
-    """Append and verify. Reading is guarded by AccountService.read_audit (headteacher only)."""
+    """Append and verify, for the services themselves (no permission check: every service
+    records here). Reading the log for a person goes through AuditReader (READ_AUDIT)."""
 
     def __init__(self, db: sqlite_utils.Database, clock: Clock = utc_now) -> None:
         self._db = db

@@ -1,7 +1,9 @@
 """The audit screen's long jobs, run on a worker thread (see workers.py).
 
 Each opens its own connection to the database: a sqlite3 connection belongs to the thread
-that made it, so the screens' `services.db` is never touched here.
+that made it, so the screens' `services.db` is never touched here. Each reads through an
+AuditReader on that connection, so the core checks the reader's permission there too (and
+again for every batch of a long export: a reader revoked meanwhile is stopped at once).
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QMarginsF, QSizeF
 from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
-from croftpost.core.audit import AuditEntry, AuditFilter, AuditLog, ChainReport, export_entries
+from croftpost.core.accounts import Session
+from croftpost.core.audit import AuditEntry, AuditFilter, ChainReport, export_entries
+from croftpost.core.audit_reader import AuditReader
 from croftpost.storage.db import open_db
 from croftpost.ui.labels import action_name, local_time
 from croftpost.ui.models.audit_model import short_details
@@ -38,16 +42,17 @@ class ExportHeading:
     filter_text: str
 
 
-def verify_log(data_dir: Path) -> ChainReport:
+def verify_log(data_dir: Path, session: Session) -> ChainReport:
     db = open_db(data_dir)
     try:
-        return AuditLog(db).verify()
+        return AuditReader.on(db).verify(session)
     finally:
         db.close()
 
 
 def _matching(
-    audit: AuditLog,
+    reader: AuditReader,
+    session: Session,
     flt: AuditFilter,
     start: int,
     cancel: threading.Event,
@@ -56,7 +61,7 @@ def _matching(
 ) -> Iterator[AuditEntry]:
     """Matching entries oldest first from `start`, a batch at a time, stopping on cancel."""
     offset, done = start, 0
-    while chunk := audit.entries(flt, limit=BATCH, offset=offset, newest_first=False):
+    while chunk := reader.entries(session, flt, limit=BATCH, offset=offset, newest_first=False):
         if cancel.is_set():
             raise ExportCancelled
         yield from chunk
@@ -66,14 +71,19 @@ def _matching(
 
 
 def export_csv(
-    data_dir: Path, flt: AuditFilter, path: Path, cancel: threading.Event, progress: ProgressFn
+    data_dir: Path,
+    session: Session,
+    flt: AuditFilter,
+    path: Path,
+    cancel: threading.Event,
+    progress: ProgressFn,
 ) -> int:
     """Write the matching entries to a CSV file; returns how many."""
     db = open_db(data_dir)
     try:
-        audit = AuditLog(db)
-        total = audit.count(flt)
-        text = export_entries(_matching(audit, flt, 0, cancel, progress, total), "csv")
+        reader = AuditReader.on(db)
+        total = reader.count(session, flt)
+        text = export_entries(_matching(reader, session, flt, 0, cancel, progress, total), "csv")
     finally:
         db.close()
     path.write_text(text, encoding="utf-8", newline="")
@@ -82,6 +92,7 @@ def export_csv(
 
 def export_pdf(
     data_dir: Path,
+    session: Session,
     flt: AuditFilter,
     path: Path,
     heading: ExportHeading,
@@ -91,10 +102,10 @@ def export_pdf(
     """A readable A4 table of the newest PDF_LIMIT matching entries; returns how many."""
     db = open_db(data_dir)
     try:
-        audit = AuditLog(db)
-        total = audit.count(flt)
+        reader = AuditReader.on(db)
+        total = reader.count(session, flt)
         start = max(0, total - PDF_LIMIT)
-        entries = list(_matching(audit, flt, start, cancel, progress, total - start))
+        entries = list(_matching(reader, session, flt, start, cancel, progress, total - start))
     finally:
         db.close()
     document = QTextDocument()

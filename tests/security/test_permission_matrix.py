@@ -10,6 +10,7 @@ fails this test until someone states (and the matrix checks) what it needs.
 from __future__ import annotations
 
 import inspect
+import re
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,8 +21,10 @@ from typing import Any
 import numpy as np
 import pytest
 
+import croftpost
 from croftpost.core.accounts import ROLE_PERMISSIONS, Permission, Role, Session
 from croftpost.core.alerts import PROTECTED_NAME
+from croftpost.core.audit import AuditFilter
 from croftpost.core.clock import iso
 from croftpost.core.consent_csv import HEADER
 from croftpost.core.drafts import Publication
@@ -92,6 +95,12 @@ RULES: dict[str, Rule] = {
     "text.check": needs(Permission.CHECK_CONTENT),
     "text.checker": needs(Permission.CHECK_CONTENT),
     "text.moderate": CHANNEL,  # the school's Facebook page, where comments are
+    "audit_reader.actions": needs(Permission.READ_AUDIT),
+    "audit_reader.count": needs(Permission.READ_AUDIT),
+    "audit_reader.entries": needs(Permission.READ_AUDIT),
+    "audit_reader.export": needs(Permission.READ_AUDIT),
+    "audit_reader.iter_all": needs(Permission.READ_AUDIT),
+    "audit_reader.verify": needs(Permission.READ_AUDIT),
     "alerts.acknowledge": needs(Permission.READ_AUDIT),
     "alerts.alerts": needs(Permission.READ_AUDIT),
     "alerts.open_count": needs(Permission.READ_AUDIT),
@@ -112,6 +121,8 @@ RULES: dict[str, Rule] = {
 
 # Public methods without a session: called by the services themselves, by setup, or by the
 # screens after a permission check. Listed so that adding one is a deliberate decision.
+# audit.*: the raw log, which every service records to and a backup is verified with before
+# anyone logs in; a person reads it only through audit_reader (checked below).
 INTERNAL = {
     "audit.actions", "audit.count", "audit.entries", "audit.iter_all", "audit.record",
     "audit.verify", "accounts.all_personal_accounts", "accounts.create_first_headteacher",
@@ -259,6 +270,13 @@ CALLS: dict[str, Call] = {
     "text.check": lambda w, s: w.services.text.check(s, "Well done everyone!", "dojo"),
     "text.checker": lambda w, s: w.services.text.checker(s),
     "text.moderate": lambda w, s: w.services.text.moderate(s, [Comment("Pat", "Lovely!", 1)]),
+    "audit_reader.actions": lambda w, s: w.services.audit_reader.actions(s),
+    "audit_reader.count": lambda w, s: w.services.audit_reader.count(s, AuditFilter(
+        action="login")),
+    "audit_reader.entries": lambda w, s: w.services.audit_reader.entries(s, limit=5),
+    "audit_reader.export": lambda w, s: w.services.audit_reader.export(s, "json"),
+    "audit_reader.iter_all": lambda w, s: list(w.services.audit_reader.iter_all(s)),
+    "audit_reader.verify": lambda w, s: w.services.audit_reader.verify(s),
     "alerts.acknowledge": lambda w, s: w.services.alerts.acknowledge(s, w.alert_id, "seen"),
     "alerts.alerts": lambda w, s: w.services.alerts.alerts(s),
     "alerts.open_count": lambda w, s: w.services.alerts.open_count(s),
@@ -331,6 +349,37 @@ def test_each_role_is_refused_by_the_service_what_it_may_not_do(world, role, met
 def test_each_role_may_do_what_its_permissions_allow(world, role, method) -> None:
     """The other half: proves each call above is well formed, so a refusal means a check."""
     CALLS[method](world, world.sessions[role])
+
+
+AUDIT_READS = sorted(name for name in RULES if name.startswith("audit_reader."))
+
+
+def test_staff_and_office_are_refused_every_read_of_the_audit_log() -> None:
+    assert len(AUDIT_READS) == 6
+    for role in (Role.STAFF, Role.OFFICE):
+        assert {(role, name) for name in AUDIT_READS} <= set(REFUSALS)
+
+
+@pytest.mark.parametrize("role", [Role.STAFF, Role.OFFICE])
+def test_the_audit_reader_says_why_it_refuses(world, role) -> None:
+    for name in AUDIT_READS:
+        with pytest.raises(PermissionDenied, match="^Only the headteacher can read the audit"):
+            CALLS[name](world, world.sessions[role])
+
+
+# A read of the raw log (no permission check) or a raw AuditLog of its own.
+RAW_AUDIT_READ = re.compile(r"audit\.(entries|count|iter_all|actions|verify)\(|\bAuditLog\b")
+
+
+def test_screens_and_commands_read_the_audit_log_only_through_the_reader() -> None:
+    package = Path(croftpost.__file__).parent
+    sources = [*(package / "ui").rglob("*.py"), *(package / "commands").rglob("*.py"),
+               package / "cli.py", package / "__main__.py"]
+    found = [f"{path.relative_to(package)}:{number}: {line.strip()}"
+             for path in sources
+             for number, line in enumerate(path.read_text().splitlines(), 1)
+             if RAW_AUDIT_READ.search(line)]
+    assert not found, "read through services.audit_reader (or AuditReader.on): " + str(found)
 
 
 SESSION_METHODS = sorted(RULES)

@@ -216,11 +216,41 @@ def test_only_the_headteacher_can_read_the_log(qtbot, school, make_view):
     assert not view.verify_button.isEnabled() and not view.csv_button.isEnabled()
 
 
+def test_a_reader_revoked_while_scrolling_gets_no_further_page(school, make_view):
+    services, head = school
+    bulk_append(services.db, PAGE_SIZE + 10, FIRST_BULK)
+    deputy = add_staff(services, head, "deputy", role="headteacher")
+    view = make_view(services, deputy)
+    assert view.model.rowCount() == PAGE_SIZE and view.model.canFetchMore()
+    services.accounts.revoke(head, "deputy")
+    view.model.fetchMore()  # as the table asks when scrolled to the end: the core refuses
+    assert view.model.rowCount() == 0 and not view.model.canFetchMore()
+    assert view.message.tone == Tone.ERROR and "revoked" in view.message.text()
+    assert not view.verify_button.isEnabled() and not view.csv_button.isEnabled()
+
+
+def test_a_reader_revoked_with_the_page_open_cannot_verify_or_export(school, make_view, tmp_path):
+    services, head = school
+    deputy = add_staff(services, head, "deputy", role="headteacher")
+    view = make_view(services, deputy)
+    assert view.model.rowCount() > 0 and view.verify_button.isEnabled()
+    services.accounts.revoke(head, "deputy")
+    view.verify_button.click()  # no check in the screen: the worker's reader refuses
+    assert view.message.tone == Tone.ERROR and "revoked" in view.message.text()
+    assert view.model.rowCount() == 0 and not view.verify_button.isEnabled()
+
+    entries = services.audit.count()
+    target = tmp_path / "audit.csv"
+    view.export_to(target, "csv")
+    assert "revoked" in view.message.text() and not target.exists()
+    assert services.audit.count() == entries  # no "audit.export" for an export that never was
+
+
 def test_new_entries_while_browsing_are_not_shown_twice(school):
     services, head = school
     for n in range(12):
         services.audit.record("head", "test.event", f"t{n}")
-    model = AuditTableModel(services.audit, page_size=5)
+    model = AuditTableModel(services.audit_reader, head, page_size=5)
     model.set_filter(model.current_filter)
     for n in range(3):
         services.audit.record("head", "test.later", f"later{n}")
@@ -235,7 +265,7 @@ def test_audit_model_passes_the_model_tester(qtmodeltester, school):
     services, head = school
     for n in range(20):
         services.audit.record("head", "test.event", f"t{n}", {"n": n, "list": [1, 2]})
-    model = AuditTableModel(services.audit, page_size=7)
+    model = AuditTableModel(services.audit_reader, head, page_size=7)
     model.set_filter(model.current_filter)
     qtmodeltester.check(model)
     while model.canFetchMore():

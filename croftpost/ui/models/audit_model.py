@@ -2,6 +2,7 @@
 
 A school's log grows to hundreds of thousands of entries; the table only ever holds the pages
 the user has scrolled to (Qt calls canFetchMore/fetchMore as the view nears the end).
+Every page is read through the AuditReader, which checks the reader's permission each time.
 """
 
 from __future__ import annotations
@@ -18,10 +19,14 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    Signal,
 )
 
-from croftpost.core.audit import AuditEntry, AuditFilter, AuditLog
+from croftpost.core.accounts import Session
+from croftpost.core.audit import AuditEntry, AuditFilter
+from croftpost.core.audit_reader import AuditReader
 from croftpost.core.clock import iso
+from croftpost.core.errors import CroftpostError
 from croftpost.ui.labels import action_name, local_time
 
 Index = QModelIndex | QPersistentModelIndex
@@ -76,10 +81,16 @@ def short_details(details: dict[str, Any], limit: int | None = SHORT_DETAILS) ->
 
 class AuditTableModel(QAbstractTableModel):
     SEQ_ROLE = Qt.ItemDataRole.UserRole + 1
+    # A later page was refused (e.g. the account was revoked while scrolling): the exception.
+    # Qt asks for pages itself, so the refusal is reported here rather than raised into Qt.
+    read_refused = Signal(object)
 
-    def __init__(self, audit: AuditLog, page_size: int = PAGE_SIZE, parent: Any = None) -> None:
+    def __init__(
+        self, reader: AuditReader, session: Session, page_size: int = PAGE_SIZE, parent: Any = None
+    ) -> None:
         super().__init__(parent)
-        self._audit = audit
+        self._reader = reader
+        self._session = session
         self._page_size = page_size
         self._filter = AuditFilter()
         self._rows: list[AuditEntry] = []
@@ -89,12 +100,14 @@ class AuditTableModel(QAbstractTableModel):
 
     # -- loading ---------------------------------------------------------------------------
     def set_filter(self, flt: AuditFilter) -> None:
-        """Start again from the newest entry that matches, and load the first page."""
+        """Start again from the newest entry that matches, and load the first page.
+        Raises the reader's refusal (PermissionDenied, AccountRevoked) before changing anything."""
+        total = self._reader.count(self._session, flt)
         self.beginResetModel()
         self._filter = flt
         self._rows = []
         self._offset = 0
-        self.total = self._audit.count(flt)
+        self.total = total
         self._exhausted = self.total == 0
         self.endResetModel()
         self.fetchMore()
@@ -118,7 +131,14 @@ class AuditTableModel(QAbstractTableModel):
     def fetchMore(self, parent: Index = _NO_INDEX) -> None:  # noqa: N802 - Qt API
         if parent.isValid() or self._exhausted:
             return
-        page = self._audit.entries(self._filter, limit=self._page_size, offset=self._offset)
+        try:
+            page = self._reader.entries(
+                self._session, self._filter, limit=self._page_size, offset=self._offset
+            )
+        except CroftpostError as exc:
+            self._exhausted = True
+            self.read_refused.emit(exc)
+            return
         self._offset += len(page)
         self._exhausted = len(page) < self._page_size
         # Entries written since the first page push older ones down, so an offset can repeat

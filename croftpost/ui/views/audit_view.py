@@ -1,7 +1,8 @@
 """AuditView: the headteacher reads, filters, verifies and exports the audit log (policy 6).
 
-Reading the log is checked by the AccountService (headteacher only) before anything is shown.
-Verifying and exporting run on a worker thread with their own database connection.
+Every read goes through the core's AuditReader, which checks READ_AUDIT (headteacher only)
+against the database each time: the screen shows its refusal instead of the log. Verifying and
+exporting run on a worker thread with their own database connection and their own reader.
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from croftpost.core.accounts import Permission, Session
+from croftpost.core.accounts import Session
 from croftpost.core.audit import AuditFilter, ChainReport
-from croftpost.core.errors import CroftpostError
+from croftpost.core.errors import AccountRevoked, CroftpostError, PermissionDenied
 from croftpost.core.services import Services
 from croftpost.ui import audit_tasks
 from croftpost.ui.labels import long_date, role_name
@@ -50,7 +51,8 @@ class AuditView(QWidget):
         self._services = services
         self._session = session
         self._tasks = tasks
-        self.model = AuditTableModel(services.audit, parent=self)
+        self._reader = services.audit_reader
+        self.model = AuditTableModel(self._reader, session, parent=self)
         self.filters = AuditFilterBar(self)
         self.table = self._make_table()
         self.message = StatusMessage(self)
@@ -95,6 +97,7 @@ class AuditView(QWidget):
         self.refresh_button.clicked.connect(self.reload)
         self.model.rowsInserted.connect(self._show_count)
         self.model.modelReset.connect(self._show_count)
+        self.model.read_refused.connect(self._refuse)
 
     def _lay_out(self) -> None:
         actions = QHBoxLayout()
@@ -122,31 +125,34 @@ class AuditView(QWidget):
         layout.addWidget(self.count_label)
 
     # -- loading -----------------------------------------------------------------------------
-    def _allowed(self) -> bool:
-        """The service decides; a refusal (e.g. a revoked account) is shown, not the log."""
-        try:
-            self._services.accounts.require(self._session, Permission.READ_AUDIT)
-        except CroftpostError as exc:
-            self.message.show_error(exc)
-            self.model.clear()
-            for button in (self.verify_button, self.csv_button, self.pdf_button):
-                button.setEnabled(False)
-            return False
-        return True
+    def _refuse(self, exc: BaseException) -> None:
+        """The reader refused (not the headteacher, or revoked meanwhile): say why, hide the log."""
+        self.message.show_error(exc)
+        self.model.clear()
+        for button in (self.verify_button, self.csv_button, self.pdf_button):
+            button.setEnabled(False)
 
     def reload(self) -> None:
-        if not self._allowed():
+        try:
+            actions = self._reader.actions(self._session)
+        except CroftpostError as exc:
+            self._refuse(exc)
             return
         try:
             staff = [m.username for m in self._services.accounts.list_staff(self._session)]
         except CroftpostError:  # a reader who may not manage staff still filters by action
             staff = []
-        self.filters.set_choices(staff, self._services.audit.actions())
-        self.model.set_filter(self.filters.current_filter())
+        self.filters.set_choices(staff, actions)
+        self._show_filtered()
+
+    def _show_filtered(self) -> None:
+        try:
+            self.model.set_filter(self.filters.current_filter())
+        except CroftpostError as exc:
+            self._refuse(exc)
 
     def _on_filters_filters_changed(self) -> None:
-        if self._allowed():
-            self.model.set_filter(self.filters.current_filter())
+        self._show_filtered()
 
     def _show_count(self) -> None:
         self.count_label.setText(
@@ -157,13 +163,11 @@ class AuditView(QWidget):
 
     # -- verify ------------------------------------------------------------------------------
     def _on_verify_button_clicked(self) -> None:
-        if not self._allowed():
-            return
         self.verify_button.setEnabled(False)
         self.message.show_message(Tone.BUSY, self.tr("Checking every entry of the log…"))
-        data_dir = self._services.data_dir
+        data_dir, session = self._services.data_dir, self._session
         self._tasks.submit(
-            lambda cancel, progress: audit_tasks.verify_log(data_dir),
+            lambda cancel, progress: audit_tasks.verify_log(data_dir, session),
             self._on_verify_task_finished,
             self._on_verify_task_failed,
             owner=self,
@@ -187,8 +191,14 @@ class AuditView(QWidget):
 
     def _on_verify_task_failed(self, exc: BaseException) -> None:
         self.verify_button.setEnabled(True)
-        self.message.show_error(exc)
+        self._show_failure(exc)
         self.verify_finished.emit(exc)
+
+    def _show_failure(self, exc: BaseException) -> None:
+        if isinstance(exc, PermissionDenied | AccountRevoked):
+            self._refuse(exc)
+        else:
+            self.message.show_error(exc)
 
     # -- export ------------------------------------------------------------------------------
     def _ask_export_path(self, fmt: str) -> Path | None:
@@ -208,10 +218,12 @@ class AuditView(QWidget):
 
     def export_to(self, path: Path, fmt: str) -> None:
         """Write the entries that match the filters to `path` (CSV or PDF) on a worker."""
-        if not self._allowed():
-            return
         flt = self.filters.current_filter()
-        job = self._export_job(path, fmt, flt)
+        try:
+            job = self._export_job(path, fmt, flt)
+        except CroftpostError as exc:
+            self._show_failure(exc)
+            return
         for button in (self.csv_button, self.pdf_button):
             button.setEnabled(False)
         self.message.show_message(Tone.BUSY, self.tr("Exporting to {0}…").format(path.name))
@@ -229,10 +241,10 @@ class AuditView(QWidget):
         fmt: str,
         flt: AuditFilter,
     ) -> Callable[[threading.Event, ProgressFn], int]:
-        data_dir = self._services.data_dir
+        data_dir, session = self._services.data_dir, self._session
         if fmt == "csv":
             return lambda cancel, progress: audit_tasks.export_csv(
-                data_dir, flt, path, cancel, progress
+                data_dir, session, flt, path, cancel, progress
             )
         me = self._services.accounts.current(self._session)
         now = self._services.clock().astimezone()
@@ -247,7 +259,7 @@ class AuditView(QWidget):
         )
         heading_ = audit_tasks.ExportHeading(title, subtitle, self._describe(flt))
         return lambda cancel, progress: audit_tasks.export_pdf(
-            data_dir, flt, path, heading_, cancel, progress
+            data_dir, session, flt, path, heading_, cancel, progress
         )
 
     def _describe(self, flt: AuditFilter) -> str:
@@ -285,11 +297,14 @@ class AuditView(QWidget):
         self.message.show_message(
             Tone.OK, self.tr("Exported {0:,} entries to {1}.").format(count, str(path))
         )
-        self.model.refresh()
+        try:
+            self.model.refresh()  # the export's own entry, under the filter already shown
+        except CroftpostError as exc:
+            self._refuse(exc)
         self.export_finished.emit(count)
 
     def _on_export_task_failed(self, exc: BaseException) -> None:
         for button in (self.csv_button, self.pdf_button):
             button.setEnabled(True)
-        self.message.show_error(exc)
+        self._show_failure(exc)
         self.export_finished.emit(exc)
