@@ -21,6 +21,7 @@ import sqlite_utils
 from croftpost.core.accounts import AccountService, Permission, Role, Session, StaffMember
 from croftpost.core.audit import AuditLog, canonical_details
 from croftpost.core.clock import Clock, iso, utc_now
+from croftpost.core.draft_photos import photos_from_json
 from croftpost.core.errors import BadInput, NotFound, PermissionDenied
 from croftpost.storage import approvals_repo, drafts_repo, settings_repo, staff_repo
 from croftpost.storage.db import transaction
@@ -148,7 +149,8 @@ class ApprovalService:
         if draft["state"] != "draft":
             raise BadInput("This draft has already been posted; start a new one.")
         digest = content_hash(draft["channel"], snapshot)
-        stored = asdict(snapshot) | {"photo_files": json.loads(draft["photos"])}
+        stored = asdict(snapshot) | {
+            "photo_files": [p.path for p in photos_from_json(draft["photos"])]}
         now = iso(self._clock())
         with transaction(self._db):
             replaced = [row["id"] for row in approvals_repo.open_for_draft(self._db, draft_id)]

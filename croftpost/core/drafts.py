@@ -1,13 +1,16 @@
 """Drafts that survive a crash, and the record of what was published.
 
 A draft is saved on every change (one small transaction; SQLite's WAL keeps it through a kill).
-Autosaves are not audited one by one: creating, deleting and publishing are.
+Autosaves are not audited one by one: creating, deleting and publishing are. Each photo is
+kept with its content hash and the staff's face decisions (draft_photos.py), so reopening a draft
+(or the app after a crash) does not ask for them again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +20,7 @@ from croftpost.core.accounts import AccountService, Permission, Role, Session
 from croftpost.core.approvals import ApprovalService
 from croftpost.core.audit import AuditLog
 from croftpost.core.clock import Clock, iso, utc_now
+from croftpost.core.draft_photos import DraftPhoto, photos_from_json, photos_to_json
 from croftpost.core.errors import BadInput, NotFound, PermissionDenied
 from croftpost.storage import drafts_repo
 from croftpost.storage.db import transaction
@@ -30,10 +34,14 @@ class Draft:
     author: str
     channel: str
     body: str
-    photos: list[str]
+    photos: list[DraftPhoto]
     state: str
     created_at: str
     updated_at: str
+
+    @property
+    def photo_paths(self) -> list[str]:
+        return [p.path for p in self.photos]
 
 
 @dataclass(frozen=True)
@@ -81,23 +89,24 @@ class DraftService:
         self._approvals = approvals or ApprovalService(db, audit, accounts, clock)
 
     def create(self, session: Session, channel: str, body: str = "",
-               photos: list[str] | None = None) -> Draft:
+               photos: Sequence[str | DraftPhoto] | None = None) -> Draft:
         member = self._accounts.require_channel(session, channel)
         with transaction(self._db):
             draft_id = drafts_repo.insert_draft(self._db, member.username, channel, body,
-                                                json.dumps(photos or []), iso(self._clock()))
+                                                photos_to_json(photos or ()), iso(self._clock()))
             self._audit.record(member.username, "draft.create", str(draft_id),
                                {"channel": channel})
         return self.get(session, draft_id)
 
-    def save(self, session: Session, draft_id: int, body: str, photos: list[str],
-             channel: str | None = None) -> Draft:
+    def save(self, session: Session, draft_id: int, body: str,
+             photos: Sequence[str | DraftPhoto], channel: str | None = None) -> Draft:
+        """Photos as plain paths, or DraftPhoto with their hash and face decisions."""
         draft = self._own(session, draft_id)
         if channel and channel != draft.channel:
             self._accounts.require_channel(session, channel)
         if len(body) > MAX_DRAFT_CHARS:
             raise BadInput(f"A post can be at most {MAX_DRAFT_CHARS:,} characters long.")
-        drafts_repo.update_draft(self._db, draft_id, body=body, photos=json.dumps(photos),
+        drafts_repo.update_draft(self._db, draft_id, body=body, photos=photos_to_json(photos),
                                  channel=channel or draft.channel,
                                  updated_at=iso(self._clock()))
         return self.get(session, draft_id)
@@ -170,5 +179,6 @@ class DraftService:
 
 
 def _draft(row: dict[str, Any]) -> Draft:
-    return Draft(row["id"], row["author"], row["channel"], row["body"], json.loads(row["photos"]),
-                 row["state"], row["created_at"], row["updated_at"])
+    return Draft(row["id"], row["author"], row["channel"], row["body"],
+                 photos_from_json(row["photos"]), row["state"], row["created_at"],
+                 row["updated_at"])

@@ -30,7 +30,7 @@ from croftpost.core.audit import AuditLog
 from croftpost.core.clock import Clock, iso, utc_now
 from croftpost.core.consent import ConsentService
 from croftpost.core.consent_model import Pupil
-from croftpost.core.errors import BadInput, BadPhoto
+from croftpost.core.errors import BadInput, BadPhoto, NotFound
 from croftpost.core.faces import THOROUGH_PARAMS, FaceScanner, PhotoScan, ScanFailure, ScanParams
 from croftpost.core.matching import (
     FACE_MODEL_NAME,
@@ -177,15 +177,7 @@ class PhotoCheckService:
         pupil stays theirs: it can only be blurred."""
         actor = self._accounts.require_channel(session, channel).username
         face = photo.faces[face_index]
-        if face.reason == "protected":
-            raise BadInput("This face matched a pupil who must never appear: blur it instead.")
-        if pupil_id is not None:
-            self._consent.pupil(pupil_id)  # NotFound for an unknown id
-        chosen = FaceResult(face.box, face.status, pupil_id, face.distance,
-                            "identified" if pupil_id else ADULT)
-        faces = list(photo.faces)
-        faces[face_index] = chosen
-        updated = self._apply_consent([replace(photo, faces=tuple(faces))], channel)[0]
+        updated = self._identified(photo, face_index, pupil_id, channel)
         self._audit.record(actor, "photo.face_identified", channel, {
             "photo_sha256": photo.content_hash, "box": list(face.box),
             "was": {"status": face.status, "pupil_id": face.pupil_id},
@@ -193,6 +185,31 @@ class PhotoCheckService:
                     "adult": pupil_id is None}})
         self._alert_protected(actor, channel, [updated])
         return updated
+
+    def restore_identifications(self, session: Session, photo: PhotoResult,
+                                identities: Mapping[int, str | None], channel: str,
+                                draft_id: int | None) -> tuple[PhotoResult, list[int]]:
+        """Identifications kept with a draft (face index -> pupil id, None for an adult) made
+        again under today's rules: today's consent decides; a protected face or a pupil deleted
+        since is refused. Returns the photo and the refused faces. Not audited as a new
+        identification (nobody looked again): one entry notes what the draft brought back,
+        whose photo hash and boxes lead to the original photo.face_identified entries."""
+        actor = self._accounts.require_channel(session, channel).username
+        updated, kept, refused = photo, [], []
+        for index, pupil_id in sorted(identities.items()):
+            try:
+                updated = self._identified(updated, index, pupil_id, channel)
+                kept.append(index)
+            except (BadInput, NotFound):
+                refused.append(index)
+        if kept:
+            self._audit.record(actor, "photo.identification_restored", channel, {
+                "draft_id": draft_id, "photo_sha256": photo.content_hash,
+                "faces": [{"box": list(f.box), "pupil_id": f.pupil_id, "status": f.status,
+                           "adult": f.reason == ADULT}
+                          for f in (updated.faces[i] for i in kept)]})
+            self._alert_protected(actor, channel, [updated])
+        return updated, refused
 
     # -- safe copies -----------------------------------------------------------------------
     def export(self, session: Session, check: PhotoCheck, out_dir: Path | str,
@@ -226,6 +243,18 @@ class PhotoCheckService:
         return exported
 
     # -- internals -------------------------------------------------------------------------
+    def _identified(self, photo: PhotoResult, face_index: int, pupil_id: str | None,
+                    channel: str) -> PhotoResult:
+        face = photo.faces[face_index]
+        if face.reason == "protected":
+            raise BadInput("This face matched a pupil who must never appear: blur it instead.")
+        if pupil_id is not None:
+            self._consent.pupil(pupil_id)  # NotFound for an unknown id
+        faces = list(photo.faces)
+        faces[face_index] = FaceResult(face.box, face.status, pupil_id, face.distance,
+                                       "identified" if pupil_id else ADULT)
+        return self._apply_consent([replace(photo, faces=tuple(faces))], channel)[0]
+
     def _alert_protected(self, actor: str, channel: str, photos: Sequence[PhotoResult]) -> None:
         """A protected pupil in a photo someone means to post: the headteacher must know."""
         if self._alerts is None:

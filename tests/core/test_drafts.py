@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from croftpost.core.draft_photos import DraftPhoto, Identification
 from croftpost.core.drafts import Publication, PublishedPhoto, sha256_text
 from croftpost.core.errors import BadInput, PermissionDenied
 from croftpost.core.services import open_services
@@ -25,8 +28,46 @@ def test_draft_survives_closing_and_reopening_the_database(teacher, clock, fast_
     services.close()
     reopened = open_services(data_dir, clock=clock, hasher=fast_hasher)
     kept = reopened.drafts.my_drafts(session)
-    assert [(d.body, d.photos) for d in kept] == [("Year 3 loved the museum!", ["/photos/a.jpg"])]
+    assert [(d.body, d.photo_paths) for d in kept] == [
+        ("Year 3 loved the museum!", ["/photos/a.jpg"])]
     reopened.close()
+
+
+def test_face_decisions_are_kept_with_each_photo_through_a_reopen(teacher, clock, fast_hasher):
+    services, session = teacher
+    trip = DraftPhoto("/photos/trip.jpg", "a" * 64, blurred=((10, 60, 60, 10),),
+                      identified=(Identification((100, 180, 180, 100), "P001"),
+                                  Identification((200, 280, 280, 200), None)))
+    draft = services.drafts.create(session, "dojo", "Our trip", [trip, "/photos/later.jpg"])
+    assert draft.photos == [trip, DraftPhoto("/photos/later.jpg")]
+    services.drafts.save(session, draft.id, "Our trip to the farm", [trip])
+    data_dir = services.data_dir
+    services.close()  # as after a crash: only what reached the database is left
+    reopened = open_services(data_dir, clock=clock, hasher=fast_hasher)
+    try:
+        [kept] = reopened.drafts.my_drafts(session)
+        assert kept.photos == [trip] and kept.photo_paths == ["/photos/trip.jpg"]
+        assert kept.photos[0].identified[1].pupil_id is None  # an adult, not a lost pupil
+    finally:
+        reopened.close()
+
+
+def test_drafts_saved_before_face_decisions_were_kept_still_open(teacher):
+    """Older drafts hold plain paths; a damaged entry keeps its photo but no decisions."""
+    services, session = teacher
+    draft = services.drafts.create(session, "dojo", "Harvest")
+    broken = {"path": "/photos/c.jpg", "sha256": "c" * 64, "blurred": [[1, 2]],
+              "identified": [{"box": [1, 2, 3, 4], "pupil_id": "P1"}]}
+    services.db.execute("UPDATE drafts SET photos = ? WHERE id = ?",
+                        [json.dumps(["/photos/a.jpg", "/photos/b.jpg", broken]), draft.id])
+    old = services.drafts.get(session, draft.id)
+    assert old.photos == [DraftPhoto("/photos/a.jpg"), DraftPhoto("/photos/b.jpg"),
+                          DraftPhoto("/photos/c.jpg")]
+    assert not any(p.has_decisions for p in old.photos)
+    assert [d.photo_paths for d in services.drafts.my_drafts(session)] == [
+        ["/photos/a.jpg", "/photos/b.jpg", "/photos/c.jpg"]]
+    saved = services.drafts.save(session, draft.id, "Harvest", old.photo_paths)
+    assert saved.photos == old.photos
 
 
 def test_unauthorised_channel_is_refused(teacher):

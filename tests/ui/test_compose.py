@@ -3,6 +3,7 @@ enables is what core says, and what it records is in the database and the audit 
 
 from __future__ import annotations
 
+import shutil
 import threading
 from pathlib import Path
 
@@ -339,3 +340,79 @@ def test_faces_without_consent_block_until_identified_or_blurred_then_go_out_saf
     viewer.faces.setCurrentRow(next(i for i, t in enumerate(labels) if "Protected" in t))
     assert not viewer.identify_button.isEnabled()
     assert runner.shutdown(10_000)
+
+
+@pytest.mark.faces
+def test_face_decisions_survive_a_crash_but_not_a_change_to_the_photo(
+        qtbot, school, tasks, faces_dir, tmp_path):
+    from croftpost.core.draft_photos import Identification
+    from croftpost.core.faces import DEFAULT_PARAMS
+    from croftpost.core.photos import file_sha256
+
+    services, head = school
+    services.consent.import_csv(head, REGISTER)
+    photo = tmp_path / "trip.jpg"  # a copy this test may change (never the shared photo)
+    shutil.copyfile(faces_dir / KNN / "test" / "kit_with_rose.jpg", photo)
+    jobs = PhotoJobs(services.data_dir, services.clock, DEFAULT_PARAMS, workers=0)
+    view = make_view(qtbot, services, head, tasks, tmp_path)
+    view.jobs = jobs
+    type_text(qtbot, view, "Our trip to the farm")
+    with qtbot.waitSignal(view.scan_finished, timeout=180_000):
+        view.add_photos([str(photo)])
+    faces = view.photos.photos[0].faces
+    assert [f.status for f in faces] == ["unknown", "unknown"]
+    blurred_box, ava_box = faces[0].box, faces[1].box
+    with qtbot.waitSignal(view.draft_saved):
+        pass  # the text and the photo; the faces are still undecided
+
+    viewer = view.open_photo(0)
+    viewer.faces.setCurrentRow(0)
+    viewer.blur_button.click()
+    viewer.faces.setCurrentRow(1)
+    viewer.identify_button.click()
+    dialog = view.current_dialog
+    dialog.person.setCurrentIndex(dialog.person.findData("P001"))
+    with qtbot.waitSignal(view.draft_saved):  # the autosave, not a close or a hide
+        dialog.ok_button.click()
+    [draft] = services.drafts.my_drafts(head)
+    assert draft.photos[0].sha256 == file_sha256(photo)
+    assert draft.photos[0].blurred == (blurred_box,)
+    assert draft.photos[0].identified == (Identification(ava_box, "P001"),)
+
+    # The app died: the first view is simply abandoned. A fresh one opens the draft.
+    reopened = make_view(qtbot, services, head, tasks, tmp_path)
+    reopened.jobs = jobs
+    with qtbot.waitSignal(reopened.scan_finished, timeout=180_000):
+        reopened.load_draft(draft.id)
+    faces = reopened.photos.photos[0].faces
+    by_box = {f.box: n for n, f in enumerate(faces)}
+    assert reopened.photos.chosen(0, by_box[blurred_box])
+    ava = faces[by_box[ava_box]]
+    assert (ava.status, ava.pupil_id, ava.reason) == ("consented", "P001", "identified")
+    assert reopened.strip.list.item(0).text() == "Faces will be blurred"
+    assert reopened.posting.prepare_button.isEnabled()
+    labels = sorted(reopened.open_photo(0).faces.item(i).text() for i in range(2))
+    assert labels == sorted([f"Face {by_box[ava_box] + 1}: Ava Thornton",
+                             f"Face {by_box[blurred_box] + 1}: Unknown · will be blurred"])
+    done = [e.action for e in services.audit.entries()]
+    assert done.count("photo.face_identified") == 1  # restoring is noted, not a new decision
+    restored = next(e for e in services.audit.entries()
+                    if e.action == "photo.identification_restored")
+    assert restored.details["draft_id"] == draft.id
+
+    # The file changes (same picture, other bytes): nothing saved about it applies any more.
+    photo.write_bytes(photo.read_bytes() + b"edited")
+    with qtbot.waitSignal(reopened.scan_finished, timeout=180_000):
+        reopened.load_draft(draft.id)
+    faces = reopened.photos.photos[0].faces
+    assert sorted(f.box for f in faces) == sorted([blurred_box, ava_box])  # the same faces
+    assert [f.status for f in faces] == ["unknown", "unknown"]
+    assert not any(reopened.photos.chosen(0, n) for n in range(2))
+    assert reopened.strip.list.item(0).text() == "Needs attention: 2 faces"
+    assert not reopened.posting.prepare_button.isEnabled()
+    assert reopened.message.tone == Tone.WARNING
+    assert "2 face decisions kept with this draft no longer fit" in reopened.message.text()
+    with qtbot.waitSignal(reopened.draft_saved):
+        pass  # the draft now keeps the new photo, without the old decisions
+    [kept] = services.drafts.get(head, draft.id).photos
+    assert kept.sha256 == file_sha256(photo) and not kept.has_decisions

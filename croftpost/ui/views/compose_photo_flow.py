@@ -1,19 +1,25 @@
 """The compose screen's photos: adding them (file dialog, drag and drop), checking them on a
 worker with progress and Cancel, removing them, and opening one to blur or identify its faces.
 
-Identifying a face is the only change made here on the GUI thread: it is one quick, audited
-call to PhotoCheckService.identify, whose refusal (a protected pupil) the dialog shows."""
+Identifying a face is one quick, audited call to PhotoCheckService.identify on the GUI thread,
+whose refusal (a protected pupil) the dialog shows. When a draft is opened, the face decisions it
+kept wait here until their photo has been checked, then come back through
+face_decisions.restore_decisions (fail safe: a changed photo or face loses them)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog
 
+from croftpost.core.draft_photos import DraftPhoto
+from croftpost.core.errors import CroftpostError
+from croftpost.core.face_decisions import draft_photos, photo_key, restore_decisions
 from croftpost.ui.compose_tasks import ScannedPhotos
 from croftpost.ui.dialogs.compose_dialogs import IdentifyFaceDialog
+from croftpost.ui.views.compose_text import counted
 from croftpost.ui.views.photo_viewer import PhotoViewerDialog
 from croftpost.ui.widgets import Tone
 from croftpost.ui.workers import TaskHandle
@@ -30,6 +36,7 @@ class PhotoFlow(QObject):
         self.view = view
         self.choose_photos: Callable[[], list[str]] = self._ask_photos  # tests replace it
         self.viewer: PhotoViewerDialog | None = None
+        self.waiting: dict[str, DraftPhoto] = {}  # photo_key -> decisions not restored yet
         self._scan: TaskHandle | None = None
         strip = view.strip
         strip.add_requested.connect(self._on_strip_add_requested)
@@ -80,7 +87,9 @@ class PhotoFlow(QObject):
         check = scanned.check
         if check.channel != v.channel():  # the channel changed while it ran
             check = v.services.photos.refresh(check, v.channel())
+        first = len(v.photos)
         v.photos.add_checked(check, scanned.images, paths)
+        self._restore(range(first, len(v.photos)))
         v.scan_finished.emit(check)
         self._start_scan()  # photos added while this one ran
 
@@ -100,6 +109,7 @@ class PhotoFlow(QObject):
             self._scan = None
         v.strip.set_busy(None)
         v.photos.drop_pending()
+        self._forget_missing()
         if running:
             v.message.show_message(Tone.INFO, self.tr(
                 "Checking stopped. The photos not checked yet were left out: add them again "
@@ -108,7 +118,45 @@ class PhotoFlow(QObject):
     def remove_photo(self, index: int) -> None:
         if 0 <= index < len(self.view.photos):
             self.view.photos.remove(index)
+            self._forget_missing()
             self.view.draft_changed()
+
+    # -- a draft's face decisions ----------------------------------------------------------
+    def remember(self, saved: Sequence[DraftPhoto]) -> None:
+        """The photos of a draft being opened: their decisions come back once checked."""
+        self.waiting = {photo_key(p.path): p for p in saved}
+
+    def draft_photos(self) -> list[DraftPhoto]:
+        photos = self.view.photos
+        return draft_photos(photos.photos, photos.blurred, photos.pending, self.waiting)
+
+    def _forget_missing(self) -> None:
+        here = {photo_key(p) for p in self.view.photos.paths()}
+        self.waiting = {k: v for k, v in self.waiting.items() if k in here}
+
+    def _restore(self, indexes: range) -> None:
+        v, dropped = self.view, 0
+        for index in indexes:
+            photo = v.photos.photos[index]
+            if photo.error is not None:  # kept, and tried again when it can be checked
+                continue
+            saved = self.waiting.pop(photo_key(photo.path), None)
+            if saved is None or not saved.has_decisions:
+                continue
+            try:
+                done = restore_decisions(v.services.photos, v.session, photo, saved,
+                                         v.channel(), v.draft_id)
+            except CroftpostError as exc:
+                v.message.show_error(exc)
+                continue
+            v.photos.restore_photo(index, done.photo, done.blurred)
+            dropped += done.dropped
+        if dropped:
+            v.message.show_message(Tone.WARNING, counted(
+                dropped, self.tr("1 face decision kept with this draft no longer fits its photo "
+                                 "(the photo or the consents changed): decide again."),
+                self.tr("{0} face decisions kept with this draft no longer fit their photos "
+                        "(the photos or the consents changed): decide again.")))
 
     # -- faces -----------------------------------------------------------------------------
     def open_photo(self, index: int) -> PhotoViewerDialog | None:

@@ -3,8 +3,10 @@ see it as it will look, then prepare it to post (compose_posting.py).
 
 The screen holds no rules: the text check, the photo check, what blocks and what a post's
 record holds all come from core (text_service, photo_check, posting). The draft is saved a
-moment after every change, when the page is hidden (another page, the idle lock) and when the
-window closes, so a crash loses at most a second or two of typing.
+moment after every change (text, channel, photos, and the decisions about faces: which to blur,
+who an unknown face is), when the page is hidden (another page, the idle lock) and when the
+window closes, so a crash loses at most a second or two of work. Opening a draft brings the face
+decisions back once its photos are checked, fail safe (compose_photo_flow.py, face_decisions.py).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from croftpost.core.accounts import Session
 from croftpost.core.consent_model import Pupil
+from croftpost.core.draft_photos import DraftPhoto
 from croftpost.core.errors import CroftpostError
 from croftpost.core.posting import current_acknowledgements, unacknowledged
 from croftpost.core.services import Services
@@ -66,7 +69,7 @@ class ComposeView(QWidget):
         self.findings: tuple[Finding, ...] = ()
         self.acknowledged: list[dict[str, str]] = []
         self.current_dialog: QWidget | None = None
-        self._saved: tuple[str, str, tuple[str, ...]] | None = None
+        self._saved: tuple[str, str, tuple[DraftPhoto, ...]] | None = None
         self._watching_window = False
         self.photos = PhotoSet(self.channels[0] if self.channels else "facebook", self)
         self._preview_images: list[QImage] = []
@@ -222,6 +225,7 @@ class ComposeView(QWidget):
         return self.photo_flow.open_photo(index)
 
     def _on_photos_changed(self) -> None:
+        self.draft_changed()  # a face blurred or identified is part of the draft
         self._update_preview()
         self.posting.refresh()
 
@@ -240,7 +244,7 @@ class ComposeView(QWidget):
     def save_draft(self) -> None:
         """Save now (the timer calls this a second after the last change)."""
         self._save_timer.stop()
-        state = (self.text(), self.channel(), tuple(self.photos.paths()))
+        state = (self.text(), self.channel(), tuple(self.photo_flow.draft_photos()))
         if state == self._saved or (self.draft_id is None and not state[0].strip()
                                     and not state[2]):
             return
@@ -279,8 +283,9 @@ class ComposeView(QWidget):
         self.draft_label.setText(self.tr("Draft {0}").format(draft.id))
         self.acknowledged = self.posting.approved_acknowledgements()
         self.check_text_now()
-        self.add_photos(draft.photos)
-        self._save_timer.stop()
+        self._save_timer.stop()  # nothing changed yet; restoring the faces may change them
+        self.photo_flow.remember(draft.photos)
+        self.add_photos(draft.photo_paths)
 
     def new_post(self, save: bool = True) -> None:
         """Start again on the same channel (the current draft stays in the drafts list)."""
@@ -294,6 +299,7 @@ class ComposeView(QWidget):
     def _reset(self, channel: str) -> None:
         self.photo_flow.cancel_scan()
         self.photo_flow.close_viewer()
+        self.photo_flow.remember(())
         self.message.clear()
         self.draft_id, self._saved, self.acknowledged = None, None, []
         self.channel_box.blockSignals(True)

@@ -112,6 +112,14 @@ class PhotoSet(QObject):
         self.check = PhotoCheck(self.check.channel, tuple(photos))
         self.changed.emit()
 
+    def restore_photo(self, index: int, photo: PhotoResult, blurred: Iterable[int]) -> None:
+        """A photo with the face decisions a draft kept (one redraw)."""
+        photos = list(self.check.photos)
+        photos[index] = photo
+        self.check = PhotoCheck(self.check.channel, tuple(photos))
+        self.blurred[index] = set(blurred)
+        self.changed.emit()
+
     def set_blur(self, index: int, face: int, blur: bool) -> None:
         faces = self.blurred.setdefault(index, set())
         if blur:
