@@ -26,7 +26,7 @@ from croftpost.core.errors import (
     NotFound,
     PermissionDenied,
 )
-from croftpost.storage import staff_repo
+from croftpost.storage import approvals_repo, staff_repo
 from croftpost.storage.db import transaction
 from croftpost.storage.schema import CHANNELS
 
@@ -82,12 +82,18 @@ class StaffMember:
     personal_accounts: tuple[str, ...]
     failed_logins: int
     locked_until: str | None
+    approver: bool  # named by the headteacher to approve posts (the approvers table)
 
     def can(self, permission: Permission) -> bool:
         return self.active and permission in ROLE_PERMISSIONS[self.role]
 
     def may_post(self, channel: str) -> bool:
         return self.active and channel in self.channels
+
+    def may_approve(self) -> bool:
+        """Approve or return others' posts: the headteacher, and the staff they name, whether
+        or not they may post themselves."""
+        return self.active and (self.role == Role.HEADTEACHER or self.approver)
 
 
 def parse_channels(text: str | Iterable[str]) -> list[str]:
@@ -320,6 +326,7 @@ class AccountService:
             channels=frozenset(staff_repo.channels(self._db, username)),
             personal_accounts=tuple(staff_repo.personal_accounts(self._db, username)),
             failed_logins=row["failed_logins"], locked_until=row["locked_until"],
+            approver=approvals_repo.is_approver(self._db, username),
         )
 
     def _insert(self, username: str, full_name: str, role: Role, password: str) -> None:

@@ -1,9 +1,9 @@
 """The pages of the main window, as a registry of small factories.
 
-Each page says who may see it (from the core's StaffMember: role permissions and channel
-authorisation) and how to build it from a PageContext. The main window shows only the pages
-the logged-in person may see, builds each one the first time it is opened, and keeps it alive
-afterwards (so an idle lock or a page switch loses nothing).
+Each page says who may see it (from the core's StaffMember: role permissions, channel
+authorisation, whether they are a named approver) and how to build it from a PageContext. The
+main window shows only the pages the logged-in person may see, builds each one the first time
+it is opened, and keeps it alive afterwards (so an idle lock or a page switch loses nothing).
 
 Later screens plug in by replacing a factory:
 
@@ -116,9 +116,9 @@ def default_registry() -> PageRegistry:
             "approvals",
             _tr("Approvals"),
             "verify",
-            # Whoever may post sees their own requests there; approvers also see the queue.
-            # (A named approver who may not post uses `croftpost approvals`.)
-            lambda m: may_post_anywhere(m) or m.can(Permission.MANAGE_STAFF),
+            # Whoever may post sees their own requests there; approvers (the headteacher and
+            # the staff they name, who need not post themselves) also see the queue.
+            lambda m: may_post_anywhere(m) or m.may_approve(),
             lambda ctx: ApprovalsView(ctx.services, ctx.session),
         )
     )

@@ -171,3 +171,15 @@ def test_bad_usernames_and_short_passwords_are_refused(school):
         services.accounts.add_staff(head, "Bad Name", "X", "staff", STAFF_PASSWORD)
     with pytest.raises(BadInput, match="at least 8"):
         services.accounts.add_staff(head, "shorty", "X", "staff", "short")
+
+
+def test_a_named_approver_is_read_from_the_database_at_every_call(people):
+    services, head = people
+    office = services.accounts.login("office1", STAFF_PASSWORD)
+    assert not services.accounts.current(office).may_approve()
+    services.approvals.set_approver(head, "office1", True)
+    member = services.accounts.current(office)
+    assert member.approver and member.may_approve() and not member.channels
+    services.approvals.set_approver(head, "office1", False)
+    assert not services.accounts.current(office).may_approve()
+    assert services.accounts.current(head).may_approve()  # the headteacher needs no naming

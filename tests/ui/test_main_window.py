@@ -12,9 +12,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from croftpost.ui.pages import default_registry
+from croftpost.ui.views.approvals_view import ApprovalsView
 from croftpost.ui.views.audit_view import AuditView
 from croftpost.ui.views.placeholder_view import PlaceholderView
 from croftpost.ui.views.staff_view import StaffView
+from tests.core.posting_helpers import publication
 from tests.ui.conftest import add_staff
 
 pytestmark = pytest.mark.gui
@@ -48,6 +50,29 @@ def test_staff_see_compose_only_when_authorised_to_post(school, make_window):
     assert make_window(services, plain).page_keys() == ["drafts", "takedowns"]
     assert make_window(services, poster).page_keys() == ["compose", "drafts", "approvals",
                                                          "takedowns"]
+
+
+def test_a_named_approver_who_may_not_post_sees_approvals_and_approves(school, make_window):
+    services, head = school
+    teacher = add_staff(services, head, "teacher", channels=("facebook",))
+    named = add_staff(services, head, "office", role="office")
+    other = add_staff(services, head, "clerk", role="office")
+    services.approvals.set_required(head, "facebook", True)
+    services.approvals.set_approver(head, "office", True)
+    text = "Year 5 visited the lighthouse."
+    draft = services.drafts.create(teacher, "facebook", text)
+    approval = services.approvals.submit(teacher, draft.id, publication(text))
+
+    assert make_window(services, other).page_keys() == ["drafts", "consent", "takedowns"]
+    window = make_window(services, named)
+    assert window.page_keys() == ["drafts", "approvals", "consent", "takedowns"]
+    page = window.show_page("approvals")
+    assert isinstance(page, ApprovalsView)
+    assert page.queue_model.rowCount() == 1 and page.approve_button.isEnabled()
+    page.approve_button.click()
+    assert services.approvals.get(named, approval.id).state == "approved"
+    assert services.approvals.get(named, approval.id).decided_by == "office"
+    services.drafts.publish(teacher, draft.id, "facebook", publication(text))  # it counts
 
 
 def test_a_revoked_account_gets_no_window(school, make_window):
