@@ -92,6 +92,7 @@ RULES: dict[str, Rule] = {
     "photos.check": needs(Permission.CHECK_CONTENT),
     "photos.export": CHANNEL,
     "photos.identify": CHANNEL,
+    "photos.restore_identifications": CHANNEL,
     "text.check": needs(Permission.CHECK_CONTENT),
     "text.checker": needs(Permission.CHECK_CONTENT),
     "text.moderate": CHANNEL,  # the school's Facebook page, where comments are
@@ -267,6 +268,8 @@ CALLS: dict[str, Call] = {
     "photos.check": lambda w, s: w.services.photos.check(s, [], "dojo"),
     "photos.export": lambda w, s: w.services.photos.export(s, PhotoCheck("dojo", ()), w.out_dir),
     "photos.identify": lambda w, s: w.services.photos.identify(s, PHOTO, 0, None, "dojo"),
+    "photos.restore_identifications": lambda w, s: w.services.photos.restore_identifications(
+        s, PHOTO, {0: "P001"}, "dojo", w.draft_id),
     "text.check": lambda w, s: w.services.text.check(s, "Well done everyone!", "dojo"),
     "text.checker": lambda w, s: w.services.text.checker(s),
     "text.moderate": lambda w, s: w.services.text.moderate(s, [Comment("Pat", "Lovely!", 1)]),
