@@ -173,6 +173,10 @@ def test_school_phone_written_another_way_still_passes(checker):
         ("kill yourself", "kill yourself"),
         ("k1ll y0urself", "k1ll y0urself"),
         ("go back to your own country", "go back to your own country"),
+        ("this is sh-it", "sh-it"),  # one symbol splitting the word
+        ("what the fu.ck", "fu.ck"),
+        ("s.hit school", "s.hit"),
+        ("f_ck off", "f_ck"),  # a symbol standing for a letter
     ],
 )
 def test_abusive_words_are_seen_through_disguises(checker, text, excerpt):
@@ -221,6 +225,11 @@ def test_neighbouring_spaced_words_are_both_found(checker):
         "cocktail sticks",
         "S C U N T H O R P E",
         "spicy",
+        "Scun-thorpe",
+        "as-sess",
+        "tit-bits",
+        "www.sh.it.example",
+        "e-mail",
     ],
 )
 def test_words_that_merely_contain_a_rude_string_pass(checker, word):

@@ -34,6 +34,7 @@ _SPACED = re.compile(
 _MAX_PAIR = 24  # longest spaced run tried as two listed words back to back
 _PAD = 4  # characters around a run of one-letter words where disguising symbols may stand
 _RUN = re.compile(r"([a-z])\1{2,}")
+_SPLITTERS = ".-_*"  # one of these between two pieces of a word may be hiding it
 _ENDINGS = ("s", "ed", "er", "ers", "ing", "in", "y")
 
 
@@ -81,7 +82,35 @@ class DisguiseMatcher:
             self._by_length[len(word)].append(word)
 
     def find(self, doc: Doc) -> list[Hit]:
-        return self._disguised_words(doc.text) + self._spaced_runs(doc)
+        return self._disguised_words(doc.text) + self._spaced_runs(doc) + self._split_words(doc)
+
+    def _split_words(self, doc: Doc) -> list[Hit]:
+        """One symbol splitting a word in two: "sh-it", "fu.ck", "s.hit", or standing for a
+        letter: "f_ck". Only the two pieces joined, with nothing but that symbol between
+        them, so "cock-a-doodle" or "as-sess" are never read as one word."""
+        hits = []
+        for i in range(len(doc.words) - 1):
+            gap_start, gap_end = doc.ends[i], doc.starts[i + 1]
+            if gap_end - gap_start != 1 or doc.text[gap_start] not in _SPLITTERS:
+                continue
+            if self._glued_on(doc, i) or self._glued_on(doc, i + 2):
+                continue
+            left, right = doc.words[i], doc.words[i + 1]
+            joined = left + right
+            starred = f"{left}*{right}"
+            if (len(joined) >= 3 and self._known(joined)) or (
+                    doc.text[gap_start] in "_*" and self._wildcard(starred)):
+                hits.append(Hit(CATEGORY, RULE, doc.starts[i], doc.ends[i + 1]))
+        return hits
+
+    @staticmethod
+    def _glued_on(doc: Doc, word: int) -> bool:
+        """True when word `word` is attached to its neighbour by a symbol too (a longer chain,
+        such as a web address or a date, is not one disguised word)."""
+        if word <= 0 or word >= len(doc.words):
+            return False
+        gap = doc.text[doc.ends[word - 1]: doc.starts[word]]
+        return len(gap) == 1 and gap in _SPLITTERS
 
     def _disguised_words(self, text: str) -> list[Hit]:
         hits = []
