@@ -298,7 +298,7 @@ def test_models_pass_the_model_tester(qtmodeltester, people):
     _withdraw_ava(services, head, teacher, other)
     services.alerts.raise_alert(PROTECTED_FACE, "P003", "teacher", {"channel": "dojo"})
     alerts = AlertsTableModel()
-    alerts.set_items(services.alerts.alerts(head, include_acknowledged=True))
+    alerts.set_records(services.alerts.alerts(head, include_acknowledged=True))
     qtmodeltester.check(alerts)
     tasks = TakedownsTableModel()
     tasks.set_tasks(services.takedowns.takedowns(head, include_done=True))

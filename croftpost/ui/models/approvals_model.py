@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QIcon
 
 from croftpost.core.approvals import Approval
 from croftpost.ui.labels import channel_short_name, local_time
 from croftpost.ui.models.drafts_model import preview
+from croftpost.ui.models.record_model import RecordTableModel
 from croftpost.ui.theme import icon
-
-Index = QModelIndex | QPersistentModelIndex
-_NO_INDEX = QModelIndex()
 
 
 def _tr(text: str) -> str:
@@ -66,57 +58,25 @@ class ApprovalColumn(IntEnum):
     WARNINGS = 6
 
 
-_HEADERS = ("Submitted", "Channel", "By", "State", "Text", "Photos and faces", "Warnings")
-
-
-class ApprovalsTableModel(QAbstractTableModel):
-    ID_ROLE = Qt.ItemDataRole.UserRole + 1
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._approvals: list[Approval] = []
+class ApprovalsTableModel(RecordTableModel[Approval]):
+    headers = ("Submitted", "Channel", "By", "State", "Text", "Photos and faces", "Warnings")
+    tr_context = "ApprovalsModel"
 
     def set_approvals(self, approvals: list[Approval]) -> None:
-        self.beginResetModel()
-        self._approvals = list(approvals)
-        self.endResetModel()
+        self.set_records(approvals)
 
     def approval(self, row: int) -> Approval:
-        return self._approvals[row]
+        return self.record(row)
 
-    def row_of(self, approval_id: int) -> int:
-        return next((r for r, a in enumerate(self._approvals) if a.id == approval_id), -1)
+    def cell_icon(self, approval: Approval, column: int) -> QIcon | None:
+        return icon(state_label(approval.state)[0]) if column == ApprovalColumn.STATE else None
 
-    def rowCount(self, parent: Index = _NO_INDEX) -> int:  # noqa: N802 - Qt API
-        return 0 if parent.isValid() else len(self._approvals)
-
-    def columnCount(self, parent: Index = _NO_INDEX) -> int:  # noqa: N802 - Qt API
-        return 0 if parent.isValid() else len(ApprovalColumn)
-
-    def headerData(  # noqa: N802 - Qt API
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole
-                or not 0 <= section < len(ApprovalColumn)):
-            return None
-        return _tr(_HEADERS[section])
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._approvals):
-            return None
-        approval = self._approvals[index.row()]
-        column = ApprovalColumn(index.column())
-        if role == self.ID_ROLE:
-            return approval.id
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._text(approval, column)
-        if role == Qt.ItemDataRole.DecorationRole and column == ApprovalColumn.STATE:
-            return icon(state_label(approval.state)[0])
-        if role == Qt.ItemDataRole.ToolTipRole and column == ApprovalColumn.TEXT:
+    def cell_tooltip(self, approval: Approval, column: int) -> str | None:
+        if column == ApprovalColumn.TEXT:
             return approval.snapshot.text[:1000] or None
         return None
 
-    def _text(self, approval: Approval, column: ApprovalColumn) -> str:
+    def cell_text(self, approval: Approval, column: int) -> str:
         match column:
             case ApprovalColumn.SUBMITTED:
                 return local_time(approval.submitted_at)

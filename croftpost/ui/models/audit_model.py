@@ -13,14 +13,7 @@ from datetime import date, datetime, time, timedelta
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QCoreApplication, QModelIndex, Signal
 
 from croftpost.core.accounts import Session
 from croftpost.core.audit import AuditEntry, AuditFilter
@@ -28,9 +21,8 @@ from croftpost.core.audit_reader import AuditReader
 from croftpost.core.clock import iso
 from croftpost.core.errors import CroftpostError
 from croftpost.ui.labels import action_name, local_time
+from croftpost.ui.models.record_model import NO_INDEX, Index, RecordTableModel
 
-Index = QModelIndex | QPersistentModelIndex
-_NO_INDEX = QModelIndex()
 PAGE_SIZE = 500
 _STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 SHORT_DETAILS = 90
@@ -79,8 +71,11 @@ def short_details(details: dict[str, Any], limit: int | None = SHORT_DETAILS) ->
     return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
 
 
-class AuditTableModel(QAbstractTableModel):
-    SEQ_ROLE = Qt.ItemDataRole.UserRole + 1
+class AuditTableModel(RecordTableModel[AuditEntry]):
+    headers = ("Time", "Who", "Action", "About", "Details")
+    tr_context = "AuditTableModel"
+    id_attr = "seq"
+
     # A later page was refused (e.g. the account was revoked while scrolling): the exception.
     # Qt asks for pages itself, so the refusal is reported here rather than raised into Qt.
     read_refused = Signal(object)
@@ -93,7 +88,6 @@ class AuditTableModel(QAbstractTableModel):
         self._session = session
         self._page_size = page_size
         self._filter = AuditFilter()
-        self._rows: list[AuditEntry] = []
         self._offset = 0
         self._exhausted = True
         self.total = 0  # matching entries when the filter was last applied
@@ -105,7 +99,7 @@ class AuditTableModel(QAbstractTableModel):
         total = self._reader.count(self._session, flt)
         self.beginResetModel()
         self._filter = flt
-        self._rows = []
+        self._records = []
         self._offset = 0
         self.total = total
         self._exhausted = self.total == 0
@@ -115,7 +109,7 @@ class AuditTableModel(QAbstractTableModel):
     def clear(self) -> None:
         """Show nothing (the reader is not allowed to see the log)."""
         self.beginResetModel()
-        self._rows, self._offset, self._exhausted, self.total = [], 0, True, 0
+        self._records, self._offset, self._exhausted, self.total = [], 0, True, 0
         self.endResetModel()
 
     def refresh(self) -> None:
@@ -125,10 +119,10 @@ class AuditTableModel(QAbstractTableModel):
     def current_filter(self) -> AuditFilter:
         return self._filter
 
-    def canFetchMore(self, parent: Index = _NO_INDEX) -> bool:  # noqa: N802 - Qt API
+    def canFetchMore(self, parent: Index = NO_INDEX) -> bool:  # noqa: N802 - Qt API
         return not parent.isValid() and not self._exhausted
 
-    def fetchMore(self, parent: Index = _NO_INDEX) -> None:  # noqa: N802 - Qt API
+    def fetchMore(self, parent: Index = NO_INDEX) -> None:  # noqa: N802 - Qt API
         if parent.isValid() or self._exhausted:
             return
         try:
@@ -143,53 +137,25 @@ class AuditTableModel(QAbstractTableModel):
         self._exhausted = len(page) < self._page_size
         # Entries written since the first page push older ones down, so an offset can repeat
         # rows already shown: keep only entries older than the last one we have.
-        if self._rows:
-            oldest = self._rows[-1].seq
+        if self._records:
+            oldest = self._records[-1].seq
             page = [e for e in page if e.seq < oldest]
         if not page:
             return
-        first = len(self._rows)
+        first = len(self._records)
         self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
-        self._rows.extend(page)
+        self._records.extend(page)
         self.endInsertRows()
 
     def entry(self, row: int) -> AuditEntry:
-        return self._rows[row]
+        return self.record(row)
 
-    # -- Qt model API ------------------------------------------------------------------------
-    def rowCount(self, parent: Index = _NO_INDEX) -> int:  # noqa: N802 - Qt API
-        return 0 if parent.isValid() else len(self._rows)
+    # -- cells ---------------------------------------------------------------------------------
+    def cell_tooltip(self, entry: AuditEntry, column: int) -> str:
+        details = json.dumps(entry.details, ensure_ascii=False, indent=1)
+        return _tr("Entry {0}: {1}\n{2}").format(entry.seq, entry.action, details)
 
-    def columnCount(self, parent: Index = _NO_INDEX) -> int:  # noqa: N802 - Qt API
-        return 0 if parent.isValid() else len(AuditColumn)
-
-    def headerData(  # noqa: N802 - Qt API
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if not 0 <= section < len(AuditColumn):
-            return None
-        return (_tr("Time"), _tr("Who"), _tr("Action"), _tr("About"), _tr("Details"))[section]
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        entry = self._rows[index.row()]
-        if role == self.SEQ_ROLE:
-            return entry.seq
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._text(entry, AuditColumn(index.column()))
-        if role == Qt.ItemDataRole.ToolTipRole:
-            details = json.dumps(entry.details, ensure_ascii=False, indent=1)
-            return _tr("Entry {0}: {1}\n{2}").format(entry.seq, entry.action, details)
-        return None
-
-    @staticmethod
-    def _text(entry: AuditEntry, column: AuditColumn) -> str:
+    def cell_text(self, entry: AuditEntry, column: int) -> str | None:
         match column:
             case AuditColumn.TIME:
                 return local_time(entry.at)
@@ -201,3 +167,4 @@ class AuditTableModel(QAbstractTableModel):
                 return entry.target
             case AuditColumn.DETAILS:
                 return short_details(entry.details)
+        return None

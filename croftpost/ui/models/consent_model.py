@@ -10,22 +10,14 @@ from datetime import date
 from enum import IntEnum, StrEnum
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-)
+from PySide6.QtCore import QCoreApplication, QSortFilterProxyModel, Qt
 
 from croftpost.core.consent_model import Pupil
 from croftpost.storage.schema import CONSENT_KINDS
 from croftpost.ui.labels import consent_kind_name, consent_state, long_date
+from croftpost.ui.models.record_model import Index, RecordTableModel
 from croftpost.ui.theme import icon
 
-Index = QModelIndex | QPersistentModelIndex
-_NO_INDEX = QModelIndex()
 EXPIRY_WARNING_DAYS = 30
 
 
@@ -115,86 +107,39 @@ def _sortable(text: str) -> str:
     return re.sub(r"\d+", lambda m: m.group().zfill(6), text.lower())
 
 
-class ConsentTableModel(QAbstractTableModel):
+class ConsentTableModel(RecordTableModel[Pupil]):
     SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-    PUPIL_ID_ROLE = Qt.ItemDataRole.UserRole + 2
+    ID_ROLE = Qt.ItemDataRole.UserRole + 2  # the pupil ID
+    headers = ("Name", "Class", "Photo\nFacebook", "Photo\nDojo", "Name\nFacebook",
+               "Name\nDojo", "Face recog.", "Notes")
+    tr_context = "ConsentTableModel"
+    id_attr = "pupil_id"
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._pupils: list[Pupil] = []
         self.today = date.min
 
     def set_pupils(self, pupils: list[Pupil], today: date) -> None:
-        self.beginResetModel()
-        self._pupils = list(pupils)
         self.today = today
-        self.endResetModel()
+        self.set_records(pupils)
 
     def pupil(self, row: int) -> Pupil:
-        return self._pupils[row]
-
-    def row_of(self, pupil_id: str) -> int:
-        for row, pupil in enumerate(self._pupils):
-            if pupil.pupil_id == pupil_id:
-                return row
-        return -1
+        return self.record(row)
 
     def class_names(self) -> list[str]:
-        return sorted({p.class_name for p in self._pupils if p.class_name}, key=_sortable)
+        return sorted({p.class_name for p in self._records if p.class_name}, key=_sortable)
 
-    def rowCount(self, parent: Index = _NO_INDEX) -> int:  # noqa: N802 - Qt API
-        return 0 if parent.isValid() else len(self._pupils)
+    def header(self, section: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole and section in KIND_COLUMNS:
+            return consent_kind_name(KIND_COLUMNS[ConsentColumn(section)])
+        return super().header(section, role)
 
-    def columnCount(self, parent: Index = _NO_INDEX) -> int:  # noqa: N802 - Qt API
-        return 0 if parent.isValid() else len(ConsentColumn)
-
-    def headerData(  # noqa: N802 - Qt API
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(ConsentColumn):
-            return None
-        column = ConsentColumn(section)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._header(column)
-        if role == Qt.ItemDataRole.ToolTipRole and column in KIND_COLUMNS:
-            return consent_kind_name(KIND_COLUMNS[column])
-        return None
-
-    def _header(self, column: ConsentColumn) -> str:
-        match column:
-            case ConsentColumn.NAME:
-                return _tr("Name")
-            case ConsentColumn.CLASS:
-                return _tr("Class")
-            case ConsentColumn.NOTES:
-                return _tr("Notes")
-            case ConsentColumn.BIOMETRIC:
-                return _tr("Face recog.")
-        kind = KIND_COLUMNS[column]
-        medium = _tr("Photo") if kind.startswith("photo") else _tr("Name")
-        return f"{medium}\n{_tr('Facebook') if kind.endswith('facebook') else _tr('Dojo')}"
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._pupils):
-            return None
-        pupil = self._pupils[index.row()]
-        column = ConsentColumn(index.column())
-        if role == self.PUPIL_ID_ROLE:
-            return pupil.pupil_id
+    def cell(self, pupil: Pupil, column: int, role: int) -> Any:
         if role == self.SORT_ROLE:
-            return self._sort_key(pupil, column)
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._text(pupil, column)
-        if role == Qt.ItemDataRole.DecorationRole:
-            return self._icon(pupil, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(pupil, column)
-        return None
+            return self._sort_key(pupil, ConsentColumn(column))
+        return super().cell(pupil, column, role)
 
-    def _tooltip(self, pupil: Pupil, column: ConsentColumn) -> str | None:
+    def cell_tooltip(self, pupil: Pupil, column: int) -> str | None:
         if column in KIND_COLUMNS:
             kind = KIND_COLUMNS[column]
             return f"{consent_kind_name(kind)}: {kind_detail(pupil, kind, self.today)}"
@@ -204,7 +149,7 @@ class ConsentTableModel(QAbstractTableModel):
             return "\n".join(words for _, words in pupil_notes(pupil, self.today)) or None
         return None
 
-    def _text(self, pupil: Pupil, column: ConsentColumn) -> str:
+    def cell_text(self, pupil: Pupil, column: int) -> str:
         match column:
             case ConsentColumn.NAME:
                 return pupil.full_name
@@ -215,7 +160,7 @@ class ConsentTableModel(QAbstractTableModel):
                 return ", ".join(words.split(":")[0] for _, words in notes)
         return kind_cell(pupil, KIND_COLUMNS[column], self.today)[1]
 
-    def _icon(self, pupil: Pupil, column: ConsentColumn) -> Any:
+    def cell_icon(self, pupil: Pupil, column: int) -> Any:
         if column in KIND_COLUMNS:
             return icon(kind_cell(pupil, KIND_COLUMNS[column], self.today)[0])
         if column == ConsentColumn.NOTES:
@@ -231,7 +176,7 @@ class ConsentTableModel(QAbstractTableModel):
             case ConsentColumn.CLASS:  # a class, then its pupils by surname
                 return f"{_sortable(pupil.class_name)}\t{name}"
             case ConsentColumn.NOTES:
-                return self._text(pupil, column)
+                return self.cell_text(pupil, column)
         return _STATE_ORDER.get(kind_state(pupil, KIND_COLUMNS[column], self.today), 9)
 
 

@@ -7,15 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from enum import IntEnum
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QIcon
 
 from croftpost.core.alerts import PROTECTED_FACE, Alert
@@ -23,10 +17,9 @@ from croftpost.core.clock import parse_iso
 from croftpost.core.takedowns import PROTECTED, TakedownTask
 from croftpost.ui.labels import channel_short_name, consent_kind_name, local_time
 from croftpost.ui.models.drafts_model import preview
+from croftpost.ui.models.record_model import RecordTableModel
 from croftpost.ui.theme import icon
 
-Index = QModelIndex | QPersistentModelIndex
-_NO_INDEX = QModelIndex()
 Item = TypeVar("Item", Alert, TakedownTask)
 
 
@@ -69,69 +62,18 @@ def takedown_why(task: TakedownTask) -> str:
     return _tr("Consent withdrawn")
 
 
-class _ItemsModel(QAbstractTableModel, Generic[Item]):
-    """A read-only table of dataclasses with an `id`; subclasses say what each cell shows."""
+class _SafeguardingModel(RecordTableModel[Item]):
+    """A table that names staff: by full name when the reader may see them."""
 
-    ID_ROLE = Qt.ItemDataRole.UserRole + 1
-    HEADERS: tuple[str, ...] = ()
-    STATE_COLUMN = 0
+    tr_context = "SafeguardingModels"
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._items: list[Item] = []
         self.names: Mapping[str, str] = {}  # username -> full name, when the reader may see them
-
-    def set_items(self, items: list[Item]) -> None:
-        self.beginResetModel()
-        self._items = list(items)
-        self.endResetModel()
-
-    def item(self, row: int) -> Item:
-        return self._items[row]
-
-    def row_of(self, item_id: int) -> int:
-        return next((r for r, i in enumerate(self._items) if i.id == item_id), -1)
-
-    def rowCount(self, parent: Index = _NO_INDEX) -> int:  # noqa: N802 - Qt API
-        return 0 if parent.isValid() else len(self._items)
-
-    def columnCount(self, parent: Index = _NO_INDEX) -> int:  # noqa: N802 - Qt API
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(  # noqa: N802 - Qt API
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole
-                or not 0 <= section < len(self.HEADERS)):
-            return None
-        return _tr(self.HEADERS[section])
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._items):
-            return None
-        item = self._items[index.row()]
-        if role == self.ID_ROLE:
-            return item.id
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._text(item, index.column())
-        if role == Qt.ItemDataRole.DecorationRole:
-            return self._icon(item, index.column())
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(item, index.column())
-        return None
 
     def who(self, username: str | None) -> str:
         """A member of staff's full name when known (the username is in the tooltip)."""
         return self.names.get(username, username) if username else ""
-
-    def _text(self, item: Item, column: int) -> str:
-        raise NotImplementedError
-
-    def _icon(self, item: Item, column: int) -> QIcon | None:
-        return None
-
-    def _tooltip(self, item: Item, column: int) -> str | None:
-        return None
 
 
 class AlertColumn(IntEnum):
@@ -144,13 +86,13 @@ class AlertColumn(IntEnum):
     CHANNEL = 6
 
 
-class AlertsTableModel(_ItemsModel[Alert]):
-    HEADERS = ("State", "Last attempt", "What", "Pupil", "By", "Times", "Channel")
+class AlertsTableModel(_SafeguardingModel[Alert]):
+    headers = ("State", "Last attempt", "What", "Pupil", "By", "Times", "Channel")
 
     def alert(self, row: int) -> Alert:
-        return self.item(row)
+        return self.record(row)
 
-    def _text(self, alert: Alert, column: int) -> str:
+    def cell_text(self, alert: Alert, column: int) -> str:
         match column:
             case AlertColumn.STATE:
                 return _tr("Open") if alert.open else _tr("Acknowledged")
@@ -167,14 +109,14 @@ class AlertsTableModel(_ItemsModel[Alert]):
             case _:
                 return alert_channel(alert)
 
-    def _icon(self, alert: Alert, column: int) -> QIcon | None:
+    def cell_icon(self, alert: Alert, column: int) -> QIcon | None:
         if column == AlertColumn.STATE:
             return icon("status-warning" if alert.open else "status-ok")
         if column == AlertColumn.KIND:
             return icon(alert_kind(alert)[0])
         return None
 
-    def _tooltip(self, alert: Alert, column: int) -> str | None:
+    def cell_tooltip(self, alert: Alert, column: int) -> str | None:
         if column == AlertColumn.WHEN and alert.times > 1:
             return _tr("First on {0}").format(local_time(alert.first_at))
         if column == AlertColumn.ACTOR:
@@ -195,17 +137,17 @@ class TakedownColumn(IntEnum):
     ASSIGNEE = 5
 
 
-class TakedownsTableModel(_ItemsModel[TakedownTask]):
-    HEADERS = ("State", "Post", "Text", "Pupil", "Why", "Assigned to")
+class TakedownsTableModel(_SafeguardingModel[TakedownTask]):
+    headers = ("State", "Post", "Text", "Pupil", "Why", "Assigned to")
 
     def set_tasks(self, tasks: list[TakedownTask]) -> None:
         """Open tasks first (oldest first, as the service gives them), then the done ones."""
-        self.set_items(sorted(tasks, key=lambda t: not t.open))
+        self.set_records(sorted(tasks, key=lambda t: not t.open))
 
     def task(self, row: int) -> TakedownTask:
-        return self.item(row)
+        return self.record(row)
 
-    def _text(self, task: TakedownTask, column: int) -> str:
+    def cell_text(self, task: TakedownTask, column: int) -> str:
         match column:
             case TakedownColumn.STATE:
                 return _tr("To take down") if task.open else _tr("Done")
@@ -221,12 +163,12 @@ class TakedownsTableModel(_ItemsModel[TakedownTask]):
             case _:
                 return self.who(task.assignee)
 
-    def _icon(self, task: TakedownTask, column: int) -> QIcon | None:
+    def cell_icon(self, task: TakedownTask, column: int) -> QIcon | None:
         if column == TakedownColumn.STATE:
             return icon("status-warning" if task.open else "status-ok")
         return None
 
-    def _tooltip(self, task: TakedownTask, column: int) -> str | None:
+    def cell_tooltip(self, task: TakedownTask, column: int) -> str | None:
         if column == TakedownColumn.TEXT:
             return (task.post_text or "")[:1000] or None
         if column == TakedownColumn.ASSIGNEE:

@@ -6,21 +6,14 @@ from datetime import datetime
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QIcon
 
 from croftpost.core.accounts import StaffMember
 from croftpost.core.clock import parse_iso
 from croftpost.ui.labels import channel_short_name, local_clock_time, role_name
+from croftpost.ui.models.record_model import RecordTableModel
 from croftpost.ui.theme import icon
-
-Index = QModelIndex | QPersistentModelIndex
-_NO_INDEX = QModelIndex()
 
 
 class StaffColumn(IntEnum):
@@ -50,66 +43,32 @@ def channels_text(member: StaffMember) -> str:
     return ", ".join(names) if names else _tr("Not authorised")
 
 
-class StaffTableModel(QAbstractTableModel):
-    MEMBER_ROLE = Qt.ItemDataRole.UserRole + 1
+class StaffTableModel(RecordTableModel[StaffMember]):
+    headers = ("Username", "Name", "Role", "May post on", "State")
+    tr_context = "StaffTableModel"
+    id_attr = "username"
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._members: list[StaffMember] = []
         self._now = datetime.min
 
     def set_members(self, members: list[StaffMember], now: datetime) -> None:
-        self.beginResetModel()
-        self._members = list(members)
         self._now = now
-        self.endResetModel()
+        self.set_records(members)
 
     def member(self, row: int) -> StaffMember:
-        return self._members[row]
+        return self.record(row)
 
-    def row_of(self, username: str) -> int:
-        for row, member in enumerate(self._members):
-            if member.username == username:
-                return row
-        return -1
+    def cell_icon(self, member: StaffMember, column: int) -> QIcon | None:
+        return icon(member_state(member, self._now)[0]) if column == StaffColumn.STATE else None
 
-    def rowCount(self, parent: Index = _NO_INDEX) -> int:  # noqa: N802 - Qt API
-        return 0 if parent.isValid() else len(self._members)
-
-    def columnCount(self, parent: Index = _NO_INDEX) -> int:  # noqa: N802 - Qt API
-        return 0 if parent.isValid() else len(StaffColumn)
-
-    def headerData(  # noqa: N802 - Qt API
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+    def cell_tooltip(self, member: StaffMember, column: int) -> str | None:
+        if column != StaffColumn.NAME:
             return None
-        if not 0 <= section < len(StaffColumn):
-            return None
-        return (_tr("Username"), _tr("Name"), _tr("Role"), _tr("May post on"), _tr("State"))[
-            section
-        ]
+        accounts = "\n".join(member.personal_accounts) or _tr("none recorded")
+        return _tr("Personal social media accounts:\n{0}").format(accounts)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._members):
-            return None
-        member = self._members[index.row()]
-        column = StaffColumn(index.column())
-        if role == self.MEMBER_ROLE:
-            return member.username
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._text(member, column)
-        if role == Qt.ItemDataRole.DecorationRole and column == StaffColumn.STATE:
-            return icon(member_state(member, self._now)[0])
-        if role == Qt.ItemDataRole.ToolTipRole and column == StaffColumn.NAME:
-            accounts = "\n".join(member.personal_accounts) or _tr("none recorded")
-            return _tr("Personal social media accounts:\n{0}").format(accounts)
-        return None
-
-    def _text(self, member: StaffMember, column: StaffColumn) -> str:
+    def cell_text(self, member: StaffMember, column: int) -> str | None:
         match column:
             case StaffColumn.USERNAME:
                 return member.username
@@ -121,3 +80,4 @@ class StaffTableModel(QAbstractTableModel):
                 return channels_text(member)
             case StaffColumn.STATE:
                 return member_state(member, self._now)[1]
+        return None

@@ -176,7 +176,7 @@ class ConsentView(QWidget):
 
     def visible_ids(self) -> list[str]:
         """The pupils the table shows now, top to bottom."""
-        return [self.proxy.index(r, 0).data(ConsentTableModel.PUPIL_ID_ROLE)
+        return [self.proxy.index(r, 0).data(ConsentTableModel.ID_ROLE)
                 for r in range(self.proxy.rowCount())]
 
     def _selected(self) -> Pupil | None:

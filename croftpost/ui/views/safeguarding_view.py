@@ -180,7 +180,7 @@ class SafeguardingView(QWidget):
             self.message.show_error(exc)
             return
         self.alerts_model.names = self.tasks_model.names = names
-        self._keep_selection(self.alerts_table, lambda: self.alerts_model.set_items(alerts))
+        self._keep_selection(self.alerts_table, lambda: self.alerts_model.set_records(alerts))
         self._keep_selection(self.tasks_table, lambda: self.tasks_model.set_tasks(tasks))
         open_alerts = sum(1 for a in alerts if a.open)
         open_tasks = sum(1 for t in tasks if t.open)
