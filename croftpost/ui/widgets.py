@@ -7,8 +7,17 @@ import logging
 import sqlite3
 from enum import StrEnum
 
-from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QSizePolicy, QWidget
+from PySide6.QtCore import QAbstractItemModel, QCoreApplication, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QSizePolicy,
+    QTableView,
+    QWidget,
+)
 
 from croftpost.core.errors import CroftpostError
 from croftpost.storage.db import explain_database_error
@@ -96,6 +105,26 @@ def explanation(text: str, parent: QWidget | None = None) -> QLabel:
     label.setObjectName("explanation")
     label.setWordWrap(True)
     return label
+
+
+def record_table(parent: QWidget, model: QAbstractItemModel, name: str,
+                 stretch: int | None = None) -> QTableView:
+    """A list of records, one selected row at a time, columns sized to their contents (the
+    `stretch` column takes the spare width). Tab leaves the table, arrows move within it."""
+    table = QTableView(parent)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setTabKeyNavigation(False)
+    table.verticalHeader().hide()
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.setAccessibleName(name)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    if stretch is not None:
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return table
 
 
 def show_error_box(parent: QWidget | None, title: str, exc: BaseException) -> None:

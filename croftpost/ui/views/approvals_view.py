@@ -14,7 +14,6 @@ from collections.abc import Callable
 from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QGroupBox,
@@ -43,23 +42,14 @@ from croftpost.ui.models.approvals_model import (
     state_label,
 )
 from croftpost.ui.theme import icon
-from croftpost.ui.widgets import StatusMessage, Tone, explanation, heading
+from croftpost.ui.widgets import StatusMessage, Tone, explanation, heading, record_table
 
 TEXT_COLUMN_PX = 220
 
 
 def _table(parent: QWidget, model: ApprovalsTableModel, name: str) -> QTableView:
-    table = QTableView(parent)
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setTabKeyNavigation(False)
-    table.verticalHeader().hide()
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    table.setAccessibleName(name)
+    table = record_table(parent, model, name)
     header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     # The text gets a fixed share (the whole post is beside the table); the last column
     # takes what is left.
     header.setSectionResizeMode(ApprovalColumn.TEXT, QHeaderView.ResizeMode.Interactive)

@@ -12,10 +12,8 @@ from pathlib import Path
 from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal
 from PySide6.QtGui import QShowEvent, QTextDocument
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -40,7 +38,14 @@ from croftpost.ui.models.consent_model import (
 from croftpost.ui.theme import icon
 from croftpost.ui.views.consent_details import ConsentDetailsPanel, PublishedPost
 from croftpost.ui.views.consent_filters import ConsentFilterBar
-from croftpost.ui.widgets import StatusMessage, Tone, ask_yes_no, explanation, heading
+from croftpost.ui.widgets import (
+    StatusMessage,
+    Tone,
+    ask_yes_no,
+    explanation,
+    heading,
+    record_table,
+)
 from croftpost.ui.workers import TaskRunner
 
 PHOTO_FILTER = "Photos (*.jpg *.jpeg *.png *.heic *.webp)"
@@ -79,20 +84,10 @@ class ConsentView(QWidget):
         self.reload()
 
     def _make_table(self) -> QTableView:
-        table = QTableView(self)
-        table.setModel(self.proxy)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setTabKeyNavigation(False)  # Tab leaves the table, arrows move within it
+        table = record_table(self, self.proxy, self.tr("Pupils and their consents"),
+                             ConsentColumn.NAME)
         table.setSortingEnabled(True)
         table.sortByColumn(ConsentColumn.CLASS, Qt.SortOrder.AscendingOrder)
-        table.verticalHeader().hide()
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
-        table.setAccessibleName(self.tr("Pupils and their consents"))
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(ConsentColumn.NAME, QHeaderView.ResizeMode.Stretch)
         return table
 
     def _connect(self) -> None:

@@ -14,12 +14,9 @@ from collections.abc import Callable
 from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -37,24 +34,14 @@ from croftpost.ui.models.drafts_model import (
     PostsTableModel,
 )
 from croftpost.ui.theme import icon
-from croftpost.ui.widgets import StatusMessage, Tone, ask_yes_no, explanation, heading
-
-
-def _table(parent: QWidget, model: DraftsTableModel | PostsTableModel, name: str,
-           stretch: int) -> QTableView:
-    table = QTableView(parent)
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setTabKeyNavigation(False)
-    table.verticalHeader().hide()
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    table.setAccessibleName(name)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    return table
+from croftpost.ui.widgets import (
+    StatusMessage,
+    Tone,
+    ask_yes_no,
+    explanation,
+    heading,
+    record_table,
+)
 
 
 class DraftsView(QWidget):
@@ -69,9 +56,9 @@ class DraftsView(QWidget):
         self.confirm: Callable[[QWidget, str, str], bool] = ask_yes_no  # tests replace it
         self.drafts_model = DraftsTableModel(self)
         self.posts_model = PostsTableModel(self)
-        self.drafts_table = _table(self, self.drafts_model, self.tr("Your drafts"),
-                                   DraftColumn.TEXT)
-        self.posts_table = _table(self, self.posts_model, self.tr("Posted"), PostColumn.TEXT)
+        self.drafts_table = record_table(self, self.drafts_model, self.tr("Your drafts"),
+                                         DraftColumn.TEXT)
+        self.posts_table = record_table(self, self.posts_model, self.tr("Posted"), PostColumn.TEXT)
         self.message = StatusMessage(self)
         self.open_button = QPushButton(icon("open"), self.tr("O&pen in Compose"), self)
         self.delete_button = QPushButton(icon("delete"), self.tr("&Delete draft…"), self)

@@ -11,15 +11,12 @@ window to refresh its banner after an action here.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
-    QHeaderView,
     QPushButton,
     QSplitter,
     QTableView,
@@ -42,24 +39,8 @@ from croftpost.ui.models.safeguarding_model import (
 )
 from croftpost.ui.theme import icon
 from croftpost.ui.views.termly_panel import TermlyReviewPanel
-from croftpost.ui.widgets import StatusMessage, Tone, explanation, heading
+from croftpost.ui.widgets import StatusMessage, Tone, explanation, heading, record_table
 from croftpost.ui.workers import TaskRunner
-
-
-def _table(parent: QWidget, model: Any, name: str, stretch: int) -> QTableView:
-    table = QTableView(parent)
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setTabKeyNavigation(False)
-    table.verticalHeader().hide()
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    table.setAccessibleName(name)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    return table
 
 
 class SafeguardingView(QWidget):
@@ -80,12 +61,13 @@ class SafeguardingView(QWidget):
         self.tasks_model = TakedownsTableModel(self)
         self.alerts_box = QWidget(self)
         self.alerts_heading = heading("", self, level=2)
-        self.alerts_table = _table(self, self.alerts_model, self.tr("Alerts"), AlertColumn.PUPIL)
+        self.alerts_table = record_table(self, self.alerts_model, self.tr("Alerts"),
+                                         AlertColumn.PUPIL)
         self.show_acknowledged = QCheckBox(self.tr("Show ac&knowledged"), self)
         self.acknowledge_button = QPushButton(icon("status-ok"), self.tr("&Acknowledge…"), self)
         self.tasks_heading = heading("", self, level=2)
-        self.tasks_table = _table(self, self.tasks_model, self.tr("Takedown tasks"),
-                                  TakedownColumn.TEXT)
+        self.tasks_table = record_table(self, self.tasks_model, self.tr("Takedown tasks"),
+                                        TakedownColumn.TEXT)
         self.show_done = QCheckBox(self.tr("Show do&ne"), self)
         self.done_button = QPushButton(icon("status-ok"), self.tr("Mark &done…"), self)
         # The termly panel reads the review state: built for the headteacher only.

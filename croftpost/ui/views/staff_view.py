@@ -10,9 +10,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QPushButton,
     QSplitter,
     QTableView,
@@ -33,7 +31,14 @@ from croftpost.ui.labels import channel_name, role_name
 from croftpost.ui.models.staff_model import StaffColumn, StaffTableModel
 from croftpost.ui.theme import icon
 from croftpost.ui.views.staff_details import StaffDetailsPanel
-from croftpost.ui.widgets import StatusMessage, Tone, ask_yes_no, explanation, heading
+from croftpost.ui.widgets import (
+    StatusMessage,
+    Tone,
+    ask_yes_no,
+    explanation,
+    heading,
+    record_table,
+)
 
 
 class StaffView(QWidget):
@@ -56,18 +61,7 @@ class StaffView(QWidget):
         self.reload()
 
     def _make_table(self) -> QTableView:
-        table = QTableView(self)
-        table.setModel(self.model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setTabKeyNavigation(False)  # Tab leaves the table, arrows move within it
-        table.verticalHeader().hide()
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(StaffColumn.NAME, QHeaderView.ResizeMode.Stretch)
-        table.setAccessibleName(self.tr("Staff accounts"))
+        table = record_table(self, self.model, self.tr("Staff accounts"), StaffColumn.NAME)
         table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
         return table
 
