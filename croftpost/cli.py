@@ -45,11 +45,12 @@ class CliContext:
         return self._services
 
     def login(self) -> Session:
-        session = self.services.accounts.login(*self.credentials())
+        credentials = self.credentials()
         # Faces whose biometric consent has lapsed are erased by whichever comes first: the
-        # app's next login or a command's.
+        # app's next login or a command's. First, so a damaged register stops the command
+        # before the login writes anything.
         self.services.consent.purge_lapsed_biometrics()
-        return session
+        return self.services.accounts.login(*credentials)
 
     def credentials(self) -> tuple[str, str]:
         """(username, password), asked for once per command."""
