@@ -4,8 +4,6 @@ checks the rights itself."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QPushButton, QWidget
@@ -14,11 +12,11 @@ from croftpost.core.accounts import Permission, Session, StaffMember
 from croftpost.core.school import SchoolDetails
 from croftpost.core.services import Services
 from croftpost.ui.dialogs.account_dialogs import ChangePasswordDialog, SchoolDetailsDialog
-from croftpost.ui.dialogs.form_dialog import FormDialog
+from croftpost.ui.dialogs.form_dialog import FormDialogOwner
 from croftpost.ui.theme import icon
 
 
-class UserMenuButton(QPushButton):
+class UserMenuButton(QPushButton, FormDialogOwner):
     school_changed = Signal(object)  # the new SchoolDetails
     message_posted = Signal(str)  # one sentence saying what was done
 
@@ -30,7 +28,6 @@ class UserMenuButton(QPushButton):
         self.setToolTip(self.tr("Your account (press Space or Enter for the menu)"))
         self._services = services
         self._session = session
-        self.current_dialog: FormDialog | None = None
         menu = QMenu(self)
         self.password_action = QAction(icon("key"), self.tr("Change my &password…"), menu)
         self.password_action.triggered.connect(self.change_password)
@@ -42,22 +39,10 @@ class UserMenuButton(QPushButton):
             menu.addAction(self.school_action)
         self.setMenu(menu)
 
-    def _open(self, dialog: FormDialog, submit: Callable[[], None],
-              done: Callable[[], None]) -> None:
-        dialog.set_submit(submit)
-        dialog.accepted.connect(done)
-        dialog.finished.connect(self._on_dialog_finished)
-        dialog.finished.connect(dialog.deleteLater)
-        self.current_dialog = dialog
-        dialog.open()
-
-    def _on_dialog_finished(self, _result: int) -> None:
-        self.current_dialog = None
-
     def change_password(self) -> None:
         # The dialog belongs to the window, so the idle lock hides it with everything else.
         d = ChangePasswordDialog(self.window())
-        self._open(
+        self.open_form(
             d,
             lambda: self._services.accounts.change_own_password(
                 self._session, d.current.text(), d.password.text()),
@@ -71,7 +56,7 @@ class UserMenuButton(QPushButton):
             for key, value in d.changes().items():
                 self._services.school.set(self._session, key, value)
 
-        self._open(d, submit, self._after_school_saved)
+        self.open_form(d, submit, self._after_school_saved)
 
     def _after_school_saved(self) -> None:
         details: SchoolDetails = self._services.school.details()

@@ -97,6 +97,26 @@ class FormDialog(QDialog):
         self.accept()
 
 
+class FormDialogOwner:
+    """Mixed into a widget that opens its form dialogs one at a time: `current_dialog` is the
+    open one (tests and the idle lock reach it there), None again once it closes."""
+
+    current_dialog: FormDialog | None = None
+
+    def open_form(self, dialog: FormDialog, submit: Callable[[], None],
+                  done: Callable[[], None]) -> None:
+        """Open without blocking; `done` runs after the service accepted the form."""
+        dialog.set_submit(submit)
+        dialog.accepted.connect(done)
+        dialog.finished.connect(self._on_form_finished)
+        dialog.finished.connect(dialog.deleteLater)
+        self.current_dialog = dialog
+        dialog.open()
+
+    def _on_form_finished(self, _result: int) -> None:
+        self.current_dialog = None
+
+
 def password_edit(parent: QWidget) -> QLineEdit:
     edit = QLineEdit(parent)
     edit.setEchoMode(QLineEdit.EchoMode.Password)

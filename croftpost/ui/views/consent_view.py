@@ -28,7 +28,7 @@ from croftpost.core.errors import CroftpostError
 from croftpost.core.services import Services
 from croftpost.ui import consent_tasks
 from croftpost.ui.dialogs.consent_dialogs import EditConsentsDialog, ProtectDialog, WithdrawDialog
-from croftpost.ui.dialogs.form_dialog import FormDialog
+from croftpost.ui.dialogs.form_dialog import FormDialogOwner
 from croftpost.ui.dialogs.import_dialog import ImportDialog
 from croftpost.ui.models.consent_model import (
     ConsentColumn,
@@ -51,7 +51,7 @@ from croftpost.ui.workers import TaskRunner
 PHOTO_FILTER = "Photos (*.jpg *.jpeg *.png *.heic *.webp)"
 
 
-class ConsentView(QWidget):
+class ConsentView(QWidget, FormDialogOwner):
     enrol_finished = Signal(object)  # the outcomes, or the exception
 
     def __init__(self, services: Services, session: Session, tasks: TaskRunner,
@@ -65,7 +65,6 @@ class ConsentView(QWidget):
         self.confirm: Callable[[QWidget, str, str], bool] = ask_yes_no  # tests replace these
         self.choose_pdf_path: Callable[[], Path | None] = self._ask_pdf_path
         self.choose_photos: Callable[[], list[Path]] = self._ask_photos
-        self.current_dialog: FormDialog | None = None
         self.last_document: QTextDocument | None = None  # the lists last printed
         self.model = ConsentTableModel(self)
         self.proxy = ConsentFilterProxy(self)
@@ -225,18 +224,6 @@ class ConsentView(QWidget):
         self._on_edit_button_clicked()
 
     # -- dialogs -----------------------------------------------------------------------------
-    def _open(self, dialog: FormDialog, submit: Callable[[], None],
-              done: Callable[[], None]) -> None:
-        dialog.set_submit(submit)
-        dialog.accepted.connect(done)
-        dialog.finished.connect(self._on_dialog_finished)
-        dialog.finished.connect(dialog.deleteLater)
-        self.current_dialog = dialog
-        dialog.open()
-
-    def _on_dialog_finished(self, _result: int) -> None:
-        self.current_dialog = None
-
     def _done(self, pupil_id: str, tone: Tone, sentence: str) -> None:
         self.reload(pupil_id)
         self.message.show_message(tone, sentence)
@@ -252,7 +239,7 @@ class ConsentView(QWidget):
                 self._consent.set_consent(self._session, pupil.pupil_id, change.kind,
                                           change.given, change.expires_on)
 
-        self._open(d, submit, lambda: self._done(
+        self.open_form(d, submit, lambda: self._done(
             pupil.pupil_id, Tone.OK, self.tr("{0}'s consents are saved.").format(pupil.full_name)))
 
     def _on_withdraw_button_clicked(self) -> None:
@@ -260,8 +247,8 @@ class ConsentView(QWidget):
         if pupil is None:
             return
         d = WithdrawDialog(pupil, self.model.today, self)
-        self._open(d, lambda: self._withdraw(pupil, d.chosen_kinds()),
-                   lambda: self._after_withdrawal(pupil))
+        self.open_form(d, lambda: self._withdraw(pupil, d.chosen_kinds()),
+                       lambda: self._after_withdrawal(pupil))
 
     def _withdraw(self, pupil: Pupil, kinds: Sequence[str]) -> None:
         self._consent.withdraw(self._session, pupil.pupil_id, kinds)
@@ -284,10 +271,10 @@ class ConsentView(QWidget):
         if pupil is None:
             return
         d = ProtectDialog(pupil, self)
-        self._open(d, lambda: self._protect(pupil.pupil_id, d.reason.toPlainText()),
-                   lambda: self._done(pupil.pupil_id, Tone.OK, self.tr(
-                       "{0} is protected: never named or shown in a post.").format(
-                       pupil.full_name)))
+        self.open_form(d, lambda: self._protect(pupil.pupil_id, d.reason.toPlainText()),
+                       lambda: self._done(pupil.pupil_id, Tone.OK, self.tr(
+                           "{0} is protected: never named or shown in a post.").format(
+                           pupil.full_name)))
 
     def _protect(self, pupil_id: str, reason: str | None) -> None:
         self._consent.protect(self._session, pupil_id, reason)
@@ -308,7 +295,7 @@ class ConsentView(QWidget):
 
     def _on_import_button_clicked(self) -> None:
         d = ImportDialog(lambda text: self._consent.plan_import(self._session, text), self)
-        self._open(d, lambda: self._import(d.text), lambda: self._after_import(d))
+        self.open_form(d, lambda: self._import(d.text), lambda: self._after_import(d))
 
     def _import(self, text: str) -> None:
         self._consent.import_csv(self._session, text)

@@ -29,7 +29,7 @@ from croftpost.core.alerts import Alert
 from croftpost.core.errors import CroftpostError
 from croftpost.core.services import Services
 from croftpost.core.takedowns import TakedownTask
-from croftpost.ui.dialogs.form_dialog import FormDialog
+from croftpost.ui.dialogs.form_dialog import FormDialog, FormDialogOwner
 from croftpost.ui.dialogs.safeguarding_dialogs import acknowledge_dialog, mark_done_dialog
 from croftpost.ui.models.safeguarding_model import (
     AlertColumn,
@@ -43,7 +43,7 @@ from croftpost.ui.widgets import StatusMessage, Tone, explanation, heading, reco
 from croftpost.ui.workers import TaskRunner
 
 
-class SafeguardingView(QWidget):
+class SafeguardingView(QWidget, FormDialogOwner):
     safeguarding_changed = Signal()
 
     def __init__(self, services: Services, session: Session, tasks: TaskRunner,
@@ -54,7 +54,6 @@ class SafeguardingView(QWidget):
         self._session = session
         member = services.accounts.current(session)
         self.is_head = member.can(Permission.READ_AUDIT)
-        self.current_dialog: FormDialog | None = None
         self.message = StatusMessage(self)
         self.refresh_button = QPushButton(icon("refresh"), self.tr("&Refresh"), self)
         self.alerts_model = AlertsTableModel(self)
@@ -242,15 +241,7 @@ class SafeguardingView(QWidget):
         def run() -> None:
             submit()  # the service's refusal stays in the dialog, with the note typed
 
-        dialog.set_submit(run)
-        dialog.accepted.connect(lambda: self._after_action(done))
-        dialog.finished.connect(self._on_dialog_finished)
-        dialog.finished.connect(dialog.deleteLater)
-        self.current_dialog = dialog
-        dialog.open()
-
-    def _on_dialog_finished(self, _result: int) -> None:
-        self.current_dialog = None
+        self.open_form(dialog, run, lambda: self._after_action(done))
 
     def _after_action(self, done: str) -> None:
         self.reload()
