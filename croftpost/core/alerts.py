@@ -117,8 +117,7 @@ class AlertService:
         return self._alert(row)
 
     def _alert(self, row: dict[str, Any]) -> Alert:
-        pupil = pupils_repo.get(self._db, row["pupil_id"])
-        name = f"{pupil['first_name']} {pupil['last_name']}" if pupil else None
+        name = pupils_repo.full_name(self._db, row["pupil_id"])
         return Alert(row["id"], row["kind"], row["pupil_id"], name, row["actor"],
                      json.loads(row["details"]), row["first_at"], row["last_at"], row["times"],
                      row["acknowledged_by"], row["acknowledged_at"], row["note"])

@@ -136,8 +136,7 @@ class TakedownService:
         return self._task(row)
 
     def _task(self, row: dict[str, Any]) -> TakedownTask:
-        pupil = pupils_repo.get(self._db, row["pupil_id"])
-        name = f"{pupil['first_name']} {pupil['last_name']}" if pupil else None
+        name = pupils_repo.full_name(self._db, row["pupil_id"])
         return TakedownTask(row["id"], row["post_id"], row["channel"], row["posted_at"],
                             row["text_sha256"], row["post_text"], row["pupil_id"], name,
                             row["assignee"], row["reason"], json.loads(row["kinds"]),

@@ -148,9 +148,7 @@ class TermlyService:
                   for p in json.loads(row["photos"])]
         pupils = []
         for pupil_id in drafts_repo.post_pupils(self._db, row["id"]):
-            pupil = pupils_repo.get(self._db, pupil_id)
-            name = f"{pupil['first_name']} {pupil['last_name']}" if pupil else None
-            pupils.append(ReportPupil(pupil_id, name))
+            pupils.append(ReportPupil(pupil_id, pupils_repo.full_name(self._db, pupil_id)))
         return ReportPost(row["id"], row["author"], author["full_name"] if author else "",
                           row["channel"], row["posted_at"], row["text_sha256"], photos, pupils,
                           row["approved_by"])

@@ -18,6 +18,12 @@ def get(db: sqlite_utils.Database, pupil_id: str) -> dict[str, Any] | None:
     return found[0] if found else None
 
 
+def full_name(db: sqlite_utils.Database, pupil_id: str) -> str | None:
+    """"First Last", or None once the pupil has been deleted from the register."""
+    pupil = get(db, pupil_id)
+    return f"{pupil['first_name']} {pupil['last_name']}" if pupil else None
+
+
 def all_pupils(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     return _rows(db.execute("SELECT * FROM pupils ORDER BY class_name, last_name, first_name"))
 
