@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QMarginsF, QSizeF
-from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtCore import QCoreApplication, QSizeF
+from PySide6.QtGui import QPageLayout, QTextDocument
 
 from croftpost.core.accounts import Session
 from croftpost.core.audit import AuditEntry, AuditFilter, ChainReport, export_entries
@@ -23,6 +23,7 @@ from croftpost.core.audit_reader import AuditReader
 from croftpost.storage.db import open_db
 from croftpost.ui.labels import action_name, local_time
 from croftpost.ui.models.audit_model import short_details
+from croftpost.ui.pdf_writer import a4_writer
 from croftpost.ui.workers import ProgressFn
 
 BATCH = 5000
@@ -110,18 +111,8 @@ def export_pdf(
         db.close()
     document = QTextDocument()
     document.setHtml(_pdf_html(heading, entries, total))
-    writer = QPdfWriter(str(path))
+    writer = a4_writer(path, QPageLayout.Orientation.Landscape, 12)
     writer.setTitle(heading.title)
-    writer.setCreator("croftpost")
-    writer.setPageLayout(
-        QPageLayout(
-            QPageSize(QPageSize.PageSizeId.A4),
-            QPageLayout.Orientation.Landscape,
-            QMarginsF(12, 12, 12, 12),
-            QPageLayout.Unit.Millimeter,
-        )
-    )
-    writer.setResolution(96)
     document.setPageSize(QSizeF(writer.width(), writer.height()))
     document.print_(writer)
     return len(entries)

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QMarginsF, QSizeF
-from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtCore import QCoreApplication, QSizeF
+from PySide6.QtGui import QPageLayout, QPdfWriter, QTextDocument
 
 from croftpost.core.no_photo import CHANNELS, ClassNoPhotoList, NoPhotoEntry
 from croftpost.ui.labels import channel_name, long_date
+from croftpost.ui.pdf_writer import a4_writer
 
 
 def _tr(text: str) -> str:
@@ -98,18 +99,7 @@ def no_photo_document(lists: list[ClassNoPhotoList], heading: ListHeading,
 
 
 def _writer(path: Path | None) -> QPdfWriter:
-    writer = QPdfWriter(str(path) if path else "")
-    writer.setCreator("croftpost")
-    writer.setPageLayout(
-        QPageLayout(
-            QPageSize(QPageSize.PageSizeId.A4),
-            QPageLayout.Orientation.Portrait,
-            QMarginsF(15, 15, 15, 15),
-            QPageLayout.Unit.Millimeter,
-        )
-    )
-    writer.setResolution(96)
-    return writer
+    return a4_writer(path, QPageLayout.Orientation.Portrait, 15)
 
 
 def write_no_photo_pdf(path: Path, lists: list[ClassNoPhotoList],
