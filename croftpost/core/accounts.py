@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
+from typing import Any
 
 import sqlite_utils
 from argon2 import PasswordHasher
@@ -157,7 +158,7 @@ class AccountService:
         except (VerificationError, InvalidHashError):
             return False
 
-    def _locked(self, row: dict) -> bool:
+    def _locked(self, row: dict[str, Any]) -> bool:
         until = row["locked_until"]
         return bool(until) and parse_iso(until) > self._clock()
 
@@ -166,7 +167,7 @@ class AccountService:
         return (f"Too many wrong passwords: this account is locked for {minutes} more "
                 f"minute{'s' if minutes != 1 else ''}.")
 
-    def _count_failure(self, row: dict) -> None:
+    def _count_failure(self, row: dict[str, Any]) -> None:
         username = row["username"]
         failures = (0 if row["locked_until"] else row["failed_logins"]) + 1
         with transaction(self._db):

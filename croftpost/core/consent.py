@@ -11,6 +11,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 import sqlite_utils
@@ -282,12 +283,12 @@ def _scrub(db: sqlite_utils.Database) -> None:
     erase_encodings_from_backups(db)
 
 
-def _record(row: dict) -> ConsentRecord:
+def _record(row: dict[str, Any]) -> ConsentRecord:
     return ConsentRecord(row["kind"], bool(row["given"]), _date(row["expires_on"]),
                          _date(row["withdrawn_on"]))
 
 
-def _pupil(row: dict, consents: dict[str, ConsentRecord], encodings: int) -> Pupil:
+def _pupil(row: dict[str, Any], consents: dict[str, ConsentRecord], encodings: int) -> Pupil:
     return Pupil(row["pupil_id"], row["first_name"], row["last_name"], row["class_name"],
                  _date(row["leaving_date"]), bool(row["protected"]), consents, encodings)
 

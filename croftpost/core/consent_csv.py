@@ -123,7 +123,8 @@ def _sniff(text: str) -> type[csv.Dialect] | csv.Dialect:
     whichever the header line uses most."""
     first_line = text.splitlines()[0]
     counts = {",": first_line.count(","), ";": first_line.count(";"), "\t": first_line.count("\t")}
-    return {",": csv.excel, ";": _Semicolon, "\t": csv.excel_tab}[max(counts, key=counts.get)]
+    separator = max(counts, key=lambda sep: counts[sep])
+    return {",": csv.excel, ";": _Semicolon, "\t": csv.excel_tab}[separator]
 
 
 class _Semicolon(csv.excel):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 
+from croftpost.core.accounts import Session
 from croftpost.core.alerts import PROTECTED_FACE, PROTECTED_NAME
 from croftpost.core.consent_csv import HEADER
 from croftpost.core.drafts import Publication, PublishedPhoto
@@ -62,7 +63,7 @@ def create_demo(folder: Path, hasher: PasswordHasher | None = None) -> list[tupl
     return [(username, role, DEMO_PASSWORD) for username, role, _, _ in DEMO_STAFF]
 
 
-def _fill(services: Services, head) -> None:  # noqa: ANN001 - a Session
+def _fill(services: Services, head: Session) -> None:
     for username, role, name, channels in DEMO_STAFF[1:]:
         services.accounts.add_staff(
             head, username, name, role, DEMO_PASSWORD, [c for c in channels.split(",") if c]
@@ -100,7 +101,7 @@ def _fill(services: Services, head) -> None:  # noqa: ANN001 - a Session
     _safeguarding(services, head, teacher)
 
 
-def _safeguarding(services: Services, head, teacher) -> None:  # noqa: ANN001 - Sessions
+def _safeguarding(services: Services, head: Session, teacher: Session) -> None:
     """Something on the Safeguarding page: a post that must come down after a withdrawal,
     and two attempts to show the protected pupil (as the photo and text checks would record)."""
     text = "Leo's model volcano erupted right on cue in Year 4's science week!"

@@ -119,7 +119,7 @@ def restore_decisions(photos: PhotoCheckService, session: Session, photo: PhotoR
                       saved: DraftPhoto, channel: str, draft_id: int | None) -> RestoredFaces:
     """The saved decisions that still apply to this freshly checked photo."""
     match = match_saved(photo, saved)
-    updated, refused = photo, []
+    updated, refused = photo, list[int]()
     if match.identified:
         updated, refused = photos.restore_identifications(session, photo, match.identified,
                                                           channel, draft_id)

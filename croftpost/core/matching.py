@@ -68,7 +68,7 @@ class Match:
 class EncodingGallery:
     """Reference encodings stacked once into a matrix, reusable across many photos."""
 
-    def __init__(self, gallery: Mapping[Hashable, Sequence[Any]]) -> None:
+    def __init__(self, gallery: Mapping[Any, Sequence[Any]]) -> None:
         ids: list[Hashable] = []
         rows: list[np.ndarray] = []
         starts: list[int] = []

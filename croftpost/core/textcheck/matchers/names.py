@@ -56,7 +56,7 @@ class NameMatcher:
 
     def _add(self, name: str, kind: str, payload: object) -> None:
         tokens = phrase_tokens(name)
-        entry = Entry(tokens, CATEGORY, kind, payload=payload)  # type: ignore[arg-type]
+        entry = Entry(tokens, CATEGORY, kind, payload=payload)
         bucket = self._by_first.setdefault(tokens[0], []) if tokens else []
         if tokens and entry not in bucket:
             bucket.append(entry)
