@@ -20,11 +20,11 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from croftpost.core.face_scan import FaceScanner
 from croftpost.core.faces import (
     DEFAULT_PARAMS,
     THOROUGH_PARAMS,
     Box,
-    FaceScanner,
     PhotoScan,
     ScanParams,
     ScanResult,

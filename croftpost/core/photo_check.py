@@ -31,7 +31,8 @@ from croftpost.core.clock import Clock, iso, utc_now
 from croftpost.core.consent import ConsentService
 from croftpost.core.consent_model import Pupil
 from croftpost.core.errors import BadInput, BadPhoto, NotFound
-from croftpost.core.faces import THOROUGH_PARAMS, FaceScanner, PhotoScan, ScanFailure, ScanParams
+from croftpost.core.face_scan import FaceScanner
+from croftpost.core.faces import THOROUGH_PARAMS, PhotoScan, ScanFailure, ScanParams
 from croftpost.core.matching import (
     FACE_MODEL_NAME,
     MATCH_MARGIN,

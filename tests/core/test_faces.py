@@ -13,6 +13,7 @@ import pytest
 from PIL import Image
 
 from croftpost.core.errors import BadPhoto
+from croftpost.core.face_scan import scan_photos
 from croftpost.core.faces import (
     DEFAULT_PARAMS,
     THOROUGH_PARAMS,
@@ -25,7 +26,6 @@ from croftpost.core.faces import (
     encode_reference,
     face_thumbnail,
     scan_photo,
-    scan_photos,
 )
 from tests.core.test_photos import gps_exif, stored_for_orientation_6
 
