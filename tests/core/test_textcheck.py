@@ -177,6 +177,7 @@ def test_school_phone_written_another_way_still_passes(checker):
         ("what the fu.ck", "fu.ck"),
         ("s.hit school", "s.hit"),
         ("f_ck off", "f_ck"),  # a symbol standing for a letter
+        ("Vote Reform you idiots", "you idiots"),  # an insult aimed at people
     ],
 )
 def test_abusive_words_are_seen_through_disguises(checker, text, excerpt):
