@@ -24,16 +24,29 @@ POST_TEXT_CHARS = 90
 
 
 def enrol_job(data_dir: Path, clock: Clock, session: Session, pupil_id: str,
-              paths: Sequence[Path], cancel: threading.Event,
-              progress: ProgressFn) -> list:
+              paths: Sequence[Path], cancel: threading.Event, progress: ProgressFn,
+              stop: threading.Event | None = None) -> list:
     """Runs on a worker: face encoding takes seconds per photo. A sqlite3 connection belongs
-    to its thread, so the job opens the data folder itself."""
+    to its thread, so the job opens the data folder itself.
+
+    Two ways to stop after the photo being read: `cancel` is the task runner's (the screen is
+    closing: the result is dropped), `stop` is the user's Cancel, after which the outcomes of
+    the photos read so far still come back, so the screen can say how many were enrolled."""
     from croftpost.core.enrolment import enrol_photos  # loads face_recognition: only when used
 
+    stop = stop or threading.Event()
+
+    def step(done: int, total: int) -> None:
+        if cancel.is_set():
+            stop.set()
+        progress(done, total)
+
+    if cancel.is_set():
+        return []
     services = open_services(data_dir, clock)
     try:
         return enrol_photos(services.consent, session, pupil_id, list(paths),
-                            whole_image_is_face=False, cancel=cancel, progress=progress)
+                            whole_image_is_face=False, cancel=stop, progress=step)
     finally:
         services.close()
 

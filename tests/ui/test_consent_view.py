@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from croftpost.core.consent_csv import HEADER
 from croftpost.core.drafts import Publication
@@ -376,3 +378,115 @@ def test_enrolling_a_real_face_shows_it_in_the_details(qtbot, register, tasks, f
     assert services.consent.pupil("P001").encodings == 1
     assert made.details.encodings_text.text() == "Reference faces enrolled: 1."
     assert _last_audit(services).action == "consent.enrol"
+
+
+def _encodings_stored(services, pupil_id: str) -> int:
+    return services.db.execute(
+        "SELECT COUNT(*) FROM face_encodings WHERE pupil_id = ?", [pupil_id]).fetchone()[0]
+
+
+def test_delete_a_pupil_erases_their_faces_and_lists_their_posts(register, view):
+    services, head = register
+    services.consent.add_reference(head, "P001", [0.01] * 128, None, "0" * 64)
+    draft = services.drafts.create(head, "facebook", "Ava Thornton won the Year 3 spelling bee!")
+    services.drafts.publish(head, draft.id, "facebook", Publication(
+        draft.body, [], {"P001": {"photo_facebook": "valid"}}, [], {}))
+    view.reload("P001")
+    view.details.delete_button.click()
+    dialog = view.current_dialog
+    assert dialog.cancel_button.isDefault() and not dialog.ok_button.isDefault()
+    assert "reference faces (1 enrolled) are erased" in dialog.findChild(
+        QLabel, "explanation").text()
+    assert dialog.posts.count() == 1 and "spelling bee" in dialog.posts.item(0).text()
+    dialog.ok_button.click()
+
+    assert "P001" not in view.visible_ids() and len(view.visible_ids()) == 4
+    assert _encodings_stored(services, "P001") == 0
+    entry = _last_audit(services)
+    assert (entry.actor, entry.action, entry.target) == ("head", "consent.delete_pupil", "P001")
+    assert entry.details["encodings_erased"] == 1
+    assert view.message.tone == Tone.WARNING
+    text = view.message.text()
+    assert "Ava Thornton is deleted" in text and "1 published post(s) showed them" in text
+    assert "spelling bee" in text  # the posts stay listed once the pupil is gone
+
+
+def test_cancelling_the_deletion_keeps_the_pupil(qtbot, register, view):
+    services, head = register
+    services.consent.add_reference(head, "P001", [0.01] * 128, None, "0" * 64)
+    view.reload("P001")
+    view.details.delete_button.click()
+    dialog = view.current_dialog
+    assert "No published post shows Ava Thornton." in dialog.posts_text.text()
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)  # Enter presses the default: Cancel
+    assert view.current_dialog is None
+    view.details.delete_button.click()
+    view.current_dialog.cancel_button.click()
+    assert services.consent.pupil("P001").encodings == 1
+    assert _encodings_stored(services, "P001") == 1
+    assert "P001" in view.visible_ids()
+    assert _last_audit(services).action != "consent.delete_pupil"
+
+
+def test_office_staff_delete_a_pupil_and_a_teacher_never_sees_the_register(
+        qtbot, register, tasks, make_window):
+    services, head = register
+    office = add_staff(services, head, "office", role="office")
+    made = ConsentView(services, office, tasks)
+    qtbot.addWidget(made)
+    made.select("P003")
+    made.details.delete_button.click()
+    made.current_dialog.ok_button.click()
+    assert "P003" not in made.visible_ids()
+    entry = _last_audit(services)
+    assert (entry.actor, entry.action, entry.target) == ("office", "consent.delete_pupil", "P003")
+
+    teacher = add_staff(services, head, "teacher", channels=("dojo",))
+    assert "consent" not in make_window(services, teacher).page_keys()
+
+
+def test_enrolment_can_be_cancelled_and_says_how_many_photos_were_enrolled(
+        qtbot, register, tmp_path):
+    """The real enrolment job, made to wait after its first photo until Cancel is pressed."""
+    from PIL import Image
+
+    from croftpost.ui import consent_tasks
+    from croftpost.ui.workers import ThreadTaskRunner
+
+    services, head = register
+    runner = ThreadTaskRunner()
+    made = ConsentView(services, head, runner)
+    qtbot.addWidget(made)
+    made.show()
+    made.select("P001")
+    blanks = []
+    for number in range(3):  # invented pictures with no face in them
+        blanks.append(tmp_path / f"blank{number}.png")
+        Image.new("RGB", (200, 200), (200, 180, 160 + number)).save(blanks[-1])
+
+    def job_waiting_after_one_photo(data_dir, clock, session, pupil_id, paths, cancel,
+                                    progress, stop):
+        def step(done: int, total: int) -> None:
+            progress(done, total)
+            if done == 1:
+                stop.wait(60)  # until the user's Cancel
+
+        return consent_tasks.enrol_job(data_dir, clock, session, pupil_id, paths, cancel,
+                                       step, stop)
+
+    made.enrol_job = job_waiting_after_one_photo
+    made.choose_photos = lambda: blanks
+    made.details.enrol_button.click()
+    details = made.details
+    qtbot.waitUntil(lambda: details.enrol_progress.value() == 1, timeout=120_000)
+    assert details.enrol_progress.isVisible() and details.cancel_enrol_button.isVisible()
+    assert not details.enrol_button.isEnabled() and not details.delete_button.isEnabled()
+    with qtbot.waitSignal(made.enrol_finished, timeout=60_000) as finished:
+        details.cancel_enrol_button.click()
+    assert runner.shutdown(5000)
+    assert len(finished.args[0]) == 1  # photos 2 and 3 were never read
+    assert made.message.text().startswith(
+        "Enrolment cancelled: 0 photo(s) enrolled for Ava Thornton before you cancelled; "
+        "2 of 3 photo(s) were not read.")
+    assert not details.enrol_progress.isVisible() and details.enrol_button.isEnabled()
+    assert services.consent.pupil("P001").encodings == 0

@@ -6,13 +6,25 @@ from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QCheckBox, QDateEdit, QGridLayout, QLabel, QPlainTextEdit, QWidget
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateEdit,
+    QDialogButtonBox,
+    QGridLayout,
+    QLabel,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QWidget,
+)
 
 from croftpost.core.consent_model import Pupil
 from croftpost.storage.schema import CONSENT_KINDS
 from croftpost.ui.dialogs.form_dialog import FormDialog
 from croftpost.ui.labels import consent_kind_name, long_date
 from croftpost.ui.models.consent_model import kind_detail
+from croftpost.ui.widgets import explanation
 
 
 @dataclass(frozen=True)
@@ -147,3 +159,41 @@ class ProtectDialog(FormDialog):
         self.reason.setFixedHeight(80)
         self.reason.setTabChangesFocus(True)
         self.form.addRow(self.tr("&Reason"), self.reason)
+
+
+class DeletePupilDialog(FormDialog):
+    """Erasing a pupil cannot be undone, so Cancel is the default button and the dialog lists
+    the published posts that show them: deleting the pupil does not take those down."""
+
+    def __init__(self, pupil: Pupil, posts: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(
+            self.tr("Delete a pupil"),
+            self.tr(
+                "Delete {0} (pupil ID {1}) from the register? Their consent records and any "
+                "reference faces ({2} enrolled) are erased, from the automatic backups too, "
+                "and cannot be brought back. The audit log keeps a record that you deleted "
+                "them. Use this when a pupil has left and their family asked for their data "
+                "to be erased."
+            ).format(pupil.full_name, pupil.pupil_id, pupil.encodings),
+            self.tr("Delete pupil"),
+            parent,
+        )
+        self.cancel_button: QPushButton = self.buttons.button(
+            QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button.setAutoDefault(False)
+        self.cancel_button.setDefault(True)
+        self.posts = QListWidget(self)
+        self.posts.setAccessibleName(self.tr("Published posts showing this pupil"))
+        self.posts.addItems(posts)
+        self.posts.setVisible(bool(posts))
+        self.posts.setMaximumHeight(140)
+        self.posts_text = explanation(self.tr(
+            "{0} published post(s) show {1}. Deleting the pupil does not take them down: "
+            "check whether any must be.").format(len(posts), pupil.full_name) if posts
+            else self.tr("No published post shows {0}.").format(pupil.full_name), self)
+        self.form.addRow(self.posts_text)
+        self.form.addRow(self.posts)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        self.cancel_button.setFocus()  # Enter or Space right away keeps the pupil

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -38,6 +39,11 @@ class PublishedPost:
     channel: str
     author: str
     text: str
+
+
+def post_line(post: PublishedPost) -> str:
+    """One published post in a line: when, where, who, and the start of its words."""
+    return f"{post.when} · {post.channel} · {post.author}: {post.text}"
 
 
 def _icon_label(parent: QWidget, name: str = "") -> QLabel:
@@ -69,6 +75,12 @@ class ConsentDetailsPanel(QWidget):
             icon("protected"), self.tr("Remove &protection"), self
         )
         self.enrol_button = QPushButton(icon("face"), self.tr("E&nrol photos…"), self)
+        self.delete_button = QPushButton(icon("delete"), self.tr("&Delete pupil…"), self)
+        self.enrol_progress = QProgressBar(self)
+        self.enrol_progress.setFormat(self.tr("Enrolling photos: %v of %m"))
+        self.enrol_progress.setAccessibleName(self.tr("Enrolment progress"))
+        self.cancel_enrol_button = QPushButton(self.tr("Cancel enrol&ment"), self)
+        self._enrolling = False
         self.posts = QListWidget(self)
         self.posts.setAccessibleName(self.tr("Published posts showing this pupil"))
         self.posts.setMinimumHeight(60)
@@ -76,6 +88,7 @@ class ConsentDetailsPanel(QWidget):
         self.posts.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.posts_text = explanation("", self)
         self._lay_out()
+        self.set_enrolling(None)
         self.show_pupil(None, date.min)
 
     def _lay_out(self) -> None:
@@ -92,6 +105,10 @@ class ConsentDetailsPanel(QWidget):
         who.addLayout(self.notes)
         who.addWidget(self.reason)
         who.addWidget(self.encodings_text)
+        enrolling = QHBoxLayout()
+        enrolling.addWidget(self.enrol_progress, 1)
+        enrolling.addWidget(self.cancel_enrol_button)
+        who.addLayout(enrolling)
         who.addStretch(1)
         body = QHBoxLayout()
         body.setSpacing(12)
@@ -128,7 +145,21 @@ class ConsentDetailsPanel(QWidget):
 
     def _buttons(self) -> list[QPushButton]:
         return [self.edit_button, self.withdraw_button, self.protect_button,
-                self.unprotect_button, self.enrol_button]
+                self.unprotect_button, self.enrol_button, self.delete_button]
+
+    def set_enrolling(self, progress: tuple[int, int] | None) -> None:
+        """Show the enrolment's progress (done, total) with its Cancel, or hide them. While it
+        runs, no second enrolment starts and no pupil is deleted under it."""
+        self._enrolling = progress is not None
+        self.enrol_progress.setVisible(self._enrolling)
+        self.cancel_enrol_button.setVisible(self._enrolling)
+        self.cancel_enrol_button.setEnabled(self._enrolling)
+        if progress is not None:
+            done, total = progress
+            self.enrol_progress.setRange(0, max(total, 1))
+            self.enrol_progress.setValue(done)
+            self.enrol_button.setEnabled(False)
+            self.delete_button.setEnabled(False)
 
     def show_pupil(self, pupil: Pupil | None, today: date, reason: str | None = None,
                    posts: list[PublishedPost] | None = None) -> None:
@@ -160,7 +191,8 @@ class ConsentDetailsPanel(QWidget):
         self.encodings_text.setText(faces)
         self.protect_button.setVisible(not pupil.protected)
         self.unprotect_button.setVisible(pupil.protected)
-        self.enrol_button.setEnabled(may_enrol)
+        self.enrol_button.setEnabled(may_enrol and not self._enrolling)
+        self.delete_button.setEnabled(not self._enrolling)
         self.enrol_button.setToolTip(
             "" if may_enrol else self.tr("Needs face recognition (biometric) consent."))
         self.show_posts(posts or [])
@@ -199,8 +231,7 @@ class ConsentDetailsPanel(QWidget):
     def show_posts(self, posts: list[PublishedPost]) -> None:
         self.posts.clear()
         for post in posts:
-            item = QListWidgetItem(f"{post.when} · {post.channel} · {post.author}: {post.text}",
-                                   self.posts)
+            item = QListWidgetItem(post_line(post), self.posts)
             item.setToolTip(post.text)
             item.setData(Qt.ItemDataRole.UserRole, post.post_id)
         self.posts.setVisible(bool(posts))

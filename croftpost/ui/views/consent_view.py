@@ -6,6 +6,7 @@ its refusal sentence is shown as it is. The table is filtered in memory by a pro
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -27,7 +28,12 @@ from croftpost.core.consent_model import Pupil
 from croftpost.core.errors import CroftpostError
 from croftpost.core.services import Services
 from croftpost.ui import consent_tasks
-from croftpost.ui.dialogs.consent_dialogs import EditConsentsDialog, ProtectDialog, WithdrawDialog
+from croftpost.ui.dialogs.consent_dialogs import (
+    DeletePupilDialog,
+    EditConsentsDialog,
+    ProtectDialog,
+    WithdrawDialog,
+)
 from croftpost.ui.dialogs.form_dialog import FormDialogOwner
 from croftpost.ui.dialogs.import_dialog import ImportDialog
 from croftpost.ui.models.consent_model import (
@@ -36,7 +42,7 @@ from croftpost.ui.models.consent_model import (
     ConsentTableModel,
 )
 from croftpost.ui.theme import icon
-from croftpost.ui.views.consent_details import ConsentDetailsPanel, PublishedPost
+from croftpost.ui.views.consent_details import ConsentDetailsPanel, PublishedPost, post_line
 from croftpost.ui.views.consent_filters import ConsentFilterBar
 from croftpost.ui.widgets import (
     StatusMessage,
@@ -65,6 +71,8 @@ class ConsentView(QWidget, FormDialogOwner):
         self.confirm: Callable[[QWidget, str, str], bool] = ask_yes_no  # tests replace these
         self.choose_pdf_path: Callable[[], Path | None] = self._ask_pdf_path
         self.choose_photos: Callable[[], list[Path]] = self._ask_photos
+        self.enrol_job = consent_tasks.enrol_job  # a test makes it wait for Cancel
+        self._enrol_stop: threading.Event | None = None  # set by Cancel while enrolling
         self.last_document: QTextDocument | None = None  # the lists last printed
         self.model = ConsentTableModel(self)
         self.proxy = ConsentFilterProxy(self)
@@ -104,6 +112,8 @@ class ConsentView(QWidget, FormDialogOwner):
         d.protect_button.clicked.connect(self._on_protect_button_clicked)
         d.unprotect_button.clicked.connect(self._on_unprotect_button_clicked)
         d.enrol_button.clicked.connect(self._on_enrol_button_clicked)
+        d.cancel_enrol_button.clicked.connect(self._on_cancel_enrol_button_clicked)
+        d.delete_button.clicked.connect(self._on_delete_button_clicked)
 
     def _lay_out(self) -> None:
         top = QHBoxLayout()
@@ -293,6 +303,26 @@ class ConsentView(QWidget, FormDialogOwner):
         self._done(pupil.pupil_id, Tone.OK,
                    self.tr("{0} is no longer protected.").format(pupil.full_name))
 
+    def _on_delete_button_clicked(self) -> None:
+        pupil = self._selected()
+        if pupil is None:
+            return
+        # Listed now: once the pupil is gone, nothing links the posts to them any more.
+        posts = [post_line(p) for p in self.published_posts(pupil.pupil_id)]
+        d = DeletePupilDialog(pupil, posts, self)
+        self.open_form(d, lambda: self._consent.delete_pupil(self._session, pupil.pupil_id),
+                       lambda: self._after_deletion(pupil, posts))
+
+    def _after_deletion(self, pupil: Pupil, posts: list[str]) -> None:
+        sentence = self.tr("{0} is deleted: their consent records and reference faces are "
+                           "erased, and the audit log records the deletion.").format(
+                           pupil.full_name)
+        if posts:
+            sentence += "\n" + self.tr(
+                "{0} published post(s) showed them: check whether any must be taken "
+                "down.").format(len(posts))
+        self._done("", Tone.WARNING if posts else Tone.OK, "\n".join([sentence, *posts]))
+
     def _on_import_button_clicked(self) -> None:
         d = ImportDialog(lambda text: self._consent.plan_import(self._session, text), self)
         self.open_form(d, lambda: self._import(d.text), lambda: self._after_import(d))
@@ -344,31 +374,58 @@ class ConsentView(QWidget, FormDialogOwner):
         paths = self.choose_photos()
         if not paths:
             return
-        self.details.enrol_button.setEnabled(False)
+        self.details.set_enrolling((0, len(paths)))
         self.message.show_message(Tone.BUSY, self.tr(
             "Finding {0}'s face in {1} photo(s)…").format(pupil.full_name, len(paths)))
-        data_dir, clock, session = self._services.data_dir, self._services.clock, self._session
-        self._tasks.submit(
-            lambda cancel, progress: consent_tasks.enrol_job(
-                data_dir, clock, session, pupil.pupil_id, paths, cancel, progress),
-            lambda outcomes: self._on_enrol_task_finished(pupil, outcomes),
+        data_dir, clock, session, job = (self._services.data_dir, self._services.clock,
+                                         self._session, self.enrol_job)
+        stop = threading.Event()
+        handle = self._tasks.submit(
+            lambda cancel, progress: job(
+                data_dir, clock, session, pupil.pupil_id, paths, cancel, progress, stop),
+            lambda outcomes: self._on_enrol_task_finished(pupil, len(paths), outcomes),
             self._on_enrol_task_failed,
-            lambda done, total: self.message.show_message(Tone.BUSY, self.tr(
-                "Finding {0}'s face: {1} of {2} photo(s) done…").format(
-                pupil.full_name, done, total)),
+            lambda done, total: self._on_enrol_task_progressed(pupil, done, total),
             owner=self,
         )
+        if not handle.done:  # a synchronous runner has already called back
+            self._enrol_stop = stop
 
-    def _on_enrol_task_finished(self, pupil: Pupil, outcomes: list) -> None:
+    def _on_enrol_task_progressed(self, pupil: Pupil, done: int, total: int) -> None:
+        self.details.set_enrolling((done, total))
+        if self._enrol_stop is None or not self._enrol_stop.is_set():
+            self.message.show_message(Tone.BUSY, self.tr(
+                "Finding {0}'s face: {1} of {2} photo(s) done…").format(
+                pupil.full_name, done, total))
+
+    def _on_cancel_enrol_button_clicked(self) -> None:
+        """Stop after the photo being read now; the faces already enrolled stay enrolled."""
+        if self._enrol_stop is None:
+            return
+        self._enrol_stop.set()
+        self.details.cancel_enrol_button.setEnabled(False)
+        self.message.show_message(Tone.BUSY, self.tr(
+            "Stopping after the photo being read now…"))
+
+    def _on_enrol_task_finished(self, pupil: Pupil, total: int, outcomes: list) -> None:
+        self._enrol_stop = None
+        self.details.set_enrolling(None)
         added = sum(1 for o in outcomes if o.ok)
-        lines = [self.tr("{0} of {1} photo(s) enrolled for {2}.").format(
-            added, len(outcomes), pupil.full_name)]
+        if len(outcomes) < total:
+            lines = [self.tr("Enrolment cancelled: {0} photo(s) enrolled for {1} before you "
+                             "cancelled; {2} of {3} photo(s) were not read.").format(
+                             added, pupil.full_name, total - len(outcomes), total)]
+        else:
+            lines = [self.tr("{0} of {1} photo(s) enrolled for {2}.").format(
+                added, total, pupil.full_name)]
         lines += [o.message for o in outcomes if not o.ok]
-        self._done(pupil.pupil_id, Tone.OK if added == len(outcomes) else Tone.WARNING,
+        self._done(pupil.pupil_id, Tone.OK if added == total else Tone.WARNING,
                    "\n".join(lines))
         self.enrol_finished.emit(outcomes)
 
     def _on_enrol_task_failed(self, exc: BaseException) -> None:
+        self._enrol_stop = None
+        self.details.set_enrolling(None)
         self.reload()
         self.message.show_error(exc)
         self.enrol_finished.emit(exc)
