@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from croftpost.cli import CliContext, out
+from croftpost.core.accounts import Session
 from croftpost.core.consent_model import Pupil
 from croftpost.core.faces import DEFAULT_PARAMS
 from croftpost.core.photo_check import CONSENTED, PhotoCheck, PhotoResult
@@ -46,16 +47,16 @@ def _photo_options(parser: argparse.ArgumentParser) -> None:
                         help="look only for larger faces (faster; not for class or hall photos)")
 
 
-def _run_check(ctx: CliContext, args: argparse.Namespace) -> PhotoCheck:
+def _run_check(ctx: CliContext, args: argparse.Namespace, session: Session) -> PhotoCheck:
     if args.quick:
         ctx.services.photos.params = DEFAULT_PARAMS
-    return ctx.services.photos.check(ctx.login(), [Path(p) for p in args.photos], args.channel)
+    return ctx.services.photos.check(session, [Path(p) for p in args.photos], args.channel)
 
 
 def _check(args: argparse.Namespace) -> int:
     ctx = CliContext(args)
     try:
-        result = _run_check(ctx, args)
+        result = _run_check(ctx, args, ctx.login())
         if args.json:
             out(json.dumps(result.to_json(), indent=2))
         else:
@@ -126,10 +127,7 @@ def _export(args: argparse.Namespace) -> int:
     ctx = CliContext(args)
     try:
         session = ctx.login()
-        if args.quick:
-            ctx.services.photos.params = DEFAULT_PARAMS
-        result = ctx.services.photos.check(session, [Path(p) for p in args.photos],
-                                           args.channel)
+        result = _run_check(ctx, args, session)
         exported = ctx.services.photos.export(session, result, Path(args.out))
     finally:
         ctx.close()
