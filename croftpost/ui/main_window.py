@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -34,6 +34,8 @@ from croftpost.ui.theme import APP_ICON, icon
 from croftpost.ui.user_menu import UserMenuButton
 from croftpost.ui.widgets import StatusMessage, Tone, explanation, heading
 from croftpost.ui.workers import TaskRunner, ThreadTaskRunner
+
+BANNER_REFRESH_MS = 60_000
 
 
 class MainWindow(QMainWindow):
@@ -84,6 +86,12 @@ class MainWindow(QMainWindow):
         self._make_shortcuts()
         self._show_policy_banner(today or date.today())
         self.refresh_safeguarding_banner()
+        # Alerts and takedown tasks also appear while this page stays open (another window,
+        # the command line): read them again every so often. It is one small query.
+        self.banner_timer = QTimer(self)
+        self.banner_timer.setInterval(BANNER_REFRESH_MS)
+        self.banner_timer.timeout.connect(self._on_banner_timer_timeout)
+        self.banner_timer.start()
         self.idle = IdleWatcher(idle_timeout_ms, self)
         self.idle.idle_timed_out.connect(self._on_idle_idle_timed_out)
         self.idle.start()
@@ -206,6 +214,10 @@ class MainWindow(QMainWindow):
         self.safeguarding_button.setVisible(
             key is not None and self.page_stack.currentWidget() is not self._pages.get(key))
 
+    def _on_banner_timer_timeout(self) -> None:
+        if not self.is_locked and not self._logging_out:
+            self.refresh_safeguarding_banner()
+
     def _on_safeguarding_button_clicked(self) -> None:
         key = self._safeguarding_key()
         if key is not None and not self.is_locked:
@@ -316,6 +328,7 @@ class MainWindow(QMainWindow):
 
     def log_out(self) -> None:
         self.idle.stop()
+        self.banner_timer.stop()
         self._services.audit.record(
             self._session.username, "session.logout", self._session.username
         )
@@ -325,6 +338,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         self.idle.stop()
+        self.banner_timer.stop()
         if self._own_tasks:
             self._context.tasks.shutdown()
         super().closeEvent(event)

@@ -274,6 +274,21 @@ def test_head_banner_for_alerts_and_the_review_until_both_are_dealt_with(people,
     assert not banner.isVisible()
 
 
+def test_banner_shows_a_new_alert_without_changing_page(people, make_window, qtbot):
+    services, head, _, _ = people
+    window = make_window(services, head)
+    window.banner_timer.setInterval(20)
+    services.alerts.raise_alert(PROTECTED_NAME, "P003", "teacher", {"channel": "facebook"})
+    qtbot.waitUntil(
+        lambda: window.safeguarding_banner.text().startswith("1 alert about a protected pupil"),
+        timeout=2000,
+    )
+    window.lock()
+    services.alerts.raise_alert(PROTECTED_NAME, "P003", "teacher", {"channel": "dojo"})
+    qtbot.wait(100)  # locked: the screen behind the lock is not read again
+    assert window.safeguarding_banner.text().startswith("1 alert")
+
+
 def test_teacher_banner_for_their_takedown_tasks_only(people, make_window):
     services, head, teacher, other = people
     services.alerts.raise_alert(PROTECTED_NAME, "P003", "teacher", {"channel": "facebook"})
