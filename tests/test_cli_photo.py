@@ -86,3 +86,31 @@ def test_export_writes_blurred_metadata_free_copies(cli_register: Path, tmp_path
         assert not im.getexif()
     capsys_free = run(["check-photo", str(copy), "--channel", "facebook"])
     assert capsys_free == 0  # every face left in the copy is consented
+
+
+def test_deep_finds_the_small_faces_of_a_far_away_group(
+    cli_register: Path, faces_dir: Path, tmp_path: Path, capsys
+) -> None:
+    """Seven faces of ~37 px in a 12 MP photo: the default scan does not look for them (and
+    says so), --deep does, as face_recognition's own pipeline would."""
+    group = Image.open(faces_dir / "dlib/examples/faces/2008_004176.jpg").convert("RGB")
+    far = Image.new("RGB", (4032, 3024), (255, 255, 255))
+    far.paste(group, (1800, 1300))
+    photo = tmp_path / "sports-day.jpg"
+    far.save(photo, quality=92)
+    capsys.readouterr()
+
+    assert run(["check-photo", str(photo), "--channel", "dojo"]) == 0
+    said = capsys.readouterr().out
+    assert "sports-day.jpg: 4032x3024, 0 faces" in said
+    assert "faces narrower than 79 px were not looked for: --deep looks for them" in said
+
+    assert run(["check-photo", str(photo), "--channel", "dojo", "--deep", "--json"]) == 1
+    [result] = json.loads(capsys.readouterr().out)["photos"]
+    assert len(result["faces"]) == 7
+    assert {f["status"] for f in result["faces"]} == {"unknown"}
+    assert all(f["box"][3] >= 1800 and f["box"][1] <= 1800 + group.width for f in result["faces"])
+
+    with pytest.raises(SystemExit) as refused:
+        run(["check-photo", str(photo), "--channel", "dojo", "--quick", "--deep"])
+    assert refused.value.code == 2

@@ -9,7 +9,7 @@ from pathlib import Path
 from croftpost.cli import CliContext, out
 from croftpost.core.accounts import Session
 from croftpost.core.consent_model import Pupil
-from croftpost.core.faces import DEFAULT_PARAMS
+from croftpost.core.faces import DEEP_PARAMS, DEFAULT_PARAMS
 from croftpost.core.photo_check import CONSENTED, PhotoCheck, PhotoResult
 from croftpost.storage.schema import CHANNELS
 
@@ -43,13 +43,19 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
 def _photo_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("photos", nargs="+", metavar="PHOTO")
     parser.add_argument("--channel", required=True, choices=CHANNELS)
-    parser.add_argument("--quick", action="store_true",
-                        help="look only for larger faces (faster; not for class or hall photos)")
+    scan = parser.add_mutually_exclusive_group()
+    scan.add_argument("--quick", action="store_true",
+                      help="look only for larger faces (faster; not for class or hall photos)")
+    scan.add_argument("--deep", action="store_true",
+                      help="also look for very small faces, down to 40 px, as on a sports "
+                           "field (slow: several seconds a photo)")
 
 
 def _run_check(ctx: CliContext, args: argparse.Namespace, session: Session) -> PhotoCheck:
     if args.quick:
         ctx.services.photos.params = DEFAULT_PARAMS
+    elif args.deep:
+        ctx.services.photos.params = DEEP_PARAMS
     return ctx.services.photos.check(session, [Path(p) for p in args.photos], args.channel)
 
 
@@ -86,7 +92,8 @@ def _describe(photo: PhotoResult, pupils: dict[str, Pupil], channel: str) -> Non
     for n, face in enumerate(photo.faces, start=1):
         out(f"  face {n} at {_where(face.box)}: {_label(face, pupils, channel)}")
     if photo.min_face_px > _SMALLEST_FACE_PX:
-        out(f"  (faces narrower than {photo.min_face_px} px were not looked for)")
+        out(f"  (faces narrower than {photo.min_face_px} px were not looked for: "
+            "--deep looks for them)")
 
 
 def _label(face, pupils: dict[str, Pupil], channel: str) -> str:  # noqa: ANN001

@@ -82,6 +82,10 @@ DEFAULT_PARAMS = ScanParams()
 # and assembly photos, at about 2.5 times the cost. HOG is not monotonic in scale (at 4096 alone
 # it missed a 363 px face that 2048 finds), hence both sizes rather than 4096 alone.
 THOROUGH_PARAMS = ScanParams(detect_sizes=(2048, 4096))
+# Also scans a 12 MP photo at its full size upsampled x2, as face_recognition's plain pipeline
+# does: faces down to ~40 px (a child ~8 m away, a sports field), at about that pipeline's cost
+# per photo. For the few photos that need it (`check-photo --deep`).
+DEEP_PARAMS = ScanParams(detect_sizes=(2048, 4096, 8192))
 
 
 @dataclass(frozen=True)
