@@ -104,6 +104,7 @@ def test_deep_finds_the_small_faces_of_a_far_away_group(
     said = capsys.readouterr().out
     assert "sports-day.jpg: 4032x3024, 0 faces" in said
     assert "faces narrower than 79 px were not looked for: --deep looks for them" in said
+    assert "No faces were found. Look at the photos yourself before posting." in said
 
     assert run(["check-photo", str(photo), "--channel", "dojo", "--deep", "--json"]) == 1
     [result] = json.loads(capsys.readouterr().out)["photos"]
@@ -114,3 +115,10 @@ def test_deep_finds_the_small_faces_of_a_far_away_group(
     with pytest.raises(SystemExit) as refused:
         run(["check-photo", str(photo), "--channel", "dojo", "--quick", "--deep"])
     assert refused.value.code == 2
+
+    # The headteacher makes deep the school's setting: plain check-photo then looks that small.
+    assert run(["school", "face-scan", "deep"]) == 0
+    capsys.readouterr()
+    assert run(["check-photo", str(photo), "--channel", "dojo"]) == 1
+    said = capsys.readouterr().out
+    assert "sports-day.jpg: 4032x3024, 7 faces" in said and "not looked for" not in said

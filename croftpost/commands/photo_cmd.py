@@ -119,7 +119,10 @@ def _summarise(result: PhotoCheck) -> None:
     blocking = sum(f.blocks for p in result.photos for f in p.faces)
     broken = sum(p.error is not None for p in result.photos)
     if result.verdict == "ok":
-        out("All faces have consent for this channel.")
+        if any(p.faces for p in result.photos):
+            out("All faces have consent for this channel.")
+        else:
+            out("No faces were found. Look at the photos yourself before posting.")
         return
     parts = []
     if blocking:

@@ -87,6 +87,10 @@ THOROUGH_PARAMS = ScanParams(detect_sizes=(2048, 4096))
 # per photo. For the few photos that need it (`check-photo --deep`).
 DEEP_PARAMS = ScanParams(detect_sizes=(2048, 4096, 8192))
 
+# What the school may choose for the app and the command line (`SchoolService.face_scan`).
+# "quick" is not among them: it would stop every scan looking for faces under 158 px.
+SCHOOL_SCANS = {"full": THOROUGH_PARAMS, "deep": DEEP_PARAMS}
+
 
 @dataclass(frozen=True)
 class DetectedFace:

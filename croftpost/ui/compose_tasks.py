@@ -21,7 +21,7 @@ from PySide6.QtGui import QImage
 from croftpost.core.accounts import Session
 from croftpost.core.clock import Clock
 from croftpost.core.errors import BadPhoto
-from croftpost.core.faces import THOROUGH_PARAMS, ScanParams
+from croftpost.core.faces import ScanParams
 from croftpost.core.photo_check import ExportedPhoto, PhotoCheck, PhotoCheckService
 from croftpost.core.photos import load_photo
 from croftpost.core.services import Services, open_services
@@ -71,17 +71,18 @@ class PhotoJobs:
 
     data_dir: Path
     clock: Clock
-    params: ScanParams = THOROUGH_PARAMS
+    params: ScanParams | None = None  # None: the school's face scan setting at the time
     workers: int = 2  # face detection processes; 0 scans in the worker thread itself
 
     @classmethod
     def for_services(cls, services: Services) -> PhotoJobs:
-        return cls(services.data_dir, services.clock, services.photos.params)
+        return cls(services.data_dir, services.clock)
 
     def _checker(self, services: Services) -> PhotoCheckService:
         return PhotoCheckService(services.db, services.audit, services.accounts,
                                  services.consent, services.clock, workers=self.workers,
-                                 params=self.params, alerts=services.alerts)
+                                 params=self.params or services.school.face_scan_params(),
+                                 alerts=services.alerts)
 
     def scan(self, session: Session, paths: Sequence[str], channel: str,
              cancel: threading.Event, progress: ProgressFn) -> ScannedPhotos:

@@ -50,11 +50,16 @@ class UserMenuButton(QPushButton, FormDialogOwner):
         )
 
     def edit_school(self) -> None:
-        d = SchoolDetailsDialog(self._services.school.details(), self.window())
+        school = self._services.school
+        d = SchoolDetailsDialog(school.details(), school.face_scan(), self.window())
 
         def submit() -> None:
             for key, value in d.changes().items():
-                self._services.school.set(self._session, key, value)
+                school.set(self._session, key, value)
+            scan = d.chosen_face_scan()
+            if scan is not None:
+                school.set_face_scan(self._session, scan)
+                self._services.photos.params = school.face_scan_params()
 
         self.open_form(d, submit, self._after_school_saved)
 
