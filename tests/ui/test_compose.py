@@ -227,6 +227,28 @@ def test_a_photo_that_cannot_be_read_blocks_until_it_is_removed(qtbot, school, v
     assert view.photos.paths() == [] and view.posting.prepare_button.isEnabled()
 
 
+def test_the_viewer_says_how_small_a_face_was_looked_for(qtbot, school, view, tmp_path):
+    """A field with nobody on it: the check cannot tell it from a crowd too far away, so the
+    viewer says how small a face it looked for, and the deep setting looks smaller."""
+    services, head = school
+    view.jobs = PhotoJobs(services.data_dir, services.clock, workers=0)
+    field = tmp_path / "field.jpg"
+    Image.new("RGB", (3000, 2250), (90, 140, 60)).save(field)
+    with qtbot.waitSignal(view.scan_finished, timeout=20_000):
+        view.add_photos([str(field)])
+    said = view.open_photo(0).detail.text()
+    assert said.startswith("Faces smaller than about 59 pixels across may be missed")
+    assert "the headteacher can make checks look for smaller faces (School details)" in said
+
+    services.school.set_face_scan(head, "deep")
+    view.photo_flow.remove_photo(0)
+    with qtbot.waitSignal(view.scan_finished, timeout=60_000):
+        view.add_photos([str(field)])
+    said = view.open_photo(0).detail.text()
+    assert said == ("Faces smaller than about 40 pixels across may be missed: look at the "
+                    "photo yourself.")
+
+
 class _BlockingJobs(PhotoJobs):
     """A scan that waits until it is cancelled: the UI behaviour of Cancel, not detection."""
 

@@ -268,9 +268,13 @@ class PhotoViewerDialog(QDialog):
         self.blur_button.setEnabled(face is not None)
         self.identify_button.setEnabled(face is not None and face.reason != "protected")
         if face is None:
-            self.detail.setText(_tr("Faces smaller than about {0} pixels across may be missed: "
-                                    "look at the photo yourself.").format(
-                self.photos.photos[self.index].min_face_px or 40))
+            smallest = self.photos.photos[self.index].min_face_px or 40
+            text = _tr("Faces smaller than about {0} pixels across may be missed: look at the "
+                       "photo yourself.").format(smallest)
+            if smallest > 40:
+                text += " " + _tr("For sports day or whole-school photos, the headteacher can "
+                                  "make checks look for smaller faces (School details).")
+            self.detail.setText(text)
             return
         chosen = self.photos.chosen(self.index, row)
         if chosen:
