@@ -72,6 +72,7 @@ RULES: dict[str, Rule] = {
     "accounts.set_role": needs(Permission.MANAGE_STAFF),
     "accounts.unlock": needs(Permission.MANAGE_STAFF),
     "school.set": needs(Permission.MANAGE_SCHOOL),
+    "school.set_face_scan": needs(Permission.MANAGE_SCHOOL),
     "consent.add_reference": needs(Permission.MANAGE_CONSENT),
     "consent.delete_pupil": needs(Permission.MANAGE_CONSENT),
     "consent.import_csv": needs(Permission.MANAGE_CONSENT),
@@ -245,6 +246,7 @@ CALLS: dict[str, Call] = {
     "accounts.set_role": lambda w, s: w.services.accounts.set_role(s, "target1", "office"),
     "accounts.unlock": lambda w, s: w.services.accounts.unlock(s, "target1"),
     "school.set": lambda w, s: w.services.school.set(s, "phone", "01632 960999"),
+    "school.set_face_scan": lambda w, s: w.services.school.set_face_scan(s, "deep"),
     "consent.add_reference": lambda w, s: w.services.consent.add_reference(
         s, "P001", np.full(128, 0.05), None, "1" * 64),
     "consent.delete_pupil": lambda w, s: w.services.consent.delete_pupil(s, "P002"),
