@@ -20,7 +20,7 @@ import sqlite_utils
 from croftpost.core.accounts import AccountService, Permission, Session
 from croftpost.core.audit import AuditLog, canonical_details
 from croftpost.core.clock import Clock, iso, utc_now
-from croftpost.core.errors import BadInput, NotFound
+from croftpost.core.errors import BadInput, NotFound, short_text
 from croftpost.storage import alerts_repo, pupils_repo
 from croftpost.storage.db import transaction
 
@@ -92,9 +92,7 @@ class AlertService:
 
     def acknowledge(self, session: Session, alert_id: int, note: str = "") -> Alert:
         head = self._accounts.require(session, Permission.READ_AUDIT)
-        cleaned = note.strip()
-        if len(cleaned) > MAX_NOTE_CHARS:
-            raise BadInput(f"A note can be at most {MAX_NOTE_CHARS:,} characters long.")
+        cleaned = short_text(note, MAX_NOTE_CHARS)
         alert = self._get(alert_id)
         if not alert.open:
             raise BadInput(f"Alert {alert_id} was already acknowledged.")

@@ -22,7 +22,7 @@ from croftpost.core.accounts import AccountService, Permission, Role, Session, S
 from croftpost.core.audit import AuditLog, canonical_details
 from croftpost.core.clock import Clock, iso, utc_now
 from croftpost.core.draft_photos import photos_from_json
-from croftpost.core.errors import BadInput, NotFound, PermissionDenied
+from croftpost.core.errors import BadInput, NotFound, PermissionDenied, short_text
 from croftpost.storage import approvals_repo, drafts_repo, settings_repo, staff_repo
 from croftpost.storage.db import transaction
 from croftpost.storage.schema import CHANNELS
@@ -207,11 +207,9 @@ class ApprovalService:
 
     def return_(self, session: Session, approval_id: int, comment: str) -> Approval:
         """Send a post back to its author with a comment saying what to change."""
-        cleaned = comment.strip()
+        cleaned = short_text(comment, MAX_COMMENT_CHARS, "A comment")
         if not cleaned:
             raise BadInput("Say what the author should change before it can be approved.")
-        if len(cleaned) > MAX_COMMENT_CHARS:
-            raise BadInput(f"A comment can be at most {MAX_COMMENT_CHARS:,} characters long.")
         approver, approval = self._decidable(session, approval_id)
         with transaction(self._db):
             approvals_repo.set_state(self._db, approval.id, "returned",

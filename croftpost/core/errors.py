@@ -44,3 +44,12 @@ class DataFolderError(CroftpostError):
     """The data folder is missing, unreadable, locked, corrupt or already set up."""
 
     exit_code = 2
+
+
+def short_text(text: str, limit: int, what: str = "A note") -> str:
+    """`text` without surrounding blanks; BadInput when it is longer than `limit` characters
+    (notes and comments are stored whole and shown in lists)."""
+    cleaned = text.strip()
+    if len(cleaned) > limit:
+        raise BadInput(f"{what} can be at most {limit:,} characters long.")
+    return cleaned

@@ -19,7 +19,7 @@ from croftpost.core.accounts import AccountService, Permission, Session
 from croftpost.core.audit import AuditLog
 from croftpost.core.clock import Clock, iso, utc_now
 from croftpost.core.consent_model import NAME_KINDS, PHOTO_KINDS
-from croftpost.core.errors import BadInput, NotFound, PermissionDenied
+from croftpost.core.errors import BadInput, NotFound, PermissionDenied, short_text
 from croftpost.storage import pupils_repo, takedowns_repo
 from croftpost.storage.db import transaction
 
@@ -119,9 +119,7 @@ class TakedownService:
                                    "this takedown task.")
         if not task.open:
             raise BadInput(f"Takedown task {task_id} is already done.")
-        cleaned = note.strip()
-        if len(cleaned) > MAX_NOTE_CHARS:
-            raise BadInput(f"A note can be at most {MAX_NOTE_CHARS:,} characters long.")
+        cleaned = short_text(note, MAX_NOTE_CHARS)
         with transaction(self._db):
             takedowns_repo.mark_done(self._db, task_id, member.username, iso(self._clock()),
                                      cleaned)

@@ -79,6 +79,17 @@ def test_each_teacher_sees_their_own_tasks_and_the_head_sees_all(posted):
     assert entry.details["note"] == "Deleted from the page at 10:05"
 
 
+def test_a_note_too_long_closes_nothing(posted):
+    services, head, t1, _, _ = posted
+    services.consent.withdraw(head, "P001")
+    [mine] = services.takedowns.takedowns(t1)
+    with pytest.raises(BadInput, match="A note can be at most 2,000 characters long"):
+        services.takedowns.mark_done(t1, mine.id, "x" * 2001)
+    assert services.takedowns.takedowns(t1)[0].open
+    done = services.takedowns.mark_done(t1, mine.id, "  " + "x" * 2000 + "\n")
+    assert done.note == "x" * 2000  # blanks round it do not count
+
+
 def test_head_closes_a_task_for_someone_who_has_left(posted):
     services, head, _, _, _ = posted
     services.consent.withdraw(head, "P002")
