@@ -326,8 +326,8 @@ def test_enrol_is_offered_only_with_biometric_consent_and_runs_on_a_worker(
     assert made.details.enrol_button.isEnabled()
     blank = tmp_path / "blank.png"  # an invented picture with no face in it
     Image.new("RGB", (400, 400), (200, 180, 160)).save(blank)
-    made.choose_photos = lambda: [blank]
-    with qtbot.waitSignal(made.enrol_finished, timeout=120_000) as finished:
+    made.enrolment.choose_photos = lambda: [blank]
+    with qtbot.waitSignal(made.enrolment.finished, timeout=120_000) as finished:
         made.details.enrol_button.click()
     runner.shutdown()
     [outcome] = finished.args[0]
@@ -371,7 +371,7 @@ def test_enrolling_a_real_face_shows_it_in_the_details(qtbot, register, tasks, f
     made = ConsentView(services, head, tasks)
     qtbot.addWidget(made)
     made.select("P001")  # the invented pupil has biometric consent
-    made.choose_photos = lambda: [faces_dir / "face_recognition/examples/obama.jpg"]
+    made.enrolment.choose_photos = lambda: [faces_dir / "face_recognition/examples/obama.jpg"]
     made.details.enrol_button.click()
     assert made.message.tone == Tone.OK
     assert made.message.text() == "1 of 1 photo(s) enrolled for Ava Thornton."
@@ -474,14 +474,14 @@ def test_enrolment_can_be_cancelled_and_says_how_many_photos_were_enrolled(
         return consent_tasks.enrol_job(data_dir, clock, session, pupil_id, paths, cancel,
                                        step, stop)
 
-    made.enrol_job = job_waiting_after_one_photo
-    made.choose_photos = lambda: blanks
+    made.enrolment.job = job_waiting_after_one_photo
+    made.enrolment.choose_photos = lambda: blanks
     made.details.enrol_button.click()
     details = made.details
     qtbot.waitUntil(lambda: details.enrol_progress.value() == 1, timeout=120_000)
     assert details.enrol_progress.isVisible() and details.cancel_enrol_button.isVisible()
     assert not details.enrol_button.isEnabled() and not details.delete_button.isEnabled()
-    with qtbot.waitSignal(made.enrol_finished, timeout=60_000) as finished:
+    with qtbot.waitSignal(made.enrolment.finished, timeout=60_000) as finished:
         details.cancel_enrol_button.click()
     assert runner.shutdown(5000)
     assert len(finished.args[0]) == 1  # photos 2 and 3 were never read

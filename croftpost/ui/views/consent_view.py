@@ -2,15 +2,15 @@
 
 Every change is one call to the ConsentService, which checks the user's rights and audits it;
 its refusal sentence is shown as it is. The table is filtered in memory by a proxy model.
+Enrolling reference faces runs on a worker (consent_enrolment.py).
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt
 from PySide6.QtGui import QShowEvent, QTextDocument
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -43,6 +43,7 @@ from croftpost.ui.models.consent_model import (
 )
 from croftpost.ui.theme import icon
 from croftpost.ui.views.consent_details import ConsentDetailsPanel, PublishedPost, post_line
+from croftpost.ui.views.consent_enrolment import ConsentEnrolment
 from croftpost.ui.views.consent_filters import ConsentFilterBar
 from croftpost.ui.widgets import (
     StatusMessage,
@@ -54,25 +55,18 @@ from croftpost.ui.widgets import (
 )
 from croftpost.ui.workers import TaskRunner
 
-PHOTO_FILTER = "Photos (*.jpg *.jpeg *.png *.heic *.webp)"
-
 
 class ConsentView(QWidget, FormDialogOwner):
-    enrol_finished = Signal(object)  # the outcomes, or the exception
-
     def __init__(self, services: Services, session: Session, tasks: TaskRunner,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("consentView")
-        self._services = services
+        self.services = services
         self._consent = services.consent
-        self._session = session
-        self._tasks = tasks
+        self.session = session
+        self.tasks = tasks
         self.confirm: Callable[[QWidget, str, str], bool] = ask_yes_no  # tests replace these
         self.choose_pdf_path: Callable[[], Path | None] = self._ask_pdf_path
-        self.choose_photos: Callable[[], list[Path]] = self._ask_photos
-        self.enrol_job = consent_tasks.enrol_job  # a test makes it wait for Cancel
-        self._enrol_stop: threading.Event | None = None  # set by Cancel while enrolling
         self.last_document: QTextDocument | None = None  # the lists last printed
         self.model = ConsentTableModel(self)
         self.proxy = ConsentFilterProxy(self)
@@ -86,6 +80,7 @@ class ConsentView(QWidget, FormDialogOwner):
         self.message = StatusMessage(self)
         self.count_label = QLabel(self)
         self.count_label.setObjectName("countLabel")
+        self.enrolment = ConsentEnrolment(self)
         self._connect()
         self._lay_out()
         self.reload()
@@ -111,8 +106,6 @@ class ConsentView(QWidget, FormDialogOwner):
         d.withdraw_button.clicked.connect(self._on_withdraw_button_clicked)
         d.protect_button.clicked.connect(self._on_protect_button_clicked)
         d.unprotect_button.clicked.connect(self._on_unprotect_button_clicked)
-        d.enrol_button.clicked.connect(self._on_enrol_button_clicked)
-        d.cancel_enrol_button.clicked.connect(self._on_cancel_enrol_button_clicked)
         d.delete_button.clicked.connect(self._on_delete_button_clicked)
 
     def _lay_out(self) -> None:
@@ -154,7 +147,7 @@ class ConsentView(QWidget, FormDialogOwner):
         """Read the register again and keep (or move) the selection."""
         select = select or self.selected_pupil_id()
         try:
-            pupils = self._consent.pupils(self._session)
+            pupils = self._consent.pupils(self.session)
         except CroftpostError as exc:
             pupils = []
             self.message.show_error(exc)
@@ -167,7 +160,7 @@ class ConsentView(QWidget, FormDialogOwner):
         self._show_count()
 
     def selected_pupil_id(self) -> str | None:
-        pupil = self._selected()
+        pupil = self.selected_pupil()
         return pupil.pupil_id if pupil else None
 
     def select(self, pupil_id: str) -> None:
@@ -183,7 +176,7 @@ class ConsentView(QWidget, FormDialogOwner):
         return [self.proxy.index(r, 0).data(ConsentTableModel.ID_ROLE)
                 for r in range(self.proxy.rowCount())]
 
-    def _selected(self) -> Pupil | None:
+    def selected_pupil(self) -> Pupil | None:
         selection = self.table.selectionModel()
         rows = selection.selectedRows() if selection else []
         if not rows:
@@ -191,7 +184,7 @@ class ConsentView(QWidget, FormDialogOwner):
         return self.model.pupil(self.proxy.mapToSource(rows[0]).row())
 
     def _show_selected(self) -> None:
-        pupil = self._selected()
+        pupil = self.selected_pupil()
         if pupil is None:
             self.details.show_pupil(None, self.model.today)
             return
@@ -202,13 +195,13 @@ class ConsentView(QWidget, FormDialogOwner):
         """Only the headteacher may read why a pupil is protected; the service decides."""
         if not pupil.protected:
             return None
-        member = self._services.accounts.current(self._session)
+        member = self.services.accounts.current(self.session)
         if not member.can(Permission.MANAGE_STAFF):
             return None
-        return self._consent.protected_reason(self._session, pupil.pupil_id)
+        return self._consent.protected_reason(self.session, pupil.pupil_id)
 
     def published_posts(self, pupil_id: str) -> list[PublishedPost]:
-        return consent_tasks.published_posts(self._services, self._session, pupil_id)
+        return consent_tasks.published_posts(self.services, self.session, pupil_id)
 
     def _show_count(self) -> None:
         self.count_label.setText(self.tr("Showing {0} of {1} pupils.").format(
@@ -217,7 +210,7 @@ class ConsentView(QWidget, FormDialogOwner):
     def _keep_a_selection(self) -> None:
         """Someone is always shown when anyone matches, so the arrow keys start from a row
         and the details never describe a pupil the filters have hidden."""
-        if self._selected() is None and self.proxy.rowCount():
+        if self.selected_pupil() is None and self.proxy.rowCount():
             self.table.selectRow(0)
 
     def _on_filters_filters_changed(self) -> None:
@@ -234,26 +227,27 @@ class ConsentView(QWidget, FormDialogOwner):
         self._on_edit_button_clicked()
 
     # -- dialogs -----------------------------------------------------------------------------
-    def _done(self, pupil_id: str, tone: Tone, sentence: str) -> None:
+    def done(self, pupil_id: str, tone: Tone, sentence: str) -> None:
+        """After a change: the register read again, that pupil selected, one sentence said."""
         self.reload(pupil_id)
         self.message.show_message(tone, sentence)
 
     def _on_edit_button_clicked(self) -> None:
-        pupil = self._selected()
+        pupil = self.selected_pupil()
         if pupil is None:
             return
         d = EditConsentsDialog(pupil, self.model.today, self)
 
         def submit() -> None:
             for change in d.changes():
-                self._consent.set_consent(self._session, pupil.pupil_id, change.kind,
+                self._consent.set_consent(self.session, pupil.pupil_id, change.kind,
                                           change.given, change.expires_on)
 
-        self.open_form(d, submit, lambda: self._done(
+        self.open_form(d, submit, lambda: self.done(
             pupil.pupil_id, Tone.OK, self.tr("{0}'s consents are saved.").format(pupil.full_name)))
 
     def _on_withdraw_button_clicked(self) -> None:
-        pupil = self._selected()
+        pupil = self.selected_pupil()
         if pupil is None:
             return
         d = WithdrawDialog(pupil, self.model.today, self)
@@ -261,36 +255,36 @@ class ConsentView(QWidget, FormDialogOwner):
                        lambda: self._after_withdrawal(pupil))
 
     def _withdraw(self, pupil: Pupil, kinds: Sequence[str]) -> None:
-        self._consent.withdraw(self._session, pupil.pupil_id, kinds)
+        self._consent.withdraw(self.session, pupil.pupil_id, kinds)
 
     def _after_withdrawal(self, pupil: Pupil) -> None:
         posts = self.published_posts(pupil.pupil_id)
         if posts:
-            self._done(pupil.pupil_id, Tone.WARNING, self.tr(
+            self.done(pupil.pupil_id, Tone.WARNING, self.tr(
                 "The withdrawal for {0} is recorded. {1} published post(s) show them, listed "
                 "below: take down each one the withdrawal concerns. Whoever posted it has a "
                 "takedown task.").format(
                 pupil.full_name, len(posts)))
         else:
-            self._done(pupil.pupil_id, Tone.OK, self.tr(
+            self.done(pupil.pupil_id, Tone.OK, self.tr(
                 "The withdrawal for {0} is recorded. No published post shows them.").format(
                 pupil.full_name))
 
     def _on_protect_button_clicked(self) -> None:
-        pupil = self._selected()
+        pupil = self.selected_pupil()
         if pupil is None:
             return
         d = ProtectDialog(pupil, self)
         self.open_form(d, lambda: self._protect(pupil.pupil_id, d.reason.toPlainText()),
-                       lambda: self._done(pupil.pupil_id, Tone.OK, self.tr(
+                       lambda: self.done(pupil.pupil_id, Tone.OK, self.tr(
                            "{0} is protected: never named or shown in a post.").format(
                            pupil.full_name)))
 
     def _protect(self, pupil_id: str, reason: str | None) -> None:
-        self._consent.protect(self._session, pupil_id, reason)
+        self._consent.protect(self.session, pupil_id, reason)
 
     def _on_unprotect_button_clicked(self) -> None:
-        pupil = self._selected()
+        pupil = self.selected_pupil()
         if pupil is None or not self.confirm(self, self.tr("Remove protection"), self.tr(
                 "Remove {0}'s protection? Their consent forms will decide again whether they "
                 "may be shown or named.").format(pupil.full_name)):
@@ -300,17 +294,17 @@ class ConsentView(QWidget, FormDialogOwner):
         except CroftpostError as exc:
             self.message.show_error(exc)
             return
-        self._done(pupil.pupil_id, Tone.OK,
+        self.done(pupil.pupil_id, Tone.OK,
                    self.tr("{0} is no longer protected.").format(pupil.full_name))
 
     def _on_delete_button_clicked(self) -> None:
-        pupil = self._selected()
+        pupil = self.selected_pupil()
         if pupil is None:
             return
         # Listed now: once the pupil is gone, nothing links the posts to them any more.
         posts = [post_line(p) for p in self.published_posts(pupil.pupil_id)]
         d = DeletePupilDialog(pupil, posts, self)
-        self.open_form(d, lambda: self._consent.delete_pupil(self._session, pupil.pupil_id),
+        self.open_form(d, lambda: self._consent.delete_pupil(self.session, pupil.pupil_id),
                        lambda: self._after_deletion(pupil, posts))
 
     def _after_deletion(self, pupil: Pupil, posts: list[str]) -> None:
@@ -321,22 +315,22 @@ class ConsentView(QWidget, FormDialogOwner):
             sentence += "\n" + self.tr(
                 "{0} published post(s) showed them: check whether any must be taken "
                 "down.").format(len(posts))
-        self._done("", Tone.WARNING if posts else Tone.OK, "\n".join([sentence, *posts]))
+        self.done("", Tone.WARNING if posts else Tone.OK, "\n".join([sentence, *posts]))
 
     def _on_import_button_clicked(self) -> None:
-        d = ImportDialog(lambda text: self._consent.plan_import(self._session, text), self)
+        d = ImportDialog(lambda text: self._consent.plan_import(self.session, text), self)
         self.open_form(d, lambda: self._import(d.text), lambda: self._after_import(d))
 
     def _import(self, text: str) -> None:
-        self._consent.import_csv(self._session, text)
+        self._consent.import_csv(self.session, text)
 
     def _after_import(self, dialog: ImportDialog) -> None:
         plan = dialog.plan
         assert plan is not None
-        self._done("", Tone.OK, self.tr("Imported: {0} new pupil(s), {1} updated.").format(
+        self.done("", Tone.OK, self.tr("Imported: {0} new pupil(s), {1} updated.").format(
             len(plan.new), len(plan.updated)))
 
-    # -- printing and enrolment --------------------------------------------------------------
+    # -- printing ----------------------------------------------------------------------------
     def _ask_pdf_path(self) -> Path | None:
         chosen, _ = QFileDialog.getSaveFileName(
             self, self.tr("Save the no-photo lists"), str(Path.home() / "no-photo-lists.pdf"),
@@ -353,7 +347,7 @@ class ConsentView(QWidget, FormDialogOwner):
 
     def print_lists(self, path: Path) -> None:
         try:
-            document = consent_tasks.print_no_photo_lists(self._services, self._session, path)
+            document = consent_tasks.print_no_photo_lists(self.services, self.session, path)
         except (CroftpostError, OSError) as exc:
             self.message.show_error(exc)
             return
@@ -361,71 +355,3 @@ class ConsentView(QWidget, FormDialogOwner):
         self.message.show_message(Tone.OK, self.tr(
             "The no-photo lists are saved to {0} ({1} page(s)). Print them for the trip and "
             "shred them afterwards.").format(path, document.pageCount()))
-
-    def _ask_photos(self) -> list[Path]:
-        chosen, _ = QFileDialog.getOpenFileNames(
-            self, self.tr("Choose photos of this pupil's face"), "", self.tr(PHOTO_FILTER))
-        return [Path(p) for p in chosen]
-
-    def _on_enrol_button_clicked(self) -> None:
-        pupil = self._selected()
-        if pupil is None:
-            return
-        paths = self.choose_photos()
-        if not paths:
-            return
-        self.details.set_enrolling((0, len(paths)))
-        self.message.show_message(Tone.BUSY, self.tr(
-            "Finding {0}'s face in {1} photo(s)…").format(pupil.full_name, len(paths)))
-        data_dir, clock, session, job = (self._services.data_dir, self._services.clock,
-                                         self._session, self.enrol_job)
-        stop = threading.Event()
-        handle = self._tasks.submit(
-            lambda cancel, progress: job(
-                data_dir, clock, session, pupil.pupil_id, paths, cancel, progress, stop),
-            lambda outcomes: self._on_enrol_task_finished(pupil, len(paths), outcomes),
-            self._on_enrol_task_failed,
-            lambda done, total: self._on_enrol_task_progressed(pupil, done, total),
-            owner=self,
-        )
-        if not handle.done:  # a synchronous runner has already called back
-            self._enrol_stop = stop
-
-    def _on_enrol_task_progressed(self, pupil: Pupil, done: int, total: int) -> None:
-        self.details.set_enrolling((done, total))
-        if self._enrol_stop is None or not self._enrol_stop.is_set():
-            self.message.show_message(Tone.BUSY, self.tr(
-                "Finding {0}'s face: {1} of {2} photo(s) done…").format(
-                pupil.full_name, done, total))
-
-    def _on_cancel_enrol_button_clicked(self) -> None:
-        """Stop after the photo being read now; the faces already enrolled stay enrolled."""
-        if self._enrol_stop is None:
-            return
-        self._enrol_stop.set()
-        self.details.cancel_enrol_button.setEnabled(False)
-        self.message.show_message(Tone.BUSY, self.tr(
-            "Stopping after the photo being read now…"))
-
-    def _on_enrol_task_finished(self, pupil: Pupil, total: int, outcomes: list) -> None:
-        self._enrol_stop = None
-        self.details.set_enrolling(None)
-        added = sum(1 for o in outcomes if o.ok)
-        if len(outcomes) < total:
-            lines = [self.tr("Enrolment cancelled: {0} photo(s) enrolled for {1} before you "
-                             "cancelled; {2} of {3} photo(s) were not read.").format(
-                             added, pupil.full_name, total - len(outcomes), total)]
-        else:
-            lines = [self.tr("{0} of {1} photo(s) enrolled for {2}.").format(
-                added, total, pupil.full_name)]
-        lines += [o.message for o in outcomes if not o.ok]
-        self._done(pupil.pupil_id, Tone.OK if added == total else Tone.WARNING,
-                   "\n".join(lines))
-        self.enrol_finished.emit(outcomes)
-
-    def _on_enrol_task_failed(self, exc: BaseException) -> None:
-        self._enrol_stop = None
-        self.details.set_enrolling(None)
-        self.reload()
-        self.message.show_error(exc)
-        self.enrol_finished.emit(exc)
