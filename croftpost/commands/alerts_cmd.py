@@ -15,7 +15,10 @@ _KINDS = {"protected_face": "face of a protected pupil in a photo",
           "protected_name": "name of a protected pupil in a post"}
 
 
-def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+) -> None:
     alerts = commands.add_parser("alerts", parents=[common],
                                  help="checks that met a protected pupil (headteacher)")
     sub = alerts.add_subparsers(dest="alerts_command", metavar="ACTION", required=True)

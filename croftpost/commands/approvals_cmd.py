@@ -18,7 +18,10 @@ from croftpost.core.errors import BadInput
 from croftpost.storage.schema import CHANNELS
 
 
-def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+) -> None:
     approvals = commands.add_parser("approvals", parents=[common],
                                     help="approve posts before they are published")
     sub = approvals.add_subparsers(dest="approvals_command", metavar="ACTION", required=True)

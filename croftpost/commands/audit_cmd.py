@@ -7,7 +7,10 @@ import argparse
 from croftpost.cli import CliContext, out, write_output
 
 
-def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+) -> None:
     audit = commands.add_parser("audit", parents=[common], help="verify or export the audit log")
     sub = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     verify = sub.add_parser("verify", parents=[common], help="check the hash chain")

@@ -17,7 +17,10 @@ from croftpost.storage.backup import backup_to, check_backup, restore_from
 from croftpost.storage.db import db_path
 
 
-def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+) -> None:
     backup = commands.add_parser("backup", parents=[common],
                                  help="take a consistent backup of the database")
     backup.add_argument("--out", metavar="FILE", help="where to write it (default: backups/)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 
 from croftpost.cli import CliContext, out
@@ -13,7 +14,10 @@ from croftpost.core.errors import BadInput
 from croftpost.storage.schema import CONSENT_KINDS
 
 
-def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+) -> None:
     consent = commands.add_parser("consent", parents=[common], help="the photo-consent register")
     sub = consent.add_subparsers(dest="consent_command", metavar="ACTION", required=True)
 
@@ -92,7 +96,7 @@ def _enrol(args: argparse.Namespace) -> int:
     return 0 if added == len(results) else 1
 
 
-def consent_summary(pupil: Pupil, today) -> str:  # noqa: ANN001 - a date
+def consent_summary(pupil: Pupil, today: date) -> str:
     marks = []
     for kind in CONSENT_KINDS:
         record = pupil.consents.get(kind)
@@ -126,7 +130,7 @@ def _withdraw(args: argparse.Namespace) -> int:
     if posts:
         out(f"{len(posts)} published post(s) show this pupil and should be taken down:")
         for post in posts:
-            out(f"  post {post['id']} on {post['channel']}, {post['posted_at'][:10]}")
+            out(f"  post {post['id']} on {post['channel']}, {str(post['posted_at'])[:10]}")
     return 0
 
 

@@ -10,7 +10,7 @@ from croftpost.cli import CliContext, out
 from croftpost.core.accounts import Session
 from croftpost.core.consent_model import Pupil
 from croftpost.core.faces import DEEP_PARAMS, DEFAULT_PARAMS
-from croftpost.core.photo_check import CONSENTED, PhotoCheck, PhotoResult
+from croftpost.core.photo_check import CONSENTED, FaceResult, PhotoCheck, PhotoResult
 from croftpost.storage.schema import CHANNELS
 
 _SMALLEST_FACE_PX = 40  # the detector's own floor: below it nothing is ever found
@@ -25,7 +25,10 @@ _REASONS = {
 }
 
 
-def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+) -> None:
     check = commands.add_parser("check-photo", parents=[common],
                                 help="find faces and check them against the consent register")
     _photo_options(check)
@@ -96,7 +99,7 @@ def _describe(photo: PhotoResult, pupils: dict[str, Pupil], channel: str) -> Non
             "--deep looks for them)")
 
 
-def _label(face, pupils: dict[str, Pupil], channel: str) -> str:  # noqa: ANN001
+def _label(face: FaceResult, pupils: dict[str, Pupil], channel: str) -> str:
     label = "Facebook" if channel == "facebook" else "Dojo"
     pupil = pupils.get(face.pupil_id) if face.pupil_id else None
     who = f"{pupil.full_name} ({pupil.class_name})" if pupil else None

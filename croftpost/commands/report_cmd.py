@@ -27,7 +27,10 @@ from croftpost.core.errors import CroftpostError
 RENDER_TIMEOUT_S = 300
 
 
-def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+) -> None:
     report = commands.add_parser("report", parents=[common],
                                  help="the termly review of what was published (headteacher)")
     sub = report.add_subparsers(dest="report_command", metavar="ACTION", required=True)

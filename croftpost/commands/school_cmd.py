@@ -15,7 +15,10 @@ _SCANS = {
 }
 
 
-def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+) -> None:
     school = commands.add_parser("school", parents=[common], help="the school's public details")
     sub = school.add_subparsers(dest="school_command", metavar="ACTION", required=True)
     setter = sub.add_parser("set", parents=[common],

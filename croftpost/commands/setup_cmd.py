@@ -8,7 +8,10 @@ from croftpost.cli import CliContext, out, read_password
 from croftpost.core.services import set_up_school
 
 
-def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+) -> None:
     cmd = commands.add_parser("setup", parents=[common], help="create a new data folder")
     cmd.add_argument("--school", required=True, metavar="NAME", help="the school's name")
     cmd.add_argument("--headteacher", required=True, metavar="USERNAME")

@@ -8,7 +8,10 @@ from croftpost.cli import CliContext, out
 from croftpost.core.accounts import StaffMember, parse_channels
 
 
-def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+) -> None:
     staff = commands.add_parser("staff", parents=[common], help="manage staff accounts")
     sub = staff.add_subparsers(dest="staff_command", metavar="ACTION", required=True)
 

@@ -15,7 +15,10 @@ from croftpost.core.takedowns import TakedownTask
 _REASONS = {"withdrawn": "consent withdrawn", "protected": "pupil now protected"}
 
 
-def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+) -> None:
     takedowns = commands.add_parser("takedowns", parents=[common],
                                     help="published posts that must be taken down")
     sub = takedowns.add_subparsers(dest="takedowns_command", metavar="ACTION", required=True)

@@ -37,7 +37,10 @@ SEVERITY_LABELS = {"block": "MUST FIX", "warn": "CHECK"}
 SHOWN_CHARS = 70  # a comment is shortened to this in the listing
 
 
-def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+) -> None:
     check = commands.add_parser(
         "check-text", parents=[common],
         help="check a draft against the social media policy",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QTextDocument
 
@@ -20,12 +21,15 @@ from croftpost.ui.no_photo_pdf import ListHeading, write_no_photo_pdf
 from croftpost.ui.views.consent_details import PublishedPost
 from croftpost.ui.workers import ProgressFn
 
+if TYPE_CHECKING:
+    from croftpost.core.enrolment import EnrolmentOutcome
+
 POST_TEXT_CHARS = 90
 
 
 def enrol_job(data_dir: Path, clock: Clock, session: Session, pupil_id: str,
               paths: Sequence[Path], cancel: threading.Event, progress: ProgressFn,
-              stop: threading.Event | None = None) -> list:
+              stop: threading.Event | None = None) -> list[EnrolmentOutcome]:
     """Runs on a worker: face encoding takes seconds per photo. A sqlite3 connection belongs
     to its thread, so the job opens the data folder itself.
 

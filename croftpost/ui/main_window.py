@@ -196,8 +196,9 @@ class MainWindow(QMainWindow):
         assert layout is not None
         layout.addWidget(button)
         icon_item = layout.itemAt(0)  # beside a button, centre the icon as the text is
-        if icon_item is not None and icon_item.widget() is not None:
-            layout.setAlignment(icon_item.widget(), Qt.AlignmentFlag.AlignVCenter)
+        icon_widget = icon_item.widget() if icon_item is not None else None
+        if icon_widget is not None:
+            layout.setAlignment(icon_widget, Qt.AlignmentFlag.AlignVCenter)
         return banner, button
 
     def _safeguarding_key(self) -> str | None:

@@ -73,7 +73,8 @@ def _faces(photos: list[dict[str, Any]]) -> str:
     parts = []
     for number, photo in enumerate(photos, 1):
         counts = Counter(photo.get("face_statuses", []))
-        words = ", ".join(f"{n} {_tr(_FACE_WORDS.get(s, s))}" for s, n in sorted(counts.items()))
+        words = ", ".join(f"{n} {_tr(_FACE_WORDS.get(s, str(s)))}"
+                          for s, n in sorted(counts.items()))
         parts.append(f"{number}: {_e(words or _tr('no faces'))}")
     return "; ".join(parts)
 

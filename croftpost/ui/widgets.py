@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from datetime import date
 from enum import StrEnum
 
-from PySide6.QtCore import QAbstractItemModel, QCoreApplication, Qt
+from PySide6.QtCore import QAbstractItemModel, QCoreApplication, QDate, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -145,3 +146,12 @@ def ask_yes_no(parent: QWidget, title: str, question: str) -> bool:
         QMessageBox.StandardButton.No,
     )
     return answer == QMessageBox.StandardButton.Yes
+
+
+def to_qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def from_qdate(day: QDate) -> date:
+    """QDate.toPython() is typed as returning object; this says what it is."""
+    return date(day.year(), day.month(), day.day())

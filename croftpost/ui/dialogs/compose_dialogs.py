@@ -45,7 +45,9 @@ class IdentifyFaceDialog(FormDialog):
         self.set_submit(lambda: identify(self.chosen()))
 
     def chosen(self) -> str | None:
-        return self.person.currentData()
+        """A pupil id, or None for an adult who has consented."""
+        data = self.person.currentData()
+        return str(data) if data is not None else None
 
     def check(self) -> str | None:
         if self.person.findText(self.person.currentText()) < 0:

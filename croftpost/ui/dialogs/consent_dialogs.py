@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QDate
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -24,7 +23,7 @@ from croftpost.storage.schema import CONSENT_KINDS
 from croftpost.ui.dialogs.form_dialog import FormDialog
 from croftpost.ui.labels import consent_kind_name, long_date
 from croftpost.ui.models.consent_model import kind_detail
-from croftpost.ui.widgets import explanation
+from croftpost.ui.widgets import explanation, from_qdate, to_qdate
 
 
 @dataclass(frozen=True)
@@ -59,7 +58,7 @@ class _ConsentRow:
         self.expires = QDateEdit(parent)
         self.expires.setCalendarPopup(True)
         self.expires.setDisplayFormat("d MMM yyyy")
-        self.expires.setDate(QDate(self.was_expires or _end_of_school_year(today)))
+        self.expires.setDate(to_qdate(self.was_expires or _end_of_school_year(today)))
         self.given.toggled.connect(self._on_given_toggled)
         self.ends.toggled.connect(self._on_given_toggled)
         self._on_given_toggled()
@@ -76,7 +75,7 @@ class _ConsentRow:
     def chosen(self) -> tuple[bool, date | None]:
         given = self.given.isChecked()
         ends = given and self.ends.isChecked()
-        return given, self.expires.date().toPython() if ends else None
+        return given, from_qdate(self.expires.date()) if ends else None
 
     def changed(self) -> bool:
         return self.chosen() != (self.was_given, self.was_expires)

@@ -58,9 +58,9 @@ class FormDialog(QDialog):
         layout.addLayout(self.form)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
-        self._submit: Callable[[], None] | None = None
+        self._submit: Callable[[], object] | None = None
 
-    def set_submit(self, submit: Callable[[], None]) -> None:
+    def set_submit(self, submit: Callable[[], object]) -> None:
         """What OK does: usually one call to a core service. It raises to refuse."""
         self._submit = submit
 

@@ -92,3 +92,4 @@ class ApprovalsTableModel(RecordTableModel[Approval]):
                 return str(len(approval.snapshot.acknowledged_warnings))
             case ApprovalColumn.TEXT:
                 return preview(approval.snapshot.text)
+        return ""

@@ -35,7 +35,7 @@ class ConsentColumn(IntEnum):
     NOTES = 7
 
 
-KIND_COLUMNS = {
+KIND_COLUMNS: dict[int, str] = {  # ConsentColumn -> consent kind
     ConsentColumn.PHOTO_FACEBOOK: "photo_facebook",
     ConsentColumn.PHOTO_DOJO: "photo_dojo",
     ConsentColumn.NAME_FACEBOOK: "name_facebook",

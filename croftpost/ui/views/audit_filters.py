@@ -17,6 +17,7 @@ from croftpost.core.audit import AuditFilter
 from croftpost.ui.labels import action_name
 from croftpost.ui.models.audit_model import local_day_bounds
 from croftpost.ui.theme import icon
+from croftpost.ui.widgets import from_qdate
 
 SEARCH_DELAY_MS = 300
 NO_DATE = QDate(2000, 1, 1)  # the minimum of each date box, shown as "Any date"
@@ -109,7 +110,7 @@ class AuditFilterBar(QWidget):
         first = self.since.date() if self.since.date() != NO_DATE else None
         last = self.until.date() if self.until.date() != NO_DATE else None
         since, until = local_day_bounds(
-            first.toPython() if first else None, last.toPython() if last else None
+            from_qdate(first) if first else None, from_qdate(last) if last else None
         )
         return AuditFilter(
             actor=self.actor.currentData(),

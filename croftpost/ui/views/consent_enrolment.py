@@ -16,11 +16,11 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog
 
 from croftpost.core.consent_model import Pupil
-from croftpost.core.enrolment import EnrolmentOutcome
 from croftpost.ui import consent_tasks
 from croftpost.ui.widgets import Tone
 
 if TYPE_CHECKING:
+    from croftpost.core.enrolment import EnrolmentOutcome
     from croftpost.ui.views.consent_view import ConsentView
 
 PHOTO_FILTER = "Photos (*.jpg *.jpeg *.png *.heic *.webp)"

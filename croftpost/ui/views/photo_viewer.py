@@ -94,18 +94,18 @@ class FaceCanvas(QWidget):
         return QRect(top_left, size), size.width() / photo.width
 
     def face_rects(self) -> list[QRect]:
-        placed = self._layout()
-        if placed is None:
+        fitted = self._layout()
+        if fitted is None:
             return []
-        area, scale = placed
+        area, scale = fitted
         faces = self.photos.photos[self.index].faces
         return [box_rect(f.box, scale).translated(area.topLeft()) for f in faces]
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor("#1f2933"))
-        placed = self._layout()
-        if placed is None:
+        fitted = self._layout()
+        if fitted is None:
             painter.setPen(QColor("#ffffff"))
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter,
                              _tr("This photo could not be shown."))
@@ -113,7 +113,7 @@ class FaceCanvas(QWidget):
         image = self.photos.safe_image(self.index, only_chosen=True)
         assert image is not None
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        painter.drawImage(placed[0], image)
+        painter.drawImage(fitted[0], image)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         faces = self.photos.photos[self.index].faces
         placed: list[QRect] = []  # labels already drawn: the next one must not cover them

@@ -152,8 +152,8 @@ class PostPreview(QScrollArea):
         self.text.setTextFormat(Qt.TextFormat.PlainText)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.photos = PhotoGrid(self.card)
-        self.actions = QLabel(self.card)
-        self.actions.setObjectName("previewActions")
+        self.reactions = QLabel(self.card)
+        self.reactions.setObjectName("previewActions")
         self.channel = ""
         self._look: tuple[str, str] | None = None
         self._empty: bool | None = None
@@ -173,7 +173,7 @@ class PostPreview(QScrollArea):
         layout.addLayout(top)
         layout.addWidget(self.text)
         layout.addWidget(self.photos)
-        layout.addWidget(self.actions)
+        layout.addWidget(self.reactions)
         outer = QWidget()
         outer.setObjectName("previewBackground")
         wrap = QVBoxLayout(outer)
@@ -210,11 +210,13 @@ class PostPreview(QScrollArea):
         self.author.setText(name)
         if channel == "dojo":
             self.when.setText(_tr("Class story · Just now"))
-            self.actions.setText(_tr("♡ Like    Seen by parents of the class"))
+            self.reactions.setText(_tr("♡ Like    Seen by parents of the class"))
         else:
             self.when.setText(_tr("Just now · Public"))
-            self.actions.setText(_tr("Like      Comment      Share"))
+            self.reactions.setText(_tr("Like      Comment      Share"))
         # A class story shows the photos first and the words under them; a page post the
         # words first.
-        self.card.layout().removeWidget(self.text)
-        self.card.layout().insertWidget(2 if channel == "dojo" else 1, self.text)
+        layout = self.card.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.removeWidget(self.text)
+        layout.insertWidget(2 if channel == "dojo" else 1, self.text)

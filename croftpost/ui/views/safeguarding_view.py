@@ -31,6 +31,7 @@ from croftpost.core.services import Services
 from croftpost.core.takedowns import TakedownTask
 from croftpost.ui.dialogs.form_dialog import FormDialog, FormDialogOwner
 from croftpost.ui.dialogs.safeguarding_dialogs import acknowledge_dialog, mark_done_dialog
+from croftpost.ui.models.record_model import RecordTableModel
 from croftpost.ui.models.safeguarding_model import (
     AlertColumn,
     AlertsTableModel,
@@ -180,6 +181,7 @@ class SafeguardingView(QWidget, FormDialogOwner):
     def _keep_selection(self, table: QTableView, load: Callable[[], None]) -> None:
         """Reload a table and select the same row again (by id), or its first row."""
         model = table.model()
+        assert isinstance(model, RecordTableModel)
         rows = table.selectionModel().selectedRows()
         chosen = model.data(rows[0], model.ID_ROLE) if rows else None
         load()

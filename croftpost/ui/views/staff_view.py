@@ -221,7 +221,7 @@ class StaffView(QWidget):
     def _open(
         self,
         dialog: FormDialog,
-        submit: Callable[[], None],
+        submit: Callable[[], object],
         done: Callable[[], str],
         username: Callable[[], str],
     ) -> None:

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
@@ -31,16 +31,20 @@ from croftpost.core.termly import ReviewStatus
 from croftpost.ui.labels import local_time, long_date
 from croftpost.ui.reports import render_termly_pdf
 from croftpost.ui.theme import icon
-from croftpost.ui.widgets import StatusMessage, Tone, ask_yes_no, error_sentence, explanation
+from croftpost.ui.widgets import (
+    StatusMessage,
+    Tone,
+    ask_yes_no,
+    error_sentence,
+    explanation,
+    from_qdate,
+    to_qdate,
+)
 from croftpost.ui.workers import TaskRunner
 
 
-def _qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
 def _date_edit(parent: QWidget, day: date, name: str) -> QDateEdit:
-    edit = QDateEdit(_qdate(day), parent)
+    edit = QDateEdit(to_qdate(day), parent)
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("d MMM yyyy")
     edit.setAccessibleName(name)
@@ -102,7 +106,7 @@ class TermlyReviewPanel(QGroupBox):
 
     # -- state -------------------------------------------------------------------------------
     def period(self) -> tuple[date, date]:
-        return self.start_edit.date().toPython(), self.end_edit.date().toPython()
+        return from_qdate(self.start_edit.date()), from_qdate(self.end_edit.date())
 
     def reload(self) -> None:
         status = self._termly.review_status()
