@@ -103,7 +103,7 @@ def test_deep_finds_the_small_faces_of_a_far_away_group(
     assert run(["check-photo", str(photo), "--channel", "dojo"]) == 0
     said = capsys.readouterr().out
     assert "sports-day.jpg: 4032x3024, 0 faces" in said
-    assert "faces narrower than 79 px were not looked for: --deep looks for them" in said
+    assert "faces narrower than 80 px were not looked for: --deep looks for them" in said
     assert "No faces were found. Look at the photos yourself before posting." in said
 
     assert run(["check-photo", str(photo), "--channel", "dojo", "--deep", "--json"]) == 1

@@ -5,8 +5,9 @@ Speed comes from not working at full resolution. dlib's HOG detector finds faces
 2048 px by default (`ScanParams.detect_sizes`): a 12 MP JPEG is decoded in draft mode at half
 size; a photo between 1024 and 2048 px is reduced to 1024 and upsampled x2; a smaller one as
 face_recognition does by default (native size, upsampled x2). So the smallest face found is
-about max(40 px, long side x 80 / 2048): ~160 px in a 4032 x 3024 photo, ~80 px in a 2048 one.
-Smaller faces are NOT found (see `ScanParams.min_face_px`).
+about max(40 px, long side x 80 / 2048): 160 px in a 4032 x 3024 photo, ~80 px in a 2048 one.
+Smaller faces are NOT found: each scan records how small a face it looked for
+(`PhotoScan.min_face_px`), and the screens and the command line say so.
 
 Each found face is then encoded from a decode where it is at least `encode_face_px` wide, so its
 150 px encoder chip is as sharp as one cut from the full-resolution photo. Many photos are
@@ -63,9 +64,8 @@ class ScanParams:
             f"encode>={self.encode_face_px}px jit{self.num_jitters}; v{_FORMAT_VERSION}"
         )
 
-    def min_face_px(self, long_side: int) -> float:
-        """The smallest face (box width, full-resolution pixels) found in such a photo."""
-        return max(40.0, 80.0 * long_side / max(self.detect_sizes))
+
+HOG_WINDOW_PX = 80  # dlib's HOG face detector finds faces about this wide, or wider
 
 
 def detection_plan(long_side: int, size: int) -> tuple[int | None, int]:
@@ -84,11 +84,11 @@ DEFAULT_PARAMS = ScanParams()
 THOROUGH_PARAMS = ScanParams(detect_sizes=(2048, 4096))
 # Also scans a 12 MP photo at its full size upsampled x2, as face_recognition's plain pipeline
 # does: faces down to ~40 px (a child ~8 m away, a sports field), at about that pipeline's cost
-# per photo. For the few photos that need it (`check-photo --deep`).
+# per photo. For schools that post sports day photos (the school setting, `check-photo --deep`).
 DEEP_PARAMS = ScanParams(detect_sizes=(2048, 4096, 8192))
 
 # What the school may choose for the app and the command line (`SchoolService.face_scan`).
-# "quick" is not among them: it would stop every scan looking for faces under 158 px.
+# "quick" is not among them: it would stop every scan looking for faces under 160 px.
 SCHOOL_SCANS = {"full": THOROUGH_PARAMS, "deep": DEEP_PARAMS}
 
 
@@ -198,7 +198,7 @@ def _models() -> Any:
 
 def scan_photo(path: Path | str, params: ScanParams = DEFAULT_PARAMS) -> PhotoScan:
     """Find and encode every face in one photo. Raises BadPhoto for unreadable files."""
-    small, boxes = _load_and_detect(path, params)
+    small, boxes, reach = _load_and_detect(path, params)
     encodings = _encode(path, small, boxes, params) if boxes else []
     info = small.info
     faces = tuple(DetectedFace(b, e) for b, e in zip(boxes, encodings, strict=True))
@@ -211,15 +211,22 @@ def scan_photo(path: Path | str, params: ScanParams = DEFAULT_PARAMS) -> PhotoSc
         faces,
         params.key,
         info.format,
-        math.ceil(params.min_face_px(max(info.width, info.height))),
+        # HOG's window, in the photo's own pixels, at the largest scale it scanned.
+        math.ceil(HOG_WINDOW_PX * max(info.width, info.height) / reach),
     )
 
 
-def _load_and_detect(path: Path | str, params: ScanParams) -> tuple[Photo, list[Box]]:
-    """The photo at the largest size scanned, and the faces found at any of the sizes."""
-    photo = load_photo(path, max(params.detect_sizes))
+def _load_and_detect(path: Path | str, params: ScanParams) -> tuple[Photo, list[Box], int]:
+    """The photo decoded once, at the largest size any scan needs; the faces found at any of
+    the sizes; and the long side of the largest image HOG scanned (after upsampling).
+
+    The decode is a JPEG draft where it can be, so a 12 MP photo scanned at 2048 and 4096 is
+    decoded at half size, once: the 2048 scan then sees exactly the pixels the quick scan sees
+    and finds every face the quick scan finds."""
+    photo = load_photo(path, size_for=lambda side: _largest_decode(side, params.detect_sizes))
     long_side = max(photo.info.width, photo.info.height)
     boxes: list[Box] = []
+    reach = 0
     reduced: dict[int, Photo] = {}
     for size in sorted(params.detect_sizes):
         decode_at, upsample = detection_plan(long_side, size)
@@ -229,7 +236,14 @@ def _load_and_detect(path: Path | str, params: ScanParams) -> tuple[Photo, list[
                 reduced[decode_at] = Photo(photo.info, fit_long_side(photo.image, decode_at))
             scaled = reduced[decode_at]
         boxes += [b for b in _detect(scaled, upsample) if not _seen(b, boxes)]
-    return photo, sorted(boxes, key=lambda b: (b[3], b[0]))  # left to right: a stable order
+        reach = max(reach, max(scaled.image.size) * 2**upsample)
+    return photo, sorted(boxes, key=lambda b: (b[3], b[0])), reach  # left to right: stable
+
+
+def _largest_decode(long_side: int, sizes: Sequence[int]) -> int | None:
+    """The largest image any of the scans needs (None: the photo's native size)."""
+    wanted = [detection_plan(long_side, size)[0] for size in sizes]
+    return None if None in wanted else max(w for w in wanted if w is not None)
 
 
 def _seen(box: Box, boxes: list[Box]) -> bool:
@@ -324,7 +338,7 @@ def encode_reference(
     detector's box would cut the face: the whole picture is the face's box, once the detector
     confirms there is a face in it (framed with a border) and no second one.
     """
-    small, boxes = _load_and_detect(path, params)
+    small, boxes, _ = _load_and_detect(path, params)
     name = small.info.name
     if len(boxes) > 1:
         raise EnrolmentRefused(

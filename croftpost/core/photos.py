@@ -12,6 +12,7 @@ import io
 import struct
 import threading
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,11 +81,18 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def load_photo(path: Path | str, max_long_side: int | None = None, *, fit: bool = True) -> Photo:
+def load_photo(
+    path: Path | str,
+    max_long_side: int | None = None,
+    *,
+    fit: bool = True,
+    size_for: Callable[[int], int | None] | None = None,
+) -> Photo:
     """Read a photo as upright RGB, at most `max_long_side` pixels on its long side if given.
 
     With `fit=False` only the cheap JPEG draft reduction is applied: the image keeps at least
-    ~`max_long_side` pixels but may be up to twice that (no resampling pass).
+    ~`max_long_side` pixels but may be up to twice that (no resampling pass). `size_for`
+    chooses `max_long_side` from the photo's own long side, read before anything is decoded.
 
     Raises BadPhoto (one sentence naming the file) for anything that is not a readable photo.
     """
@@ -92,7 +100,7 @@ def load_photo(path: Path | str, max_long_side: int | None = None, *, fit: bool 
     path = Path(path)
     data = _read_bytes(path)
     try:
-        return _decode(path.name, data, max_long_side, fit)
+        return _decode(path.name, data, max_long_side, fit, size_for)
     except BadPhoto:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -125,7 +133,13 @@ def _read_bytes(path: Path) -> bytes:
     return data
 
 
-def _decode(name: str, data: bytes, max_long_side: int | None, fit: bool) -> Photo:
+def _decode(
+    name: str,
+    data: bytes,
+    max_long_side: int | None,
+    fit: bool,
+    size_for: Callable[[int], int | None] | None,
+) -> Photo:
     # Importing face_recognition sets this process-wide to True, which makes Pillow fill the
     # missing part of a truncated photo with grey instead of refusing it. Refuse, always.
     ImageFile.LOAD_TRUNCATED_IMAGES = False
@@ -138,6 +152,9 @@ def _decode(name: str, data: bytes, max_long_side: int | None, fit: bool) -> Pho
         # the same whether warnings are shown, ignored or (as under pytest) errors.
         warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.TiffImagePlugin")
         im = Image.open(io.BytesIO(data))
+        if size_for is not None:
+            _check_size(name, im.width, im.height)
+            max_long_side = size_for(max(im.size))
         return _decoded(name, data, im, max_long_side, fit)
 
 

@@ -100,7 +100,7 @@ def test_12_megapixel_group_photos_keep_every_face(faces_dir: Path, tmp_path: Pa
         big.save(path, quality=90)
         scan = scan_photo(path)
         assert (scan.width, scan.height) == big.size
-        assert scan.min_face_px == 158  # what the screens can tell the user was not looked for
+        assert scan.min_face_px == 160  # what the screens can tell the user was not looked for
         scaled = [
             (round(t * k), round(r * k), round(b * k), round(left * k))
             for t, r, b, left in truth[name]
@@ -212,9 +212,8 @@ def test_detection_plan_keeps_small_faces_findable() -> None:
     assert detection_plan(4032, 2048) == (2048, 0)  # a 12 MP photo: half size, no upsample
     assert detection_plan(1500, 2048) == (1024, 1)
     assert detection_plan(500, 2048) == (None, 1)  # as face_recognition: native, upsampled
-    assert DEFAULT_PARAMS.min_face_px(500) == 40
-    assert DEFAULT_PARAMS.min_face_px(4032) == pytest.approx(157.5)
-    assert THOROUGH_PARAMS.min_face_px(4032) == pytest.approx(78.75)
+    assert detection_plan(4032, 4096) == (2048, 1)  # the full scan: half size, upsampled
+    assert detection_plan(4032, 8192) == (None, 1)  # the deep scan: native, upsampled
 
 
 def test_malformed_cache_record_is_rejected(obama_scan: PhotoScan) -> None:

@@ -41,5 +41,5 @@ def test_only_the_headteacher_and_only_full_or_deep(school) -> None:
     with pytest.raises(PermissionDenied):
         services.school.set_face_scan(teacher, "deep")
     with pytest.raises(BadInput, match="use full or deep"):
-        services.school.set_face_scan(head, "quick")  # would stop looking under 158 px
+        services.school.set_face_scan(head, "quick")  # would stop looking under 160 px
     assert services.school.face_scan() == "full"
