@@ -94,8 +94,15 @@ def test_protected_pupil_blocks_whatever_the_consents(checker):
     for text in ("Leo in Class 3 won the prize", "Class 3's Leo won the prize"):
         f = one(checker, text)
         assert (f.severity, f.excerpt) == ("block", "Leo")
-    alone = one(checker, "Welcome back Leo!")
-    assert (alone.severity, alone.excerpt) == ("warn", "Leo")
+    # Addressed to Leo: a message to one person, and the protected name is still reported
+    # (it alerts the headteacher) although it lies inside the greeting's underline.
+    assert found(checker, "Welcome back Leo!") == [
+        ("direct_message", "Welcome back Leo"),
+        ("pupil_name", "Leo"),
+    ]
+    name = next(f for f in checker.check("Welcome back Leo!", "facebook")
+                if f.category == "pupil_name")
+    assert name.severity == "warn"
 
 
 def test_class_far_away_from_a_protected_name_only_warns(checker):
@@ -114,6 +121,9 @@ def test_class_far_away_from_a_protected_name_only_warns(checker):
         ("Call +44 (0)1632 960 123 today", "+44 (0)1632 960 123"),
         ("Home: (01632) 960901", "(01632) 960901"),
         ("RSVP 07700-900-777", "07700-900-777"),
+        ("Give me a ring on 07700.900.456 tonight", "07700.900.456"),
+        ("photos to j.bell [at] outlook [dot] com please", "j.bell [at] outlook [dot] com"),
+        ("mail jo (at) example.co.uk", "jo (at) example.co.uk"),
         ("mail jo.parent+pta@example.co.uk now", "jo.parent+pta@example.co.uk"),
         ("Drop it at 14 Priory Road, please", "14 Priory Road"),
         ("Drop it at 7a Sandside Lane", "7a Sandside Lane"),
@@ -178,6 +188,11 @@ def test_school_phone_written_another_way_still_passes(checker):
         ("s.hit school", "s.hit"),
         ("f_ck off", "f_ck"),  # a symbol standing for a letter
         ("Vote Reform you idiots", "you idiots"),  # an insult aimed at people
+        ("you are selfish id!ots", "id!ots"),  # ordinary words hidden to insult: ~ entries
+        ("a disgusting, lazy p!g", "p!g"),
+        ("the dance looked 'a bit gay' at first", "a bit gay"),
+        ("The Three Little Pigs! Then a cow, a rat and a dog at the farm.", None),
+        ("Gay and lesbian history month", None),
     ],
 )
 def test_abusive_words_are_seen_through_disguises(checker, text, excerpt):
@@ -250,6 +265,15 @@ def test_words_that_merely_contain_a_rude_string_pass(checker, word):
         ("Starmer's plans", "Starmer"),
         ("Typical Labour council", "Labour"),
         ("Get out and vote on 4 July", "Get out and vote"),
+        (
+            "The government's cuts to school budgets are a disgrace.",
+            "The government's cuts to school budgets are a disgrace",
+        ),
+        (
+            "because this government simply doesn't value teachers",
+            "government simply doesn't value",
+        ),
+        ("tell the Prime Minister he's failing our families", "Prime Minister he's failing our"),
     ],
 )
 def test_political_statements_block(checker, text, excerpt):
@@ -268,6 +292,10 @@ def test_political_statements_block(checker, text, excerpt):
         "The green team won, and green is our colour.",
         "Our conservation area is growing.",
         "Reform of the lunch menu starts Monday.",
+        "School Council elections are next week. Each class will vote for two representatives.",
+        "Our school council is a joke-telling team this term.",
+        "The council will resurface the road on Monday: use the back gate.",
+        "The government has published new guidance; we will explain what it means for us.",
         "Merry Christmas, Happy Diwali, Eid Mubarak, Happy Hanukkah, Happy Easter, Vaisakhi, "
         "Harvest Festival and Remembrance Sunday.",
     ],
@@ -287,6 +315,11 @@ def test_adverts_codes_discounts_scams_and_short_links_block(checker):
         ("commercial", "Claim your prize"),
         ("commercial", "bit.ly/3xYz"),
     ]
+    assert found(checker, "We highly recommend Furness Lettings, who offer free valuations.") == [
+        ("commercial", "highly recommend"),
+        ("commercial", "free valuations"),
+    ]
+    assert found(checker, "On the school trip we highly recommend the gift shop.") == []
 
 
 def test_school_sales_and_related_organisations_pass(checker):
@@ -323,6 +356,9 @@ def test_asking_for_donations_warns(checker):
         ("Amelia's mum, please collect her bag", "Amelia's mum, please"),
         ("Could Amelia's dad please call?", "Could Amelia's dad please"),
         ("@sarah_benson1 please check", "@sarah_benson1"),
+        ("Mr Kowalski – your son's PE kit is in lost property.", "Mr Kowalski – your"),
+        ("Get well soon, Mrs Ashworth! We miss you.", "Get well soon, Mrs Ashworth"),
+        ("Happy birthday Tom, love from Class 2!", "Happy birthday Tom"),
     ],
 )
 def test_messages_to_one_person_block(checker, text, excerpt):
@@ -340,6 +376,11 @@ def test_messages_to_one_person_block(checker, text, excerpt):
         "Mrs Jones, our Year 2 teacher, is retiring.",
         "Amelia's mum baked the winning cake.",
         "Meet at the gate @10am",
+        "Good luck to everyone running on Sunday.",
+        "Good luck Year 6 in your SATs!",
+        "Happy birthday to our school, fifty years old today!",
+        "Welcome back everyone!",
+        "Mrs Patel's class - your homework is due.",
     ],
 )
 def test_posts_to_everyone_and_thank_yous_pass(checker, text):
@@ -395,6 +436,14 @@ def test_adult_content_warns_with_word_boundaries(checker):
         ("age_inappropriate", "18+"),
     ]
     assert found(checker, "Great skills, ginger biscuits and rumbling tummies") == []
+    assert found(checker, "Mr Doyle was absolutely hammered by 9pm") == [
+        ("age_inappropriate", "absolutely hammered")
+    ]
+    assert found(checker, "Film afternoon: we'll be watching Saw!") == [
+        ("age_inappropriate", "watching Saw")
+    ]
+    assert found(checker, "GTA V is a great family game") == [("age_inappropriate", "GTA V")]
+    assert found(checker, "We saw the drunken sailor song and hammered in tent pegs.") == []
 
 
 def test_spam_signals(checker):

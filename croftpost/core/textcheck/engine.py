@@ -15,7 +15,7 @@ from croftpost.core.errors import BadInput
 from croftpost.core.policy_profile import PolicyProfile
 from croftpost.core.textcheck.document import Doc, phrase_tokens
 from croftpost.core.textcheck.findings import CHANNELS, Finding, Hit, TextContext
-from croftpost.core.textcheck.matchers.abusive import DisguiseMatcher, expand
+from croftpost.core.textcheck.matchers.abusive import DisguiseMatcher, expand, masked_only
 from croftpost.core.textcheck.matchers.links import LinkMatcher
 from croftpost.core.textcheck.matchers.names import NameMatcher
 from croftpost.core.textcheck.matchers.patterns import (
@@ -43,8 +43,9 @@ class TextChecker:
         self.profile = profile
         cats = profile.categories
         self._phrases = _phrase_index(profile)
-        abusive_words, _ = expand(profile.rule("abusive", "word").words)
-        self._disguises = DisguiseMatcher(abusive_words)
+        abusive_entries = profile.rule("abusive", "word").words
+        abusive_words, _ = expand(abusive_entries)
+        self._disguises = DisguiseMatcher(abusive_words, masked_only(abusive_entries))
         self._names = NameMatcher(context.pupils, cats["pupil_name"])
         self._personal = PersonalInfoMatcher(cats["personal_info"], context.school_contacts)
         self._links = LinkMatcher(
@@ -202,13 +203,16 @@ def _distinct(hits: list[Hit]) -> list[Hit]:
 
 def _without_echoes(findings: list[Finding]) -> list[Finding]:
     """Drop a warning lying inside a block of another category ("kill" in "kill yourself"), and
-    an @mention that is itself an abusive word ("@rse"): one underline, the clearer reason."""
+    an @mention that is itself an abusive word ("@rse"): one underline, the clearer reason.
+    A pupil's name is never dropped: "Welcome back Leo" is a message to one person and also
+    names Leo, whose consent or protection decides on its own (a protected pupil's name alerts
+    the headteacher)."""
     blocks = _Spans(Hit(f.category, "", f.start, f.end) for f in findings if f.severity == "block")
     abusive = {(f.start, f.end) for f in findings if f.category == "abusive"}
     return [
         f
         for f in findings
-        if (f.severity == "block" or not blocks.cover(f))
+        if (f.severity == "block" or f.category == "pupil_name" or not blocks.cover(f))
         and not (f.category == "direct_message" and (f.start, f.end) in abusive)
     ]
 

@@ -35,6 +35,7 @@ _MAX_PAIR = 24  # longest spaced run tried as two listed words back to back
 _PAD = 4  # characters around a run of one-letter words where disguising symbols may stand
 _RUN = re.compile(r"([a-z])\1{2,}")
 _SPLITTERS = ".-_*"  # one of these between two pieces of a word may be hiding it
+_DISGUISES = frozenset("0123456789@$!|")  # standing for a letter inside a word: p!g, id10t
 _ENDINGS = ("s", "ed", "er", "ers", "ing", "in", "y")
 
 
@@ -44,6 +45,8 @@ def expand(entries: Iterable[str]) -> tuple[set[str], list[str]]:
     phrases: list[str] = []
     never: set[str] = set()
     for line in entries:
+        if line.startswith("~"):
+            continue  # see masked_only
         exact, text = line.startswith("="), line.lstrip("=-")
         tokens = phrase_tokens(text)
         if line.startswith("-"):
@@ -53,6 +56,18 @@ def expand(entries: Iterable[str]) -> tuple[set[str], list[str]]:
         elif tokens:
             words.update([tokens[0]] if exact else inflections(tokens[0]))
     return words - never, phrases
+
+
+def masked_only(entries: Iterable[str]) -> set[str]:
+    """Words flagged only when written disguised ("~pig": "lazy p!g", never "three little pigs"):
+    hiding the word shows it was meant as an insult."""
+    words: set[str] = set()
+    for line in entries:
+        if line.startswith("~"):
+            tokens = phrase_tokens(line[1:])
+            if len(tokens) == 1:
+                words.update(inflections(tokens[0]))
+    return words
 
 
 def inflections(word: str) -> set[str]:
@@ -75,8 +90,9 @@ def _doubles(word: str) -> bool:
 
 
 class DisguiseMatcher:
-    def __init__(self, words: set[str]) -> None:
+    def __init__(self, words: set[str], masked: set[str] | None = None) -> None:
         self._words = words
+        self._masked = (masked or set()) | words  # what a visibly disguised word may stand for
         self._by_length: dict[int, list[str]] = defaultdict(list)
         for word in words:
             self._by_length[len(word)].append(word)
@@ -181,15 +197,18 @@ class DisguiseMatcher:
         if not core or not any(c.isalpha() for c in core):
             return None
         begin = start + token.index(core)
-        found = self._wildcard(core) if "*" in core else self._known(core.replace("'", ""))
+        plain = core.replace("'", "")
+        disguised = any(c in _DISGUISES for c in plain)
+        found = self._wildcard(core) if "*" in core else self._known(plain, disguised)
         return Hit(CATEGORY, RULE, begin, begin + len(core)) if found else None
 
-    def _known(self, token: str) -> bool:
+    def _known(self, token: str, disguised: bool = False) -> bool:
+        words = self._masked if disguised else self._words
         for key in leet_keys(token):
-            if key in self._words:
+            if key in words:
                 return True
             if _RUN.search(key) and (
-                _RUN.sub(r"\1", key) in self._words or _RUN.sub(r"\1\1", key) in self._words
+                _RUN.sub(r"\1", key) in words or _RUN.sub(r"\1\1", key) in words
             ):
                 return True
         return False

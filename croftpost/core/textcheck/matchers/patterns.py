@@ -49,8 +49,9 @@ def alternation(phrases: Iterable[str]) -> str:
 
 
 class DirectMessageMatcher:
-    """ "Dear Tom", "Mrs Smith, please...", "Could Jack's mum..." (2.1 messages to specific people).
-    "Dear parents", "Hello Year 3" and thank-yous ("Thank you to Mrs Jones") pass."""
+    """ "Dear Tom", "Happy birthday Jack", "Mrs Smith, please...", "Mr Kowalski – your son's...",
+    "Could Jack's mum..." (2.1 messages to specific people). "Dear parents", "Hello Year 3",
+    "Good luck to everyone" and thank-yous ("Thank you to Mrs Jones") pass."""
 
     def __init__(self, category: Category) -> None:
         self._groups = frozenset(category.words("group_words"))
@@ -58,12 +59,13 @@ class DirectMessageMatcher:
         titles = alternation(category.words("titles"))
         requests = alternation(category.words("request_words"))
         self._greeting = re.compile(
-            rf"(?<![a-z0-9])(?:{alternation(category.words('greetings'))})\s{{1,3}}"
+            rf"(?<![a-z0-9])(?:{alternation(category.words('greetings'))}),?\s{{1,3}}"
             rf"(?P<who>{_NAME})(?:\.?\s{{1,3}}(?P<next>{_NAME}))?"
         )
         self._request = re.compile(
             rf"(?<![a-z])(?:{titles})\.?\s{{1,3}}(?P<name>{_NAME})"
-            rf"(?:\s{{0,3}}[,:]\s{{0,3}}(?:{requests}|you|your|you're)|\s{{1,3}}(?:{requests}))(?![a-z])"
+            rf"(?:\s{{0,3}}[,:\u2013\u2014-]\s{{0,3}}(?:{requests}|you|your|you're)"
+            rf"|\s{{1,3}}(?:{requests}))(?![a-z])"
         )
         relations = alternation(category.words("relations"))
         # Anchored on "'s mum": a pattern starting with any name would be tried at every word.
@@ -114,12 +116,15 @@ class PoliticalMatcher:
     def __init__(self, category: Category, party_words: Iterable[str]) -> None:
         subjects = alternation(category.words("attack_subjects"))
         words = alternation(category.words("attack_words"))
+        # The subject, then the judgement within the same sentence: "the government is useless",
+        # "the government's cuts to school budgets are a disgrace", "this government simply
+        # doesn't value teachers", "tell the Prime Minister he's failing our families".
         self._attack = re.compile(
-            rf"(?<![a-z])(?:{subjects})\s{{1,3}}(?:is|are|was|were|has been|have been|is being|"
-            r"are being|'s|'re)\s{1,3}(?:(?:so|such|totally|completely|utterly|absolutely|just|"
-            r"really|very|truly|being|beyond|a total|an absolute|the most|a complete)\s{1,3}){0,3}"
+            rf"(?<![a-z])(?P<subject>{subjects})(?:'s)?(?![a-z])"
+            r"(?:[ \t]{1,3}[a-z0-9'’-]{1,20}[,;]?){0,12}?[ \t]{1,3}"
             rf"(?:{words})(?![a-z])"
         )
+        self._not_subjects = re.compile(r"(?:school|eco|pupil|class|junior|youth)[ \t-]{1,2}\Z")
         tags = {t.lower().lstrip("#") for t in category.words("hashtags")}
         for word in party_words:
             tag = "".join(phrase_tokens(word)).replace("'", "")
@@ -129,10 +134,11 @@ class PoliticalMatcher:
     def find(self, doc: Doc) -> list[Hit]:
         text = doc.text
         hits = []
-        if " is " in text or " are " in text or " was " in text or " were " in text or "'" in text:
-            hits += [
-                Hit("political", "attack", m.start(), m.end()) for m in self._attack.finditer(text)
-            ]
+        hits += [
+            Hit("political", "attack", m.start(), m.end())
+            for m in self._attack.finditer(text)
+            if not self._not_subjects.search(text, max(0, m.start() - 8), m.start())
+        ]
         if "#" in text:
             hits += [
                 Hit("political", "hashtag", m.start(), m.end())

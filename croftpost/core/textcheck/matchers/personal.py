@@ -16,16 +16,22 @@ from croftpost.core.textcheck.normalise import normalise
 
 CATEGORY = "personal_info"
 
-# UK numbers: 01/02 landlines and 07 mobiles, also written +44 (0)..., with spaces, dashes or
-# brackets. 03, 08 and 09 numbers belong to organisations (helplines), not to people.
+# UK numbers: 01/02 landlines and 07 mobiles, also written +44 (0)..., with spaces, dashes, dots
+# or brackets. 03, 08 and 09 numbers belong to organisations (helplines), not to people.
 # Each pattern starts with a character class, so the regex engine can skip ahead to candidates,
 # then looks behind that first character to be sure it starts a word.
 _PHONE = re.compile(
     r"[+(0](?<![\w+].)(?:(?<=\+)\s?44\s?(?:\(0\)\s?)?|(?<=0)0\s?44\s?(?:\(0\)\s?)?|(?<=\()0|(?<=0))"
-    r"(?:[\s\-()]{0,2}\d){9,10}(?!\d)"
+    r"(?:[\s\-().]{0,2}\d){9,10}(?!\d)"
 )
 _EMAIL = re.compile(
     r"(?<![\w.+%-])[a-z0-9_.+%-]{1,64}@[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){1,8}(?![\w-])"
+)
+_HIDDEN_AT = re.compile(r"[\[({]\s?at\s?[\])}]")
+# The same written to fool address harvesters: "j.bell [at] outlook [dot] com", "(at)", "{at}".
+_HIDDEN_EMAIL = re.compile(
+    r"(?<![\w.+%-])[a-z0-9_.+%-]{1,64}\s{0,2}[\[({]\s?at\s?[\])}]\s{0,2}[a-z0-9-]{1,63}"
+    r"(?:\s{0,2}(?:[\[({]\s?dot\s?[\])}]|\.)\s{0,2}[a-z0-9-]{1,63}){1,8}(?![\w-])"
 )
 # The inward code first (it starts with a digit, which the regex engine can skip to), then the
 # one or two letters of the area just before the outward code's digit.
@@ -83,6 +89,10 @@ class PersonalInfoMatcher:
             for m in _around(_EMAIL, text, "@", 65, 400)
             if not self._is_school(m.group())
         ]
+        if _HIDDEN_AT.search(text):
+            hits += [
+                Hit(CATEGORY, "email", m.start(), m.end()) for m in _HIDDEN_EMAIL.finditer(text)
+            ]
         for m in _POSTCODE.finditer(text):
             start = m.start() - (2 if text[m.start() - 2 : m.start()].isalpha() else 1)
             if text[start : m.start()] in _UK_AREAS and not self._is_school(text[start : m.end()]):
@@ -96,6 +106,8 @@ class PersonalInfoMatcher:
         return hits
 
     def _is_personal_phone(self, found: str) -> bool:
+        if "." in found and len(found.split(".", 1)[0].strip("+( ")) < 4:
+            return False  # a date ("01.09.2025 10"); dotted numbers start "07700." or "01229."
         digits = _phone_digits(found)
         national = digits[1:] if digits.startswith("0") else digits
         if national[:1] not in ("1", "2", "7"):
