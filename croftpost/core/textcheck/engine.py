@@ -205,8 +205,7 @@ def _without_echoes(findings: list[Finding]) -> list[Finding]:
     """Drop a warning lying inside a block of another category ("kill" in "kill yourself"), and
     an @mention that is itself an abusive word ("@rse"): one underline, the clearer reason.
     A pupil's name is never dropped: "Welcome back Leo" is a message to one person and also
-    names Leo, whose consent or protection decides on its own (a protected pupil's name alerts
-    the headteacher)."""
+    names Leo, whose consent or protection decides on its own."""
     blocks = _Spans(Hit(f.category, "", f.start, f.end) for f in findings if f.severity == "block")
     abusive = {(f.start, f.end) for f in findings if f.category == "abusive"}
     return [
