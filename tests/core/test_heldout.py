@@ -1,27 +1,36 @@
-"""The held-out posts (tests/corpus/heldout.md): what must never regress."""
+"""The held-out posts (tests/corpus/heldout.md, heldout2.md): what must never regress."""
 
 from __future__ import annotations
 
-from tests.corpus.heldout import CAUGHT, FALSE_BLOCK, evaluate
+import pytest
 
-# Personal data and pupils' names: the clauses where a miss publishes something about a person.
-MUST_CATCH = ("name", "phone", "email", "address", "personal_account")
-FLOOR = 45  # of the 60 posts that break the policy, blocked for the right reason on 2026-11-27
+from tests.corpus.heldout import CAUGHT, FALSE_BLOCK, SETS, WARNED, evaluate
+
+# Personal data and staff accounts: the clauses where a miss publishes something about a person.
+MUST_BLOCK = ("phone", "email", "address", "personal_account")
+# Blocked for the right reason on 27 November, of the posts that break the policy.
+FLOOR = {"heldout.jsonl": 45, "heldout2.jsonl": 39}
 
 
-def test_no_allowed_post_is_blocked() -> None:
-    outcome = evaluate()
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_no_allowed_post_is_blocked(name: str) -> None:
+    outcome = evaluate(name)
     assert outcome.by_clause["ok"][FALSE_BLOCK] == 0, [
-        p.text for p, v in outcome.wrong if p.expect == "ok"
+        p.text for p, _ in outcome.wrong if p.expect == "ok"
     ]
 
 
-def test_every_name_and_piece_of_personal_data_is_blocked() -> None:
-    outcome = evaluate()
-    for clause in MUST_CATCH:
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_personal_data_blocks_and_every_pupil_name_is_at_least_flagged(name: str) -> None:
+    outcome = evaluate(name)
+    for clause in MUST_BLOCK:
         counts = outcome.by_clause[clause]
         assert counts[CAUGHT] == sum(counts.values()), (clause, dict(counts))
+    names = outcome.by_clause["name"]
+    # A nickname with a registered surname ("Izzy Pennington-Hughes") warns; the rest block.
+    assert names[CAUGHT] + names[WARNED] == sum(names.values()), dict(names)
 
 
-def test_the_rest_does_not_fall_below_what_was_measured() -> None:
-    assert evaluate().count(CAUGHT) >= FLOOR
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_the_rest_does_not_fall_below_what_was_measured(name: str) -> None:
+    assert evaluate(name).count(CAUGHT) >= FLOOR[name]

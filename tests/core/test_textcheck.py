@@ -88,6 +88,20 @@ def test_words_that_are_also_names_pass_as_words(checker):
     assert found(checker, "May sang a solo.") == [("pupil_name", "May")]
 
 
+def test_surname_first_and_a_nickname_before_a_registered_surname(checker):
+    # Isla Whitfield has no name consent; Leo Askew is protected.
+    assert found(checker, "Certificates: WHITFIELD, Isla (Year 3)") == [
+        ("pupil_name", "WHITFIELD, Isla")
+    ]
+    assert one(checker, "Whitfield Isla read a poem").severity == "block"
+    nickname = one(checker, "Well done to Izzy Whitfield for her width")
+    assert (nickname.severity, nickname.excerpt) == ("warn", "Izzy Whitfield")
+    assert one(checker, "Sam Askew came to the fair").severity == "block"  # protected
+    for text in ("Mrs Whitfield ran the stall.", "We walked past Whitfield farm.",
+                 "Up the hill. Isla then read."):
+        assert [f for f in checker.check(text, "facebook") if f.severity == "block"] == [], text
+
+
 def test_protected_pupil_blocks_whatever_the_consents(checker):
     # Leo Askew has consent for both channels but is protected.
     assert one(checker, "Leo Askew read a poem", "dojo").severity == "block"
@@ -124,6 +138,7 @@ def test_class_far_away_from_a_protected_name_only_warns(checker):
         ("Give me a ring on 07700.900.456 tonight", "07700.900.456"),
         ("photos to j.bell [at] outlook [dot] com please", "j.bell [at] outlook [dot] com"),
         ("mail jo (at) example.co.uk", "jo (at) example.co.uk"),
+        ("forms to jdawson1979 at gmail dot com – thanks", "jdawson1979 at gmail dot com"),
         ("mail jo.parent+pta@example.co.uk now", "jo.parent+pta@example.co.uk"),
         ("Drop it at 14 Priory Road, please", "14 Priory Road"),
         ("Drop it at 7a Sandside Lane", "7a Sandside Lane"),
@@ -274,6 +289,10 @@ def test_words_that_merely_contain_a_rude_string_pass(checker, word):
             "government simply doesn't value",
         ),
         ("tell the Prime Minister he's failing our families", "Prime Minister he's failing our"),
+        (
+            "It's shameful that this government wants to stop families coming here.",
+            "shameful that this government",
+        ),
     ],
 )
 def test_political_statements_block(checker, text, excerpt):
@@ -320,6 +339,7 @@ def test_adverts_codes_discounts_scams_and_short_links_block(checker):
         ("commercial", "free valuations"),
     ]
     assert found(checker, "On the school trip we highly recommend the gift shop.") == []
+    assert ("commercial", "per hour") in found(checker, "Tutoring at £30 per hour, message her")
 
 
 def test_school_sales_and_related_organisations_pass(checker):
@@ -359,11 +379,20 @@ def test_asking_for_donations_warns(checker):
         ("Mr Kowalski – your son's PE kit is in lost property.", "Mr Kowalski – your"),
         ("Get well soon, Mrs Ashworth! We miss you.", "Get well soon, Mrs Ashworth"),
         ("Happy birthday Tom, love from Class 2!", "Happy birthday Tom"),
+        ("Emma W – thanks so much for the flapjacks, I owe you one", "Emma W"),
     ],
 )
 def test_messages_to_one_person_block(checker, text, excerpt):
     f = one(checker, text)
     assert (f.category, f.severity, f.excerpt) == ("direct_message", "block", excerpt)
+
+
+def test_a_pupil_spoken_to_by_name_is_a_message_to_one_person(checker):
+    assert found(checker, "Isla, your teddy is in lost property.") == [
+        ("pupil_name", "Isla"),
+        ("direct_message", "Isla, your"),
+    ]
+    assert found(checker, "Parents, your help is needed.") == []  # not a pupil
 
 
 @pytest.mark.parametrize(
@@ -381,6 +410,8 @@ def test_messages_to_one_person_block(checker, text, excerpt):
         "Happy birthday to our school, fifty years old today!",
         "Welcome back everyone!",
         "Mrs Patel's class - your homework is due.",
+        "Plan B – if it rains we go inside.",
+        "Remember, your child needs a coat.",
     ],
 )
 def test_posts_to_everyone_and_thank_yous_pass(checker, text):
@@ -444,6 +475,10 @@ def test_adult_content_warns_with_word_boundaries(checker):
     ]
     assert found(checker, "GTA V is a great family game") == [("age_inappropriate", "GTA V")]
     assert found(checker, "We saw the drunken sailor song and hammered in tent pegs.") == []
+    assert found(checker, "off to the pub to get absolutely smashed") == [
+        ("age_inappropriate", "pub"),
+        ("age_inappropriate", "absolutely smashed"),
+    ]
 
 
 def test_spam_signals(checker):

@@ -1,13 +1,14 @@
-"""The held-out set: 120 posts written from the policy alone, by someone who never saw the
-checker, its word lists or its corpus (see heldout.md for how they were labelled).
+"""The held-out sets: posts written from the policy alone, by writers who never saw the checker,
+its word lists or its corpus (heldout.md and heldout2.md say how they were labelled).
 
-    uv run python -m tests.corpus.heldout           # the table
-    uv run python -m tests.corpus.heldout --misses  # and every post it gets wrong
+    uv run python -m tests.corpus.heldout           # the tables
+    uv run python -m tests.corpus.heldout --misses  # and every post they get wrong
 
-Measured before any change prompted by this set (2026-11-27, at commit 7b0f25b): of the 60 posts
-that break the policy, 32 were blocked for the right reason, 5 only warned and 23 missed; of the
-60 allowed posts, 1 was blocked (a School Council vote). The fixes that followed are listed in
-the README; since then the set is no longer unseen, so its figures are not held-out figures.
+Set 1 (120 posts), first run at commit 7b0f25b: of the 60 posts that break the policy, 32 were
+blocked for the right reason, 5 only warned and 23 missed; 1 of the 60 allowed posts was blocked.
+Set 2 (100 posts) was written after the fixes set 1 prompted, and its first run (at commit
+f207633) is the honest figure for posts never seen: 32 of 50 blocked, 5 warned only, 13 missed,
+0 of 50 allowed posts blocked. Each set has been fixed against since, so neither is unseen now.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pathlib import Path
 from croftpost.core.policy_profile import load_profile
 from croftpost.core.textcheck import PupilName, TextChecker, TextContext, build_checker
 
-HELDOUT = Path(__file__).with_name("heldout.jsonl")
+HERE = Path(__file__).parent
 
 # The writer's clause labels and the checker's categories that satisfy them.
 CATEGORIES_FOR = {
@@ -41,27 +42,48 @@ CATEGORIES_FOR = {
 # children the posts name, without name consent, and some named by first name only) and the
 # staff accounts the posts link to, as the headteacher would have recorded them.
 _NO_CONSENT: frozenset[str] = frozenset()
-CONTEXT = TextContext(
-    pupils=tuple(
-        PupilName(f"h{n:02d}", first, last, "Class 3", _NO_CONSENT)
-        for n, (first, last) in enumerate(
-            [
-                ("Jacob", "Thompson"), ("Mia", "Thompson"), ("Leo", "Smith-Jones"),
-                ("Noah", "Patel"), ("Harvey", "Lowther"), ("Tomasz", "Wiśniewski"),
-                ("Siobhan", "O'Neill"), ("Amelia", "Hartley"), ("Ellie", "Barrow"),
-                ("Oliver", "Wilson"), ("Poppy", "Clarke"), ("Isla", "Graves"), ("Jack", "Dunn"),
-            ]
-        )
-    ),
-    school_contacts=(
-        "01229 894000", "office@croftlands-demo.sch.uk", "Croftlands Road, Ulverston",
-        "https://www.croftlands-demo.sch.uk", "https://www.facebook.com/CroftlandsDemoSchool",
-    ),
-    staff_accounts=(
-        "facebook.com/emma.thornton.3", "instagram.com/mrsjones_teaches",
-        "tiktok.com/@mr_ahmed_pe", "@MissRileyReads", "youtube.com/@KateWalshSings",
-    ),
+_SCHOOL = (
+    "01229 894000", "office@croftlands-demo.sch.uk", "Croftlands Road, Ulverston",
+    "https://www.croftlands-demo.sch.uk", "https://www.facebook.com/CroftlandsDemoSchool",
 )
+
+
+def _register(names: list[tuple[str, str]]) -> tuple[PupilName, ...]:
+    return tuple(
+        PupilName(f"h{n:02d}", first, last, "Class 3", _NO_CONSENT)
+        for n, (first, last) in enumerate(names)
+    )
+
+
+SETS = {
+    "heldout.jsonl": TextContext(
+        pupils=_register([
+            ("Jacob", "Thompson"), ("Mia", "Thompson"), ("Leo", "Smith-Jones"), ("Noah", "Patel"),
+            ("Harvey", "Lowther"), ("Tomasz", "Wiśniewski"), ("Siobhan", "O'Neill"),
+            ("Amelia", "Hartley"), ("Ellie", "Barrow"), ("Oliver", "Wilson"), ("Poppy", "Clarke"),
+            ("Isla", "Graves"), ("Jack", "Dunn"),
+        ]),
+        school_contacts=_SCHOOL,
+        staff_accounts=(
+            "facebook.com/emma.thornton.3", "instagram.com/mrsjones_teaches",
+            "tiktok.com/@mr_ahmed_pe", "@MissRileyReads", "youtube.com/@KateWalshSings",
+        ),
+    ),
+    # Izzy Pennington-Hughes is on the register by her full first name, as registers are.
+    "heldout2.jsonl": TextContext(
+        pupils=_register([
+            ("Daniel", "Okereke"), ("Jacob", "Holloway"), ("Ava", "Thornber"),
+            ("Ruby", "Lindqvist"), ("Oscar", "Brathwaite"), ("Isabella", "Pennington-Hughes"),
+            ("Hollie", "Nolan"), ("Jack", "Pearson"), ("Sam", "Kirk"), ("Alfie", "Jones"),
+            ("Leo", "Dixon"), ("Jayden", "Moss"),
+        ]),
+        school_contacts=_SCHOOL,
+        staff_accounts=(
+            "facebook.com/sarah.banks.7712", "@DaveWoodTeach", "tiktok.com/@ellis_dances_uk",
+            "@missjtaylorteaches",
+        ),
+    ),
+}
 CAUGHT, WARNED, OTHER, MISSED = "blocked", "warned only", "blocked for another reason", "missed"
 CLEAN, WARNING, FALSE_BLOCK = "clean", "warned", "blocked"
 
@@ -84,16 +106,17 @@ class Outcome:
         return sum(c[verdict] for k, c in self.by_clause.items() if k != "ok")
 
 
-def load() -> list[Post]:
-    rows = [json.loads(line) for line in HELDOUT.read_text(encoding="utf-8").splitlines()]
+def load(name: str) -> list[Post]:
+    text = (HERE / name).read_text(encoding="utf-8")
+    rows = [json.loads(line) for line in text.splitlines()]
     return [Post(n, r["text"], r["channel"], r["expect"], r["clause"]) for n, r in
             enumerate(rows, 1)]
 
 
-def evaluate(checker: TextChecker | None = None) -> Outcome:
-    checker = checker or build_checker(CONTEXT, load_profile())
+def evaluate(name: str, checker: TextChecker | None = None) -> Outcome:
+    checker = checker or build_checker(SETS[name], load_profile())
     outcome = Outcome()
-    for post in load():
+    for post in load(name):
         findings = checker.check(post.text, post.channel)
         blocks = {f.category for f in findings if f.severity == "block"}
         warns = {f.category for f in findings if f.severity != "block"}
@@ -113,15 +136,17 @@ def evaluate(checker: TextChecker | None = None) -> Outcome:
 
 
 def main() -> None:
-    outcome = evaluate()
-    print(f"Held-out set: {len(load())} posts ({HELDOUT.name}); see heldout.md")
-    for clause in sorted(outcome.by_clause):
-        counts = ", ".join(f"{v} {k}" for k, v in sorted(outcome.by_clause[clause].items()))
-        print(f"  {clause:18} {counts}")
-    if "--misses" in sys.argv:
-        for post, verdict in outcome.wrong:
-            print(f"{post.line:4} {post.expect:5} {post.clause or '-':17} {verdict:26} "
-                  f"{post.text}")
+    for name in SETS:
+        outcome = evaluate(name)
+        print(f"{name}: {len(load(name))} posts; {outcome.count(CAUGHT)} of the breaking ones "
+              f"blocked, {outcome.count(WARNED)} warned only, {outcome.count(MISSED)} missed")
+        for clause in sorted(outcome.by_clause):
+            counts = ", ".join(f"{v} {k}" for k, v in sorted(outcome.by_clause[clause].items()))
+            print(f"  {clause:18} {counts}")
+        if "--misses" in sys.argv:
+            for post, verdict in outcome.wrong:
+                print(f"{post.line:4} {post.expect:5} {post.clause or '-':17} {verdict:26} "
+                      f"{post.text}")
 
 
 if __name__ == "__main__":

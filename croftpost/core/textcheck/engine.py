@@ -54,7 +54,9 @@ class TextChecker:
             profile.organisations,
             cats["commercial"].words("short_link_hosts"),
         )
-        self._direct = DirectMessageMatcher(cats["direct_message"])
+        self._direct = DirectMessageMatcher(
+            cats["direct_message"], [p.first_name for p in context.pupils]
+        )
         political = cats["political"]
         parties = [
             w

@@ -1,8 +1,11 @@
 """Pupils' names (2.1: no names of individuals unless they have given consent).
 
-A full name of a pupil without name consent for the channel blocks; a first name alone warns,
-because it may be another child or an ordinary word. A protected pupil's full name, or their
-first name with their class named nearby ("Ava in Class 3"), blocks whatever the consents.
+A full name of a pupil without name consent for the channel blocks, also written surname first
+("HOLLOWAY, Jacob", as on a certificate list); a first name alone warns, because it may be
+another child or an ordinary word. A pupil's surname after another capitalised name ("Izzy
+Pennington-Hughes": a nickname, or a parent) warns. A protected pupil's full name, their
+surname after any name, or their first name with their class named nearby ("Ava in Class 3"),
+blocks whatever the consents.
 """
 
 from __future__ import annotations
@@ -46,7 +49,11 @@ class NameMatcher:
         self._calendar = frozenset(category.words("calendar_words"))
         self._titles = frozenset(category.words("adult_titles"))
         self._by_first: dict[str, list[Entry]] = {}
+        self._by_last: dict[str, list[Entry]] = defaultdict(list)
         for index, pupil in enumerate(pupils):
+            surname = phrase_tokens(pupil.last_name)
+            if surname:
+                self._by_last[surname[0]].append(Entry(surname, CATEGORY, "surname", payload=index))
             self._add(f"{pupil.first_name} {pupil.last_name}", "full", index)
             self._add(pupil.first_name, "first", index)
             if pupil.protected and pupil.class_name.strip():
@@ -66,6 +73,7 @@ class NameMatcher:
             return []
         full, first, classes = self._scan(doc)
         hits = [hit for found in full if (hit := self._judge_full(found, channel))]
+        hits += self._surnames(doc, channel, [(f.start, f.end) for f in full])
         for found, word in first:
             hit = self._judge_first(doc, found, word, channel, classes)
             if hit:
@@ -103,6 +111,56 @@ class NameMatcher:
             [(_Found(s, e, tuple(p)), i) for (s, e, i), p in first.items()],
             classes,
         )
+
+    def _surnames(self, doc: Doc, channel: str, full: list[tuple[int, int]]) -> list[Hit]:
+        """ "HOLLOWAY, Jacob" (surname first: the full name) and "Izzy Pennington-Hughes" (the
+        surname after another name)."""
+        hits = []
+        for i, word in enumerate(doc.words):
+            for entry in self._by_last.get(word.removesuffix("'s"), ()):
+                end = match_end(doc, i, entry)
+                start = doc.starts[i]
+                if end is None or not doc.capitalised(start):
+                    continue
+                if any(s <= start < e for s, e in full):
+                    continue  # the surname of a full name already found
+                index = entry.payload
+                assert isinstance(index, int)
+                pupil = self._pupils[index]
+                after = i + len(entry.tokens)
+                if self._first_name_at(doc, after, pupil):
+                    hit = self._judge_full(_Found(start, doc.ends[after], (index,)), channel)
+                elif i > 0 and self._another_name_before(doc, i):
+                    hit = self._judge_surname(doc.starts[i - 1], end, pupil, channel)
+                else:
+                    hit = None
+                if hit:
+                    hits.append(hit)
+                    break
+        return hits
+
+    def _first_name_at(self, doc: Doc, word: int, pupil: PupilName) -> bool:
+        first = phrase_tokens(pupil.first_name)
+        if not first or word >= len(doc.words) or doc.words[word].removesuffix("'s") != first[0]:
+            return False
+        gap = doc.text[doc.ends[word - 1] : doc.starts[word]]
+        return gap.strip(" ") in ("", ",") and doc.capitalised(doc.starts[word])
+
+    def _another_name_before(self, doc: Doc, word: int) -> bool:
+        before = doc.words[word - 1]
+        return (
+            doc.joined(word - 1, word)
+            and doc.capitalised(doc.starts[word - 1])
+            and before not in self._titles
+            and before.isalpha()
+        )
+
+    def _judge_surname(self, start: int, end: int, pupil: PupilName, channel: str) -> Hit | None:
+        if pupil.protected:
+            return Hit(CATEGORY, "protected", start, end)
+        if channel not in pupil.name_consent:
+            return Hit(CATEGORY, "surname", start, end)
+        return None
 
     def _judge_full(self, found: _Found, channel: str) -> Hit | None:
         pupils = [self._pupils[i] for i in found.pupils]

@@ -40,6 +40,7 @@ _REPEAT = re.compile(r"([^\x00-\x7f])\1{9,}")
 _REPEAT_PAIR = re.compile(r"([^\x00-\x7f][^\x00-\x7f])\1{9,}")
 _EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
 _SENTENCE_START = ".!?\n:;\"'(“"
+_TO_YOU = re.compile(r"(?<![a-z])(?:you|your|you're|thanks|thank you)(?![a-z])")
 
 
 def alternation(phrases: Iterable[str]) -> str:
@@ -53,8 +54,17 @@ class DirectMessageMatcher:
     "Could Jack's mum..." (2.1 messages to specific people). "Dear parents", "Hello Year 3",
     "Good luck to everyone" and thank-yous ("Thank you to Mrs Jones") pass."""
 
-    def __init__(self, category: Category) -> None:
+    def __init__(self, category: Category, pupil_first_names: Iterable[str] = ()) -> None:
         self._groups = frozenset(category.words("group_words"))
+        self._pupils = frozenset(t for n in pupil_first_names for t in phrase_tokens(n)[:1])
+        # "Jayden, your costume is in lost property": a pupil's first name, then "you(r)".
+        self._vocative = re.compile(
+            rf"(?P<who>{_NAME}),\s{{0,3}}(?:your|you|you're|you've)(?![a-z])"
+        )
+        # "Emma W – thanks so much": a first name and an initial, then a dash or a comma.
+        self._initialled = re.compile(
+            rf"(?P<who>{_NAME})\s(?P<initial>[a-z])\.?\s{{0,2}}[,:\u2013\u2014-](?=\s)"
+        )
         self._titles = frozenset(category.words("titles"))
         titles = alternation(category.words("titles"))
         requests = alternation(category.words("request_words"))
@@ -84,6 +94,16 @@ class DirectMessageMatcher:
                 hits.append(Hit("direct_message", "request", m.start(), m.end()))
         if "'s" in doc.text:
             hits += self._named_parent(doc)
+        for m in self._vocative.finditer(doc.text):
+            if (m.group("who") in self._pupils and doc.capitalised(m.start())
+                    and _at_sentence_start(doc, m.start())):
+                hits.append(Hit("direct_message", "greeting", m.start(), m.end()))
+        for m in self._initialled.finditer(doc.text):
+            rest = re.split(r"[.!?\n]", doc.text[m.end() : m.end() + 120], maxsplit=1)[0]
+            if (_at_sentence_start(doc, m.start()) and doc.capitalised(m.start())
+                    and doc.capitalised(m.start("initial")) and m.group("who") not in self._groups
+                    and m.group("who") not in self._titles and _TO_YOU.search(rest)):
+                hits.append(Hit("direct_message", "greeting", m.start(), m.end("initial")))
         return hits
 
     def _named_parent(self, doc: Doc) -> list[Hit]:
@@ -124,6 +144,11 @@ class PoliticalMatcher:
             r"(?:[ \t]{1,3}[a-z0-9'’-]{1,20}[,;]?){0,12}?[ \t]{1,3}"
             rf"(?:{words})(?![a-z])"
         )
+        # The judgement first: "it's shameful that this government wants to...".
+        self._attack_first = re.compile(
+            rf"(?<![a-z])(?:{words})(?:[ \t]{{1,3}}[a-z0-9'’-]{{1,20}}[,;]?){{0,6}}?[ \t]{{1,3}}"
+            rf"(?P<subject>{subjects})(?![a-z])"
+        )
         self._not_subjects = re.compile(r"(?:school|eco|pupil|class|junior|youth)[ \t-]{1,2}\Z")
         tags = {t.lower().lstrip("#") for t in category.words("hashtags")}
         for word in party_words:
@@ -134,11 +159,13 @@ class PoliticalMatcher:
     def find(self, doc: Doc) -> list[Hit]:
         text = doc.text
         hits = []
-        hits += [
-            Hit("political", "attack", m.start(), m.end())
-            for m in self._attack.finditer(text)
-            if not self._not_subjects.search(text, max(0, m.start() - 8), m.start())
-        ]
+        for pattern in (self._attack, self._attack_first):
+            hits += [
+                Hit("political", "attack", m.start(), m.end())
+                for m in pattern.finditer(text)
+                if not self._not_subjects.search(text, max(0, m.start("subject") - 8),
+                                                 m.start("subject"))
+            ]
         if "#" in text:
             hits += [
                 Hit("political", "hashtag", m.start(), m.end())

@@ -27,11 +27,14 @@ _PHONE = re.compile(
 _EMAIL = re.compile(
     r"(?<![\w.+%-])[a-z0-9_.+%-]{1,64}@[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){1,8}(?![\w-])"
 )
-_HIDDEN_AT = re.compile(r"[\[({]\s?at\s?[\])}]")
+_HIDDEN_AT = re.compile(r"[\[({]\s?at\s?[\])}]|\sat\s[a-z0-9-]{1,63}\sdot\s")
 # The same written to fool address harvesters: "j.bell [at] outlook [dot] com", "(at)", "{at}".
 _HIDDEN_EMAIL = re.compile(
     r"(?<![\w.+%-])[a-z0-9_.+%-]{1,64}\s{0,2}[\[({]\s?at\s?[\])}]\s{0,2}[a-z0-9-]{1,63}"
     r"(?:\s{0,2}(?:[\[({]\s?dot\s?[\])}]|\.)\s{0,2}[a-z0-9-]{1,63}){1,8}(?![\w-])"
+    # or with words for both: "jdawson1979 at gmail dot com" (a "dot" is what gives it away)
+    r"|(?<![\w.+%-])[a-z0-9_.+%-]{1,64}\sat\s[a-z0-9-]{1,63}(?:\sdot\s[a-z0-9-]{1,63}){1,4}"
+    r"(?![\w-])"
 )
 # The inward code first (it starts with a digit, which the regex engine can skip to), then the
 # one or two letters of the area just before the outward code's digit.
