@@ -40,6 +40,7 @@ _REPEAT = re.compile(r"([^\x00-\x7f])\1{9,}")
 _REPEAT_PAIR = re.compile(r"([^\x00-\x7f][^\x00-\x7f])\1{9,}")
 _EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
 _SENTENCE_START = ".!?\n:;\"'(“"
+_NAME_CHAR = re.compile(r"[a-z'-]")
 _TO_YOU = re.compile(r"(?<![a-z])(?:you|your|you're|thanks|thank you)(?![a-z])")
 
 
@@ -57,13 +58,13 @@ class DirectMessageMatcher:
     def __init__(self, category: Category, pupil_first_names: Iterable[str] = ()) -> None:
         self._groups = frozenset(category.words("group_words"))
         self._pupils = frozenset(t for n in pupil_first_names for t in phrase_tokens(n)[:1])
-        # "Jayden, your costume is in lost property": a pupil's first name, then "you(r)".
-        self._vocative = re.compile(
-            rf"(?P<who>{_NAME}),\s{{0,3}}(?:your|you|you're|you've)(?![a-z])"
-        )
-        # "Emma W – thanks so much": a first name and an initial, then a dash or a comma.
+        # "Jayden, your costume is in lost property": a pupil's first name, then "you(r)". Found
+        # from the ", you" (a pattern starting with any name would be tried at every letter).
+        self._vocative = re.compile(r",\s{0,3}(?:your|you|you're|you've)(?![a-z])")
+        # "Emma W – thanks so much": a first name and an initial, then a dash or a comma; found
+        # from the lone initial.
         self._initialled = re.compile(
-            rf"(?P<who>{_NAME})\s(?P<initial>[a-z])\.?\s{{0,2}}[,:\u2013\u2014-](?=\s)"
+            r"(?<=[a-z]\s)(?P<initial>[a-z])\.?\s{0,2}[,:\u2013\u2014-](?=\s)"
         )
         self._titles = frozenset(category.words("titles"))
         titles = alternation(category.words("titles"))
@@ -94,16 +95,22 @@ class DirectMessageMatcher:
                 hits.append(Hit("direct_message", "request", m.start(), m.end()))
         if "'s" in doc.text:
             hits += self._named_parent(doc)
-        for m in self._vocative.finditer(doc.text):
-            if (m.group("who") in self._pupils and doc.capitalised(m.start())
-                    and _at_sentence_start(doc, m.start())):
-                hits.append(Hit("direct_message", "greeting", m.start(), m.end()))
+        if self._pupils:
+            for m in self._vocative.finditer(doc.text):
+                who = _word_before(doc.text, m.start())
+                if who is not None and doc.text[who : m.start()] in self._pupils and (
+                        doc.capitalised(who) and _at_sentence_start(doc, who)):
+                    hits.append(Hit("direct_message", "greeting", who, m.end()))
         for m in self._initialled.finditer(doc.text):
+            who = _word_before(doc.text, m.start() - 1)
+            if who is None:
+                continue
+            name = doc.text[who : m.start() - 1]
             rest = re.split(r"[.!?\n]", doc.text[m.end() : m.end() + 120], maxsplit=1)[0]
-            if (_at_sentence_start(doc, m.start()) and doc.capitalised(m.start())
-                    and doc.capitalised(m.start("initial")) and m.group("who") not in self._groups
-                    and m.group("who") not in self._titles and _TO_YOU.search(rest)):
-                hits.append(Hit("direct_message", "greeting", m.start(), m.end("initial")))
+            if (_at_sentence_start(doc, who) and doc.capitalised(who)
+                    and doc.capitalised(m.start("initial")) and name not in self._groups
+                    and name not in self._titles and _TO_YOU.search(rest)):
+                hits.append(Hit("direct_message", "greeting", who, m.end("initial")))
         return hits
 
     def _named_parent(self, doc: Doc) -> list[Hit]:
@@ -123,6 +130,14 @@ class DirectMessageMatcher:
         if who in self._titles:
             return m.group("next") is not None
         return who not in self._groups and doc.capitalised(m.start("who"))
+
+
+def _word_before(text: str, end: int) -> int | None:
+    """Where the name ending at `end` starts (letters, ' and -), or None if there is none."""
+    start = end
+    while start > 0 and end - start <= 32 and _NAME_CHAR.match(text, start - 1):
+        start -= 1
+    return start if start < end and text[start].isalpha() else None
 
 
 def _at_sentence_start(doc: Doc, start: int) -> bool:
