@@ -48,6 +48,7 @@ from croftpost.core.textcheck import (
     moderate_comment,
     verdict,
 )
+from croftpost.core.textcheck.document import phrase_tokens
 from croftpost.core.textcheck.findings import Verdict
 from croftpost.core.textcheck.moderation import COMMENT_CHANNEL
 from croftpost.storage import comments_repo
@@ -180,16 +181,16 @@ class TextService:
         """A protected pupil named in a draft: tell the headteacher, once per person, pupil
         and channel while the app runs (not on every keystroke). Found from the excerpt, so
         no pupil id has to travel through the engine; an unsure guess only adds an alert."""
-        named = [f.excerpt.casefold() for f in findings
+        named = [set(phrase_tokens(f.excerpt)) for f in findings
                  if f.category == "pupil_name" and f.severity == "block"]
         if self._alerts is None or not named or self._compiled is None:
             return
         # The context the checker was just built from: no register read on each keystroke.
         for pupil in self._compiled.context.pupils:
-            first = pupil.first_name.casefold()
+            # "Leo", "Leo Askew", "ASKEW, Leo", "Sam Askew": the first name or the surname.
+            own = set(phrase_tokens(pupil.first_name)[:1] + phrase_tokens(pupil.last_name)[-1:])
             key = (actor, pupil.pupil_id, channel)
-            if pupil.protected and key not in self._alerted and any(
-                    n.startswith(first) for n in named):
+            if pupil.protected and key not in self._alerted and any(own & n for n in named):
                 self._alerts.raise_alert(PROTECTED_NAME, pupil.pupil_id, actor,
                                          {"channel": channel})
                 self._alerted.add(key)

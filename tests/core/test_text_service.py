@@ -292,3 +292,13 @@ def test_naming_a_protected_pupil_alerts_the_headteacher_once(pupils):
     assert services.alerts.open_count(head) == 1
     services.text.check(head, "Ezra won the race", "dojo")  # a first name alone: no alert
     assert services.alerts.open_count(head) == 1
+
+
+def test_a_protected_name_written_surname_first_or_with_a_nickname_alerts_too(pupils):
+    services, head = pupils
+    services.consent.protect(head, "T02", "court order")
+    services.text.check(head, "Certificates: PATTINSON, Ezra", "facebook")
+    services.text.check(head, "Well done Ez Pattinson!", "dojo")
+    alerts = services.alerts.alerts(head)
+    assert sorted((a.pupil_id, a.details["channel"]) for a in alerts) == [
+        ("T02", "dojo"), ("T02", "facebook")]
