@@ -152,16 +152,20 @@ def _decode(
         # the same whether warnings are shown, ignored or (as under pytest) errors.
         warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.TiffImagePlugin")
         im = Image.open(io.BytesIO(data))
-        if size_for is not None:
-            _check_size(name, im.width, im.height)
-            max_long_side = size_for(max(im.size))
-        return _decoded(name, data, im, max_long_side, fit)
+        return _decoded(name, data, im, max_long_side, fit, size_for)
 
 
 def _decoded(
-    name: str, data: bytes, im: Image.Image, max_long_side: int | None, fit: bool
+    name: str,
+    data: bytes,
+    im: Image.Image,
+    max_long_side: int | None,
+    fit: bool,
+    size_for: Callable[[int], int | None] | None = None,
 ) -> Photo:
     _check_size(name, im.width, im.height)
+    if size_for is not None:
+        max_long_side = size_for(max(im.size))
     exif = im.getexif()
     orientation = exif.get(_ORIENTATION, 1)
     width, height = (im.height, im.width) if orientation in _SWAPS_AXES else im.size
