@@ -340,6 +340,7 @@ def test_adverts_codes_discounts_scams_and_short_links_block(checker):
     ]
     assert found(checker, "On the school trip we highly recommend the gift shop.") == []
     assert ("commercial", "per hour") in found(checker, "Tutoring at £30 per hour, message her")
+    assert found(checker, "Breakfast club is £3 per session; wraparound is £4 per hour.") == []
 
 
 def test_school_sales_and_related_organisations_pass(checker):
