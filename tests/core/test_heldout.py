@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.corpus.heldout import CAUGHT, FALSE_BLOCK, SETS, WARNED, evaluate
+from tests.corpus.heldout import CAUGHT, FALSE_BLOCK, SETS, WARNED, blocked_allowed_posts, evaluate
 
 # Personal data and staff accounts: the clauses where a miss publishes something about a person.
 MUST_BLOCK = ("phone", "email", "address", "personal_account")
@@ -34,3 +34,7 @@ def test_personal_data_blocks_and_every_pupil_name_is_at_least_flagged(name: str
 @pytest.mark.parametrize("name", sorted(SETS))
 def test_the_rest_does_not_fall_below_what_was_measured(name: str) -> None:
     assert evaluate(name).count(CAUGHT) >= FLOOR[name]
+
+
+def test_none_of_the_120_allowed_posts_is_blocked() -> None:
+    assert blocked_allowed_posts() == []

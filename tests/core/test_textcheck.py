@@ -163,6 +163,8 @@ def test_personal_information_blocks(checker, text, excerpt):
         "Childline: 0800 1111. NSPCC: 0808 800 5000.",
         "Year 6 came 2nd in the relay. Y6 2nd place!",
         "Term dates for 2025-2026 and 01.09.2025 10 am",
+        "Year 4 climbed Hoad Hill to the monument.",
+        "Class 3 visited Oak Lane farm.",
         "Call the office on 01632 960100 or email office@croftlands.example.sch.uk",
         "Our address: 1 Croft Lane, Ulverston LA12 7ZZ",
     ],
@@ -412,6 +414,7 @@ def test_a_pupil_spoken_to_by_name_is_a_message_to_one_person(checker):
         "Welcome back everyone!",
         "Mrs Patel's class - your homework is due.",
         "Plan B – if it rains we go inside.",
+        "Hi Oak class families, Mrs Kaur teaches you this week.",
         "Remember, your child needs a coat.",
     ],
 )

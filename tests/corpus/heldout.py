@@ -6,6 +6,9 @@ its word lists or its corpus (heldout.md and heldout2.md say how they were label
 
 Set 1 (120 posts), first run at commit 7b0f25b: of the 60 posts that break the policy, 32 were
 blocked for the right reason, 5 only warned and 23 missed; 1 of the 60 allowed posts was blocked.
+allowed.jsonl: 120 more posts the policy allows, written to catch false alarms; its first run
+blocked 2 (a greeting to "Oak class", and "Year 4 climbed Hoad Hill" read as an address).
+
 Set 2 (100 posts) was written after the fixes set 1 prompted, and its first run (at commit
 f207633) is the honest figure for posts never seen: 32 of 50 blocked, 5 warned only, 13 missed,
 0 of 50 allowed posts blocked. Each set has been fixed against since, so neither is unseen now.
@@ -43,7 +46,7 @@ CATEGORIES_FOR = {
 # staff accounts the posts link to, as the headteacher would have recorded them.
 _NO_CONSENT: frozenset[str] = frozenset()
 _SCHOOL = (
-    "01229 894000", "office@croftlands-demo.sch.uk", "Croftlands Road, Ulverston",
+    "01229 894000", "office@croftlands-demo.sch.uk", "Croftlands Road, Ulverston LA12 9LY",
     "https://www.croftlands-demo.sch.uk", "https://www.facebook.com/CroftlandsDemoSchool",
 )
 
@@ -135,6 +138,22 @@ def evaluate(name: str, checker: TextChecker | None = None) -> Outcome:
     return outcome
 
 
+ALLOWED = "allowed.jsonl"
+
+
+def blocked_allowed_posts(checker: TextChecker | None = None) -> list[tuple[str, list[str]]]:
+    """Posts of allowed.jsonl (all allowed by the policy) that the checker blocks."""
+    checker = checker or build_checker(SETS["heldout2.jsonl"], load_profile())
+    blocked = []
+    for line in (HERE / ALLOWED).read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        found = [f.excerpt for f in checker.check(row["text"], row["channel"])
+                 if f.severity == "block"]
+        if found:
+            blocked.append((row["text"], found))
+    return blocked
+
+
 def main() -> None:
     for name in SETS:
         outcome = evaluate(name)
@@ -147,6 +166,10 @@ def main() -> None:
             for post, verdict in outcome.wrong:
                 print(f"{post.line:4} {post.expect:5} {post.clause or '-':17} {verdict:26} "
                       f"{post.text}")
+    blocked = blocked_allowed_posts()
+    print(f"{ALLOWED}: 120 allowed posts; {len(blocked)} blocked")
+    for text, found in blocked:
+        print(f"  {found}: {text}")
 
 
 if __name__ == "__main__":

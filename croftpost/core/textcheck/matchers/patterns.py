@@ -129,6 +129,9 @@ class DirectMessageMatcher:
         who = m.group("who")
         if who in self._titles:
             return m.group("next") is not None
+        # "Hi Oak class families": a class's name, then "class".
+        if m.group("next") in self._groups:
+            return False
         return who not in self._groups and doc.capitalised(m.start("who"))
 
 

@@ -53,6 +53,10 @@ _UK_AREAS = frozenset(
         "wf wn wr ws wv yo ze",
     )
 )
+# Words before a number that make it a year group, a class or a room, not a house number.
+_NOT_A_HOUSE_NUMBER = re.compile(
+    r"(?<![a-z])(?:year|yr|y|class|room|group|table|stage|ks|level|team|set|page|chapter)\s{0,2}\Z"
+)
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}"
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _DATE = (
@@ -122,6 +126,8 @@ class PersonalInfoMatcher:
     def _is_street(self, match: re.Match[str]) -> bool:
         if any(w.strip("'.-") in self._stop for w in match.group(1).split()):
             return False  # "walked 12 miles along the lane", "a 2 hour drive"
+        if _NOT_A_HOUSE_NUMBER.search(match.string, max(0, match.start() - 12), match.start()):
+            return False  # "Year 4 climbed Hoad Hill", "Class 3 visited Oak Lane"
         # "St" before a name is Saint: "won 6-2 against Dalton St Mary's".
         after = match.string[match.end() : match.end() + 2]
         return not (match.group().endswith("st") and after[:1] == " " and after[1:].isalpha())
