@@ -167,7 +167,8 @@ def main() -> None:
                 print(f"{post.line:4} {post.expect:5} {post.clause or '-':17} {verdict:26} "
                       f"{post.text}")
     blocked = blocked_allowed_posts()
-    print(f"{ALLOWED}: 120 allowed posts; {len(blocked)} blocked")
+    total = len((HERE / ALLOWED).read_text(encoding="utf-8").splitlines())
+    print(f"{ALLOWED}: {total} allowed posts; {len(blocked)} blocked")
     for text, found in blocked:
         print(f"  {found}: {text}")
 
