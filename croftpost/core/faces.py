@@ -1,20 +1,23 @@
-"""Finding faces in photos and encoding them (dlib HOG detector + dlib ResNet encoder).
+"""Finding faces in photos and encoding them, frame by frame.
 
-Speed comes from not working at full resolution. dlib's HOG detector finds faces down to its
-80 px window, in an image it may first upsample x2. A photo is scanned with its long side at
-2048 px by default (`ScanParams.detect_sizes`): a 12 MP JPEG is decoded in draft mode at half
-size; a photo between 1024 and 2048 px is reduced to 1024 and upsampled x2; a smaller one as
-face_recognition does by default (native size, upsampled x2). So the smallest face found is
-about max(40 px, long side x 80 / 2048): 160 px in a 4032 x 3024 photo, ~80 px in a 2048 one.
-Smaller faces are NOT found: each scan records how small a face it looked for
-(`PhotoScan.min_face_px`), and the screens and the command line say so.
+Every check looks for faces from `MIN_FACE_PX` wide, in the photo's own pixels, whatever its
+size or shape, with BlazeFace (`croftpost.core.face_detector`). A 12 MP JPEG is decoded once, at
+half size (draft), which is exactly the detector's finest level. An animation or a multi-page
+file is read in every frame (`croftpost.core.photos.iter_frames`).
 
-Each found face is then encoded from a decode where it is at least `encode_face_px` wide, so its
-150 px encoder chip is as sharp as one cut from the full-resolution photo. Many photos are
-scanned in worker processes (dlib holds the GIL), see `croftpost.core.face_scan`.
+A face is encoded (dlib's ResNet, `croftpost.core.dlib_resnet`, the same numbers as dlib's own
+encoder) only when it is at least `IDENTIFY_PX` wide: below that, identification is not
+reliable (`benchmarks/identify_by_size.py`), so the face is kept without an encoding and
+reported as too small to identify, which blocks like an unknown face. An encoded face is
+encoded from a decode where it is at least `encode_face_px` wide (or the full-size photo), so
+its 150 px chip is as sharp as one cut from the original.
 
-Boxes are (top, right, bottom, left) in upright full-resolution pixels. Nothing heavy happens
-at import time: face_recognition (which loads ~100 MB of models) is imported on first use.
+BlazeFace's boxes are calibrated to the style of dlib's HOG boxes (`to_dlib_box`), so that the
+5-point landmarks, and therefore the encodings, agree with those of the register's reference
+photos enrolled before the detector changed.
+
+Boxes are (top, right, bottom, left) in upright full-resolution pixels of their frame. Nothing
+heavy happens at import time: the models are loaded on first use.
 """
 
 from __future__ import annotations
@@ -31,11 +34,20 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from croftpost.core.errors import BadPhoto
+from croftpost.core.face_detector import BlazeFaceDetector, Detection, DetectorParams
 from croftpost.core.matching import FACE_MODEL_NAME
-from croftpost.core.photos import Photo, fit_long_side, load_photo
+from croftpost.core.photos import Photo, iter_frames, load_photo
 
 Box = tuple[int, int, int, int]  # top, right, bottom, left
-_FORMAT_VERSION = 3  # 3: detection on the grey image (cached v2 scans are redone)
+_FORMAT_VERSION = 4  # 4: BlazeFace, every frame, faces too small to identify kept unencoded
+
+MIN_FACE_PX = 24  # the smallest face every check looks for (see README: about 15 m away)
+IDENTIFY_PX = 40  # the smallest face matched against the register (identify_by_size)
+
+# BlazeFace box -> dlib HOG box, fitted on the 111 faces both find in ../shared/faces (medians,
+# `benchmarks/box_calibration.py`): dlib's box is 0.93 as wide and as high, on the same centre.
+_DLIB_SIZE = 0.931
+_DLIB_SHIFT_UP = 0.0
 
 
 class EnrolmentRefused(BadPhoto):
@@ -50,52 +62,35 @@ class EnrolmentRefused(BadPhoto):
 class ScanParams:
     """Detection and encoding settings. Changing any of them changes `key` (and the cache)."""
 
-    # The long sides HOG scans the photo at (see the module docstring); with several, the faces
-    # found at any of them count. The largest sets the smallest face found.
-    detect_sizes: tuple[int, ...] = (2048,)
+    detector: DetectorParams = field(default_factory=lambda: DetectorParams(MIN_FACE_PX))
+    identify_px: int = IDENTIFY_PX
     encode_face_px: int = 120  # the encoder's chip holds a ~100 px face: no sharper needed
-    num_jitters: int = 1
+
+    @property
+    def min_face_px(self) -> int:
+        return self.detector.min_face_px
 
     @property
     def key(self) -> str:
-        sizes = "+".join(str(s) for s in self.detect_sizes)
         return (
-            f"{FACE_MODEL_NAME}; detect {sizes}px; "
-            f"encode>={self.encode_face_px}px jit{self.num_jitters}; v{_FORMAT_VERSION}"
+            f"{FACE_MODEL_NAME}; {self.detector.key}; identify>={self.identify_px}px "
+            f"encode>={self.encode_face_px}px; v{_FORMAT_VERSION}"
         )
 
 
-HOG_WINDOW_PX = 80  # dlib's HOG face detector finds faces about this wide, or wider
-
-
-def detection_plan(long_side: int, size: int) -> tuple[int | None, int]:
-    """(long side to decode at, or None for native size; upsample) to scan a photo at `size`."""
-    if long_side >= size:
-        return size, 0
-    if 2 * long_side >= size:
-        return size // 2, 1
-    return None, 1  # face_recognition's default: native size, one upsample
-
-
 DEFAULT_PARAMS = ScanParams()
-# Also scans at 4096: finds faces down to ~80 px in a 12 MP photo (DEFAULT: ~160 px), for class
-# and assembly photos, at about 2.5 times the cost. HOG is not monotonic in scale (at 4096 alone
-# it missed a 363 px face that 2048 finds), hence both sizes rather than 4096 alone.
-THOROUGH_PARAMS = ScanParams(detect_sizes=(2048, 4096))
-# Also scans a 12 MP photo at its full size upsampled x2, as face_recognition's plain pipeline
-# does: faces down to ~40 px (a child ~8 m away, a sports field), at about that pipeline's cost
-# per photo. For schools that post sports day photos (the school setting, `check-photo --deep`).
-DEEP_PARAMS = ScanParams(detect_sizes=(2048, 4096, 8192))
-
-# What the school may choose for the app and the command line (`SchoolService.face_scan`).
-# "quick" is not among them: it would stop every scan looking for faces under 160 px.
-SCHOOL_SCANS = {"full": THOROUGH_PARAMS, "deep": DEEP_PARAMS}
 
 
 @dataclass(frozen=True)
 class DetectedFace:
     box: Box
-    encoding: tuple[float, ...]  # 128 numbers; biometric data: never log it
+    # 128 numbers, or None for a face too small to identify. Biometric data: never log it.
+    encoding: tuple[float, ...] | None
+    frame: int = 0  # which frame of an animation or multi-page file
+
+    @property
+    def identifiable(self) -> bool:
+        return self.encoding is not None
 
 
 @dataclass(frozen=True)
@@ -111,6 +106,8 @@ class PhotoScan:
     params_key: str
     format: str = ""
     min_face_px: int = 0  # faces narrower than this (full-size pixels) were not looked for
+    identify_px: int = 0  # faces narrower than this were found but not identified
+    frames: int = 1  # every one of them was read
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -122,13 +119,25 @@ class PhotoScan:
             "params_key": self.params_key,
             "format": self.format,
             "min_face_px": self.min_face_px,
-            "faces": [{"box": list(f.box), "encoding": list(f.encoding)} for f in self.faces],
+            "identify_px": self.identify_px,
+            "frames": self.frames,
+            "faces": [
+                {
+                    "box": list(f.box),
+                    "encoding": None if f.encoding is None else list(f.encoding),
+                    "frame": f.frame,
+                }
+                for f in self.faces
+            ],
         }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> PhotoScan:
         """Raises ValueError/KeyError/TypeError on a malformed record (treat as a cache miss)."""
-        faces = tuple(DetectedFace(_box(f["box"]), _encoding(f["encoding"])) for f in d["faces"])
+        faces = tuple(
+            DetectedFace(_box(f["box"]), _encoding(f["encoding"]), int(f.get("frame", 0)))
+            for f in d["faces"]
+        )
         return cls(
             str(d["path"]),
             int(d["width"]),
@@ -139,6 +148,8 @@ class PhotoScan:
             str(d["params_key"]),
             str(d.get("format", "")),
             int(d.get("min_face_px", 0)),
+            int(d.get("identify_px", 0)),
+            int(d.get("frames", 1)),
         )
 
 
@@ -171,118 +182,105 @@ def _box(values: Sequence[Any]) -> Box:
     return top, right, bottom, left
 
 
-def _encoding(values: Sequence[Any]) -> tuple[float, ...]:
+def _encoding(values: Sequence[Any] | None) -> tuple[float, ...] | None:
+    if values is None:
+        return None
     enc = tuple(float(v) for v in values)
     if len(enc) != 128 or not all(math.isfinite(v) for v in enc):
         raise ValueError("a face encoding has 128 finite numbers")
     return enc
 
 
-def load_models() -> None:
-    """Load the models now (a worker process does this once, before its first photo)."""
-    _models()
+# -- models -------------------------------------------------------------------------------------
+
+
+def load_models(params: ScanParams = DEFAULT_PARAMS) -> None:
+    """Load the models now (a worker process does this once, before its first photo).
+
+    Worker processes already keep every core busy, and OpenBLAS threads that wait for a busy
+    core made one encoding 3-10 times slower: each worker multiplies on one thread."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)
+    _detector(params.detector)
+    _landmarks()
+    _encoder()
 
 
 @cache
-def _models() -> Any:
-    """face_recognition's loaded dlib models (detector, 5-point predictor, encoder)."""
-    import face_recognition.api as fr
-    from PIL import ImageFile
+def _detector(params: DetectorParams) -> BlazeFaceDetector:
+    return BlazeFaceDetector(params)
 
-    ImageFile.LOAD_TRUNCATED_IMAGES = False  # face_recognition turns it on; we refuse such files
-    return fr
+
+@cache
+def _landmarks() -> Any:
+    """dlib's 5-point landmark predictor, which places the encoder's face chip."""
+    import dlib
+    import face_recognition_models
+
+    return dlib.shape_predictor(face_recognition_models.pose_predictor_five_point_model_location())
+
+
+@cache
+def _encoder() -> Any:
+    from croftpost.core.dlib_resnet import load_resnet
+
+    return load_resnet()
 
 
 # -- one photo ----------------------------------------------------------------------------------
 
 
 def scan_photo(path: Path | str, params: ScanParams = DEFAULT_PARAMS) -> PhotoScan:
-    """Find and encode every face in one photo. Raises BadPhoto for unreadable files."""
-    small, boxes, reach = _load_and_detect(path, params)
-    encodings = _encode(path, small, boxes, params) if boxes else []
-    info = small.info
-    faces = tuple(DetectedFace(b, e) for b, e in zip(boxes, encodings, strict=True))
+    """Find every face in every frame of a photo, and encode those large enough to identify.
+    Raises BadPhoto for unreadable files."""
+    faces: list[DetectedFace] = []
+    info = None
+    for index, frame in enumerate(iter_frames(path, _detection_decode(params))):
+        info = frame.info
+        full_size = (info.width, info.height) if index == 0 else frame.image.size
+        boxes = detect_boxes(frame.image, full_size, params.detector)
+        faces += _faces_of_frame(path, frame, index, full_size, boxes, params)
+    assert info is not None  # iter_frames yields at least the first frame or raises
     return PhotoScan(
         str(path),
         info.width,
         info.height,
         info.gps,
         info.content_hash,
-        faces,
+        tuple(faces),
         params.key,
         info.format,
-        # HOG's window, in the photo's own pixels, at the largest scale it scanned.
-        math.ceil(HOG_WINDOW_PX * max(info.width, info.height) / reach),
+        params.min_face_px,
+        params.identify_px,
+        info.frames,
     )
 
 
-def _load_and_detect(path: Path | str, params: ScanParams) -> tuple[Photo, list[Box], int]:
-    """The photo decoded once, at the largest size any scan needs; the faces found at any of
-    the sizes; and the long side of the largest image HOG scanned (after upsampling).
-
-    The decode is a JPEG draft where it can be, so a 12 MP photo scanned at 2048 and 4096 is
-    decoded at half size, once: the 2048 scan then sees exactly the pixels the quick scan sees
-    and finds every face the quick scan finds."""
-    photo = load_photo(path, size_for=lambda side: _largest_decode(side, params.detect_sizes))
-    long_side = max(photo.info.width, photo.info.height)
-    boxes: list[Box] = []
-    reach = 0
-    reduced: dict[int, Photo] = {}
-    for size in sorted(params.detect_sizes):
-        decode_at, upsample = detection_plan(long_side, size)
-        scaled = photo
-        if decode_at is not None and max(photo.image.size) > decode_at:
-            if decode_at not in reduced:
-                reduced[decode_at] = Photo(photo.info, fit_long_side(photo.image, decode_at))
-            scaled = reduced[decode_at]
-        boxes += [b for b in _detect(scaled, upsample) if not _seen(b, boxes)]
-        reach = max(reach, max(scaled.image.size) * 2**upsample)
-    return photo, sorted(boxes, key=lambda b: (b[3], b[0])), reach  # left to right: stable
+def _detection_decode(params: ScanParams) -> Any:
+    """The long side to decode a photo at: the detector's finest level (a JPEG draft)."""
+    scale = params.detector.input_face_px / params.detector.min_face_px
+    return lambda long_side: math.ceil(long_side * scale) if scale < 1 else None
 
 
-def _largest_decode(long_side: int, sizes: Sequence[int]) -> int | None:
-    """The largest image any of the scans needs (None: the photo's native size)."""
-    wanted = [detection_plan(long_side, size)[0] for size in sizes]
-    return None if None in wanted else max(w for w in wanted if w is not None)
+def detect_boxes(
+    image: Image.Image, full_size: tuple[int, int], params: DetectorParams | None = None
+) -> list[Box]:
+    """Faces in `image` (possibly a reduced decode of a `full_size` frame) as dlib-style boxes in
+    full-size pixels, clipped to the frame, left to right."""
+    width, height = full_size
+    detector = _detector(params or DEFAULT_PARAMS.detector)
+    boxes = [_clip(to_dlib_box(d), width, height) for d in detector.detect(image, full_size)]
+    boxes = [b for b in boxes if b[2] > b[0] and b[1] > b[3]]
+    return sorted(boxes, key=lambda b: (b[3], b[0]))
 
 
-def _seen(box: Box, boxes: list[Box]) -> bool:
-    """Whether another scale already found this face (they overlap by half or more)."""
-    return any(_iou(box, other) >= 0.5 for other in boxes)
-
-
-def _iou(a: Box, b: Box) -> float:
-    top, right, bottom, left = max(a[0], b[0]), min(a[1], b[1]), min(a[2], b[2]), max(a[3], b[3])
-    if bottom <= top or right <= left:
-        return 0.0
-    inter = (bottom - top) * (right - left)
-    union = (a[2] - a[0]) * (a[1] - a[3]) + (b[2] - b[0]) * (b[1] - b[3]) - inter
-    return inter / union
-
-
-def _detect(photo: Photo, upsample: int) -> list[Box]:
-    """HOG detection on the (reduced) image; boxes mapped to full resolution, clipped.
-
-    The detector runs on the grey image: dlib's HOG takes the strongest gradient over the
-    colour channels, and on grey it is about 30% faster. Measured over all 105 shared sample
-    photos at upsample 0 and 1 (267 faces): the same faces were found, none more, none fewer.
-    """
-    fr = _models()
-    rects = fr.face_detector(np.asarray(photo.image.convert("L")), upsample)
-    sx = photo.info.width / photo.image.width
-    sy = photo.info.height / photo.image.height
-    boxes = []
-    for r in rects:
-        box = (
-            round(r.top() * sy),
-            round(r.right() * sx),
-            round(r.bottom() * sy),
-            round(r.left() * sx),
-        )
-        box = _clip(box, photo.info.width, photo.info.height)
-        if box[2] > box[0] and box[1] > box[3]:
-            boxes.append(box)
-    return boxes
+def to_dlib_box(d: Detection) -> Box:
+    """BlazeFace's box in the style of dlib's HOG detector (see _DLIB_SIZE)."""
+    cx = (d.left + d.right) / 2
+    cy = (d.top + d.bottom) / 2 - _DLIB_SHIFT_UP * d.height
+    half_w, half_h = d.width * _DLIB_SIZE / 2, d.height * _DLIB_SIZE / 2
+    return round(cy - half_h), round(cx + half_w), round(cy + half_h), round(cx - half_w)
 
 
 def _clip(box: Box, width: int, height: int) -> Box:
@@ -290,38 +288,66 @@ def _clip(box: Box, width: int, height: int) -> Box:
     return max(top, 0), min(right, width), min(bottom, height), max(left, 0)
 
 
+def _width(box: Box) -> int:
+    return min(box[1] - box[3], box[2] - box[0])
+
+
+def _faces_of_frame(
+    path: Path | str,
+    frame: Photo,
+    index: int,
+    full_size: tuple[int, int],
+    boxes: list[Box],
+    params: ScanParams,
+) -> list[DetectedFace]:
+    """The frame's faces; only those at least identify_px wide carry an encoding."""
+    wanted = [i for i, b in enumerate(boxes) if _width(b) >= params.identify_px]
+    encodings = _encode(path, frame, index, full_size, [boxes[i] for i in wanted], params)
+    by_index = dict(zip(wanted, encodings, strict=True))
+    return [DetectedFace(b, by_index.get(i), index) for i, b in enumerate(boxes)]
+
+
 def _encode(
-    path: Path | str, small: Photo, boxes: list[Box], params: ScanParams
+    path: Path | str,
+    frame: Photo,
+    index: int,
+    full_size: tuple[int, int],
+    boxes: list[Box],
+    params: ScanParams,
 ) -> list[tuple[float, ...]]:
     """Encode from a decode where the smallest face is >= encode_face_px (or full size)."""
-    smallest = min(min(b[1] - b[3], b[2] - b[0]) for b in boxes)
-    scale = min(1.0, params.encode_face_px / max(smallest, 1))
-    long_side = max(small.info.width, small.info.height)
-    if scale * long_side <= max(small.image.size) * 1.05:
-        photo = small  # the detection image is already sharp enough
-    else:
-        photo = load_photo(path, math.ceil(long_side * scale), fit=False)
-        if photo.info.content_hash != small.info.content_hash:
-            raise BadPhoto(f"{small.info.name} changed while it was being scanned.")
-    return _encode_at(photo, boxes, params.num_jitters)
+    if not boxes:
+        return []
+    scale = min(1.0, params.encode_face_px / max(min(_width(b) for b in boxes), 1))
+    image = frame.image
+    if scale * full_size[0] > image.width * 1.05:
+        sharper = load_photo(path, math.ceil(max(full_size) * scale), fit=False, frame=index)
+        if sharper.info.content_hash != frame.info.content_hash:
+            raise BadPhoto(f"{frame.info.name} changed while it was being scanned.")
+        image = sharper.image
+    k = image.width / full_size[0], image.height / full_size[1]
+    scaled = [
+        (round(t * k[1]), round(r * k[0]), round(b * k[1]), round(left * k[0]))
+        for t, r, b, left in boxes
+    ]
+    return encode_faces_at(np.asarray(image), scaled)
 
 
-def _encode_at(photo: Photo, boxes: Sequence[Box], num_jitters: int) -> list[tuple[float, ...]]:
+def encode_faces_at(pixels: np.ndarray, boxes: Sequence[Box]) -> list[tuple[float, ...]]:
+    """The encodings of faces at `boxes` (in the pixels of this RGB uint8 array), in one batch:
+    5-point landmarks, dlib's 150 px chips, then the ResNet."""
     import dlib
 
-    fr = _models()
-    pixels = np.asarray(photo.image)
-    sx = photo.image.width / photo.info.width
-    sy = photo.image.height / photo.info.height
-    out = []
-    for top, right, bottom, left in boxes:
-        rect = dlib.rectangle(
-            round(left * sx), round(top * sy), round(right * sx), round(bottom * sy)
-        )
-        shape = fr.pose_predictor_5_point(pixels, rect)
-        vector = fr.face_encoder.compute_face_descriptor(pixels, shape, num_jitters)
-        out.append(tuple(float(v) for v in vector))
-    return out
+    from croftpost.core.dlib_resnet import face_chips
+
+    if not boxes:
+        return []
+    pixels = np.ascontiguousarray(pixels, dtype=np.uint8)
+    predictor = _landmarks()
+    shapes = [predictor(pixels, dlib.rectangle(left, top, right, bottom))
+              for top, right, bottom, left in boxes]
+    vectors = _encoder().encode_chips(face_chips(pixels, shapes))
+    return [tuple(float(v) for v in vector) for vector in vectors]
 
 
 # -- enrolment ----------------------------------------------------------------------------------
@@ -338,8 +364,25 @@ def encode_reference(
     detector's box would cut the face: the whole picture is the face's box, once the detector
     confirms there is a face in it (framed with a border) and no second one.
     """
-    small, boxes, _ = _load_and_detect(path, params)
-    name = small.info.name
+    photo = load_photo(path)
+    info = photo.info
+    if info.frames > 1:
+        raise EnrolmentRefused(
+            f"{info.name} has {info.frames} frames: use a still photo of the pupil.", "no_face"
+        )
+    boxes = detect_boxes(photo.image, (info.width, info.height), params.detector)
+    box = _reference_box(photo, boxes, whole_image_is_face)
+    if _width(box) < MIN_REFERENCE_FACE_PX:
+        raise EnrolmentRefused(
+            f"The face in {info.name} is too small to enrol reliably: use a closer photo.",
+            "face_too_small",
+        )
+    encoding = encode_faces_at(np.asarray(photo.image), [box])[0]
+    return ReferenceFace(encoding, box, info.content_hash, params.key, info.width, info.height)
+
+
+def _reference_box(photo: Photo, boxes: list[Box], whole_image_is_face: bool) -> Box:
+    name = photo.info.name
     if len(boxes) > 1:
         raise EnrolmentRefused(
             f"{name} shows {len(boxes)} faces: use a photo of the pupil "
@@ -347,21 +390,12 @@ def encode_reference(
             "several_faces",
         )
     if whole_image_is_face:
-        box = _whole_chip_box(small)
-    elif not boxes:
+        return _whole_chip_box(photo)
+    if not boxes:
         raise EnrolmentRefused(
             f"{name} shows no face croftpost can find: use a clear, front-facing photo.", "no_face"
         )
-    else:
-        box = boxes[0]
-    if min(box[1] - box[3], box[2] - box[0]) < MIN_REFERENCE_FACE_PX:
-        raise EnrolmentRefused(
-            f"The face in {name} is too small to enrol reliably: use a closer photo.",
-            "face_too_small",
-        )
-    encoding = _encode(path, small, [box], params)[0]
-    info = small.info
-    return ReferenceFace(encoding, box, info.content_hash, params.key, info.width, info.height)
+    return boxes[0]
 
 
 def _whole_chip_box(photo: Photo) -> Box:
@@ -373,7 +407,7 @@ def _whole_chip_box(photo: Photo) -> Box:
             "crop it tightly to the face.",
             "not_a_face_chip",
         )
-    if not _chip_shows_a_face(photo.image):
+    if not chip_shows_a_face(photo.image):
         raise EnrolmentRefused(
             f"{photo.info.name} shows no face croftpost can find: use a clear, front-facing "
             "crop of the face.",
@@ -382,24 +416,21 @@ def _whole_chip_box(photo: Photo) -> Box:
     return 0, w, h, 0
 
 
-def _chip_shows_a_face(chip: Image.Image) -> bool:
-    """Whether HOG finds a face over the chip's centre once it is 150 px wide with a border.
-
-    A tight crop gives the detector little context, so it gets a grey frame; this guards
-    against enrolling a picture that is not a face at all (measured: all 55 dlib "johns"
-    chips and the insightface Tom Hanks chip pass; dogs.jpg and the mask photos do not).
-    """
+def chip_shows_a_face(chip: Image.Image) -> bool:
+    """Whether a face is found over the chip's centre once it sits, 150 px wide, in a grey
+    frame three times its size: a tight crop gives the detector no context, and this guards
+    against enrolling a picture that is not a face at all."""
     k = 150 / chip.width
     small = chip.resize((150, max(1, round(chip.height * k))), Image.Resampling.BILINEAR)
-    framed = ImageOps.expand(small, border=40, fill=(128, 128, 128))
+    framed = ImageOps.expand(small, border=150, fill=(128, 128, 128))
     cx, cy = framed.width / 2, framed.height / 2
-    rects = _models().face_detector(np.asarray(framed), 1)
-    return any(r.left() <= cx <= r.right() and r.top() <= cy <= r.bottom() for r in rects)
+    found = _detector(DEFAULT_PARAMS.detector).detect(framed)
+    return any(d.left <= cx <= d.right and d.top <= cy <= d.bottom for d in found)
 
 
-def face_thumbnail(path: Path | str, box: Box, size: int = 96) -> bytes:
+def face_thumbnail(path: Path | str, box: Box, size: int = 96, frame: int = 0) -> bytes:
     """A square JPEG of one face (with some margin) for the screens; it carries no metadata."""
-    photo = load_photo(path)
+    photo = load_photo(path, frame=frame)
     top, right, bottom, left = box
     half = max(right - left, bottom - top) * 0.7
     cx, cy = (left + right) / 2, (top + bottom) / 2

@@ -7,12 +7,13 @@ orientation and colour handling. Nothing here imports Qt or touches the database
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import struct
 import threading
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,10 @@ from croftpost.core.errors import BadPhoto
 
 # A 100 MP camera photo is fine; beyond ~120 MP we refuse rather than risk gigabytes of RAM.
 MAX_PIXELS = 120_000_000
+# An animation or a multi-page file is checked frame by frame: every frame is read, or the file
+# is refused. These bound the work (a 10 s GIF at 25 fps is 250 frames).
+MAX_FRAMES = 500
+MAX_FRAME_PIXELS = 600_000_000  # over all frames together
 
 _GPS_IFD = 0x8825
 _ORIENTATION = 0x0112
@@ -41,6 +46,7 @@ class PhotoInfo:
     height: int
     gps: bool
     content_hash: str  # sha256 of the file's bytes, hex
+    frames: int = 1  # the frames of an animation, the pages of a TIFF, the images of a HEIF
 
 
 @dataclass(frozen=True)
@@ -87,8 +93,10 @@ def load_photo(
     *,
     fit: bool = True,
     size_for: Callable[[int], int | None] | None = None,
+    frame: int = 0,
 ) -> Photo:
-    """Read a photo as upright RGB, at most `max_long_side` pixels on its long side if given.
+    """Read a photo (one frame of it) as upright RGB, at most `max_long_side` pixels on its
+    long side if given.
 
     With `fit=False` only the cheap JPEG draft reduction is applied: the image keeps at least
     ~`max_long_side` pixels but may be up to twice that (no resampling pass). `size_for`
@@ -96,26 +104,77 @@ def load_photo(
 
     Raises BadPhoto (one sentence naming the file) for anything that is not a readable photo.
     """
+    photos = _frames(Path(path), max_long_side, fit, size_for, range(frame, frame + 1))
+    return next(photos)
+
+
+def iter_frames(
+    path: Path | str, size_for: Callable[[int], int | None] | None = None
+) -> Iterator[Photo]:
+    """Every frame of a photo, in order, from one read of the file (see `load_photo`).
+
+    An animation's frames are read as they are shown (each one composed over the last); a
+    JPEG with extra MPF images (a phone's gain map or preview) is one frame: those images are
+    renderings of the same picture, and safe copies never carry them. Only the cheap JPEG
+    draft reduction is applied (`fit=False`)."""
+    return _frames(Path(path), None, False, size_for, None)
+
+
+def _frames(
+    path: Path,
+    max_long_side: int | None,
+    fit: bool,
+    size_for: Callable[[int], int | None] | None,
+    wanted: range | None,
+) -> Iterator[Photo]:
     _set_up_pillow()
-    path = Path(path)
     data = _read_bytes(path)
+    with _reading(path.name):
+        im = Image.open(io.BytesIO(data))
+        _check_size(path.name, im.width, im.height)
+        if size_for is not None:
+            max_long_side = size_for(max(im.size))
+        exif = im.getexif()
+        orientation = exif.get(_ORIENTATION, 1)
+        info = _info(path.name, data, im, exif, orientation)
+    for index in wanted if wanted is not None else range(info.frames):
+        if index >= info.frames:
+            raise _bad(path.name, f"it has no frame {index + 1}")
+        with _reading(path.name):
+            image = _frame(path.name, im, index, orientation, max_long_side, fit)
+        yield Photo(info, image)  # (outside the warning filters: the caller runs here)
+
+
+@contextlib.contextmanager
+def _reading(name: str) -> Iterator[None]:
+    """Decoder failures as one BadPhoto sentence, with Pillow's process-wide switches set."""
+    # Importing face_recognition sets this process-wide to True, which makes Pillow fill the
+    # missing part of a truncated photo with grey instead of refusing it. Refuse, always.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
-        return _decode(path.name, data, max_long_side, fit, size_for)
+        with warnings.catch_warnings():  # (process-wide filters; a moment's overlap is harmless)
+            # Pillow only warns between MAX_PIXELS and twice that: _check_size refuses those
+            # with the actual size in the message. Beyond twice, Pillow raises
+            # DecompressionBombError.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            # A damaged EXIF block makes Pillow warn ("Corrupt EXIF data") and skip the tags it
+            # can't read. The pixels are intact, so the photo is read as if those tags were
+            # absent, the same whether warnings are shown, ignored or (as under pytest) errors.
+            warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.TiffImagePlugin")
+            yield
     except BadPhoto:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise _bad(
-            path.name,
-            f"it declares more than the {MAX_PIXELS // 1_000_000} megapixels croftpost accepts",
-        ) from None
+        limit = f"the {MAX_PIXELS // 1_000_000} megapixels croftpost accepts"
+        raise _bad(name, f"it declares more than {limit}") from None
     except UnidentifiedImageError:
-        raise _bad(path.name, "it is not an image file") from None
+        raise _bad(name, "it is not an image file") from None
     except MemoryError:
-        raise _bad(path.name, "it is too large to open on this computer") from None
+        raise _bad(name, "it is too large to open on this computer") from None
     except Exception as e:  # any decoder failure means "not readable"
         # Pillow reports truncated or damaged data as OSError, SyntaxError, ValueError, and
         # its plugins occasionally as struct.error or IndexError: all the same to the user.
-        raise _bad(path.name, f"the file is damaged or incomplete ({_short(e)})") from None
+        raise _bad(name, f"the file is damaged or incomplete ({_short(e)})") from None
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -133,56 +192,35 @@ def _read_bytes(path: Path) -> bytes:
     return data
 
 
-def _decode(
-    name: str,
-    data: bytes,
-    max_long_side: int | None,
-    fit: bool,
-    size_for: Callable[[int], int | None] | None,
-) -> Photo:
-    # Importing face_recognition sets this process-wide to True, which makes Pillow fill the
-    # missing part of a truncated photo with grey instead of refusing it. Refuse, always.
-    ImageFile.LOAD_TRUNCATED_IMAGES = False
-    with warnings.catch_warnings():  # (process-wide filters; a moment's overlap is harmless)
-        # Pillow only warns between MAX_PIXELS and twice that: _check_size refuses those with
-        # the actual size in the message. Beyond twice, Pillow raises DecompressionBombError.
-        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-        # A damaged EXIF block makes Pillow warn ("Corrupt EXIF data") and skip the tags it
-        # can't read. The pixels are intact, so the photo is read as if those tags were absent,
-        # the same whether warnings are shown, ignored or (as under pytest) errors.
-        warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.TiffImagePlugin")
-        im = Image.open(io.BytesIO(data))
-        return _decoded(name, data, im, max_long_side, fit, size_for)
-
-
-def _decoded(
-    name: str,
-    data: bytes,
-    im: Image.Image,
-    max_long_side: int | None,
-    fit: bool,
-    size_for: Callable[[int], int | None] | None = None,
-) -> Photo:
-    _check_size(name, im.width, im.height)
-    if size_for is not None:
-        max_long_side = size_for(max(im.size))
-    exif = im.getexif()
-    orientation = exif.get(_ORIENTATION, 1)
+def _info(name: str, data: bytes, im: Image.Image, exif: Image.Exif, orientation: int) -> PhotoInfo:
     width, height = (im.height, im.width) if orientation in _SWAPS_AXES else im.size
-    info = PhotoInfo(
-        name, str(im.format), width, height, _has_gps(im, exif), hashlib.sha256(data).hexdigest()
-    )
+    frames = 1 if im.format == "MPO" else int(getattr(im, "n_frames", 1))
+    if frames > MAX_FRAMES or frames * width * height > MAX_FRAME_PIXELS:
+        raise _bad(
+            name,
+            f"it has {frames} frames of {width} x {height} pixels, more than croftpost checks "
+            f"(at most {MAX_FRAMES} frames, {MAX_FRAME_PIXELS // 1_000_000} megapixels in all)",
+        )
+    content_hash = hashlib.sha256(data).hexdigest()
+    return PhotoInfo(name, str(im.format), width, height, _has_gps(im, exif), content_hash, frames)
+
+
+def _frame(
+    name: str, im: Image.Image, index: int, orientation: int, max_long_side: int | None, fit: bool
+) -> Image.Image:
+    """One frame, upright RGB, reduced as asked. (A TIFF's pages may differ in size.)"""
     if max_long_side and im.format == "JPEG" and max(im.size) > max_long_side:
         # Draft mode: the JPEG decoder itself skips detail (1/2, 1/4, 1/8), saving time and RAM.
         # Accept a draft up to 5% under the target: a 4032 px photo decodes at 1/2 for 2048.
         k = max(im.size) / (max_long_side * 0.95)
         im.draft("RGB", (int(im.width / k), int(im.height / k)))
-    im.seek(0)  # the first frame of an animation
+    im.seek(index)
+    _check_size(name, im.width, im.height)
     im.load()
     upright = _to_rgb(ImageOps.exif_transpose(im) if orientation != 1 else im)
     if fit and max_long_side and max(upright.size) > max_long_side:
         upright = fit_long_side(upright, max_long_side)
-    return Photo(info, upright)
+    return upright
 
 
 def _check_size(name: str, width: int, height: int) -> None:
