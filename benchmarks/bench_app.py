@@ -122,10 +122,9 @@ def consent_matching(pupils: int, repeats: int) -> Rows:
 # kernel's VmHWM (peak RSS of this process image) does not, so it is used where it exists.
 _PEAK_MEMORY = r"""
 import json, resource, sys, time
-from croftpost.core.faces import DEFAULT_PARAMS, THOROUGH_PARAMS, scan_photo
-params = THOROUGH_PARAMS if sys.argv[2] == "full" else DEFAULT_PARAMS
+from croftpost.core.faces import scan_photo
 start = time.perf_counter()
-scan = scan_photo(sys.argv[1], params)
+scan = scan_photo(sys.argv[1])
 seconds = time.perf_counter() - start
 kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 try:
@@ -138,13 +137,13 @@ print(json.dumps({"kb": kb, "faces": len(scan.faces), "s": seconds}))
 """
 
 
-def _peak(path: Path, mode: str) -> dict[str, float]:
-    done = subprocess.run([sys.executable, "-c", _PEAK_MEMORY, str(path), mode], env=_env(),
+def _peak(path: Path) -> dict[str, float]:
+    done = subprocess.run([sys.executable, "-c", _PEAK_MEMORY, str(path)], env=_env(),
                           capture_output=True, text=True, check=True)
     return json.loads(done.stdout)
 
 
-def peak_memory(faces_photo: Path | None, mode: str, formats: tuple[str, ...]) -> Rows:
+def peak_memory(faces_photo: Path | None, formats: tuple[str, ...]) -> Rows:
     """Peak resident memory of a process that loads and scans a 100 MP photo (12,500 x 8,000)
     with two people pasted in, against the same process scanning a 1 MP copy of it. A JPEG is
     decoded reduced (draft mode); a PNG has to be decoded whole."""
@@ -158,12 +157,12 @@ def peak_memory(faces_photo: Path | None, mode: str, formats: tuple[str, ...]) -
                 canvas.paste(face.resize((3_000, round(face.height * k))), (4_000, 2_000))
         small = Path(tmp) / "small-1mp.jpg"
         canvas.resize((1_250, 800)).save(small, quality=90)
-        baseline = _peak(small, mode)
+        baseline = _peak(small)
         for fmt in formats:
             big = Path(tmp) / f"pano-100mp.{fmt.lower()}"
             canvas.save(big, fmt, **({"quality": 90} if fmt == "JPEG" else {"compress_level": 1}))
-            peak = _peak(big, mode)
-            rows.append((f"peak memory, {mode} scan of a 100 MP {fmt}",
+            peak = _peak(big)
+            rows.append((f"peak memory, check of a 100 MP {fmt}",
                          f"{peak['kb'] / 1024:.0f} MB RSS ({baseline['kb'] / 1024:.0f} MB for "
                          f"a 1 MP photo); {peak['s']:.1f} s, {peak['faces']} faces found"))
             big.unlink()

@@ -68,7 +68,8 @@ def _person_of(path: Path) -> str | None:
     if path.parent.name not in ("train", "test"):
         return path.parent.name
     stem = path.stem.rstrip("0123456789_")
-    aliases = {"johnsnow_test": "kit_harington", "obama": "obama", "alex_lacamoire": "alex_lacamoire"}
+    aliases = {"johnsnow_test": "kit_harington", "obama": "obama",
+               "alex_lacamoire": "alex_lacamoire"}
     return aliases.get(stem)
 
 

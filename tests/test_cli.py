@@ -91,16 +91,14 @@ def test_missing_data_folder_is_bad_input(tmp_path, capsys, monkeypatch):
     assert "croftpost setup" in capsys.readouterr().err
 
 
-def test_school_face_scan_shows_and_sets_the_setting(cli_school, capsys):
+def test_school_face_scan_says_what_every_check_looks_for(cli_school, capsys):
     capsys.readouterr()
     assert run(["school", "face-scan"]) == 0
-    assert capsys.readouterr().out.startswith("Photo checks use the full scan: faces from about")
-    assert run(["school", "face-scan", "deep"]) == 0
-    assert "now use the deep scan" in capsys.readouterr().out
-    assert run(["school", "face-scan"]) == 0
-    assert "use the deep scan: faces from about 40 px too" in capsys.readouterr().out
-    with pytest.raises(SystemExit):
-        run(["school", "face-scan", "quick"])
+    said = capsys.readouterr().out
+    assert said.startswith("Every photo check looks for faces from 24 px wide")
+    assert "identifies faces from 40 px" in said
+    assert run(["school", "face-scan", "deep"]) == 0  # an old script still runs
+    assert "no face scan to choose any more" in capsys.readouterr().out
 
 
 def test_school_set_and_audit_verify_and_export(cli_school, capsys, tmp_path):

@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 
 from croftpost.cli import run
+from tests.core.test_faces import ground_truth, iou
 
 pytestmark = pytest.mark.faces
 
@@ -37,14 +38,17 @@ def cli_register(tmp_path, monkeypatch, faces_dir: Path):
 def test_json_shape_and_exit_codes(cli_register: Path, capsys) -> None:
     capsys.readouterr()
     assert run(["check-photo", str(cli_register / "obama1.jpg"), "--channel", "facebook",
-                "--json", "--quick"]) == 0
+                "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["verdict"] == "ok"
     [photo] = result["photos"]
-    assert set(photo) == {"path", "width", "height", "gps", "faces"}
+    assert set(photo) == {"path", "width", "height", "gps", "frames", "min_face_px",
+                          "identify_px", "faces"}
+    assert (photo["frames"], photo["min_face_px"], photo["identify_px"]) == (1, 24, 40)
     assert (photo["width"], photo["height"]) == (1480, 832)
     [face] = photo["faces"]
     assert face["status"] == "consented" and face["pupil_id"] == "P001"
+    assert (face["reason"], face["frame"]) == ("matched", 0)
     top, right, bottom, left = face["box"]
     assert 0 <= left < right <= 1480 and 0 <= top < bottom <= 832
     assert 0 < face["distance"] <= 0.42
@@ -88,11 +92,12 @@ def test_export_writes_blurred_metadata_free_copies(cli_register: Path, tmp_path
     assert capsys_free == 0  # every face left in the copy is consented
 
 
-def test_deep_finds_the_small_faces_of_a_far_away_group(
+def test_the_small_faces_of_a_far_away_group_are_found_and_not_guessed(
     cli_register: Path, faces_dir: Path, tmp_path: Path, capsys
 ) -> None:
-    """Seven faces of ~37 px in a 12 MP photo: the default scan does not look for them (and
-    says so), --deep does, as face_recognition's own pipeline would."""
+    """Seven faces of ~37 px in a 12 MP photo: every check finds them (the old default scan
+    said "0 faces" and exited 0); they are too small to identify, so they block, and the
+    teacher is told what to do."""
     group = Image.open(faces_dir / "dlib/examples/faces/2008_004176.jpg").convert("RGB")
     far = Image.new("RGB", (4032, 3024), (255, 255, 255))
     far.paste(group, (1800, 1300))
@@ -100,25 +105,34 @@ def test_deep_finds_the_small_faces_of_a_far_away_group(
     far.save(photo, quality=92)
     capsys.readouterr()
 
-    assert run(["check-photo", str(photo), "--channel", "dojo"]) == 0
-    said = capsys.readouterr().out
-    assert "sports-day.jpg: 4032x3024, 0 faces" in said
-    assert "faces narrower than 80 px were not looked for: --deep looks for them" in said
-    assert "No faces were found. Look at the photos yourself before posting." in said
-
-    assert run(["check-photo", str(photo), "--channel", "dojo", "--deep", "--json"]) == 1
+    truth = [(t + 1300, r + 1800, b + 1300, left + 1800)
+             for t, r, b, left in ground_truth(faces_dir)["2008_004176.jpg"]]
+    assert run(["check-photo", str(photo), "--channel", "dojo", "--json"]) == 1
     [result] = json.loads(capsys.readouterr().out)["photos"]
-    assert len(result["faces"]) == 7
+    boxes = [tuple(f["box"]) for f in result["faces"]]
+    assert len(truth) == 7 and all(any(iou(t, b) >= 0.3 for b in boxes) for t in truth)
+    assert result["min_face_px"] == 24
     assert {f["status"] for f in result["faces"]} == {"unknown"}
-    assert all(f["box"][3] >= 1800 and f["box"][1] <= 1800 + group.width for f in result["faces"])
+    count = len(boxes)  # the seven, and at most a hand or so that looks like a face
+    small = sum(f["reason"] == "too_small" for f in result["faces"])
+    assert small >= 6 and all(f["reason"] == "too_small" for f in result["faces"]
+                              if f["box"][1] - f["box"][3] < 40)
 
-    with pytest.raises(SystemExit) as refused:
-        run(["check-photo", str(photo), "--channel", "dojo", "--quick", "--deep"])
-    assert refused.value.code == 2
-
-    # The headteacher makes deep the school's setting: plain check-photo then looks that small.
-    assert run(["school", "face-scan", "deep"]) == 0
-    capsys.readouterr()
     assert run(["check-photo", str(photo), "--channel", "dojo"]) == 1
     said = capsys.readouterr().out
-    assert "sports-day.jpg: 4032x3024, 7 faces" in said and "not looked for" not in said
+    assert f"sports-day.jpg: 4032x3024, {count} faces" in said
+    assert said.count("TOO SMALL TO IDENTIFY") == small
+    assert "(looked for faces from 24 px wide and identified those from 40 px)" in said
+    assert f"{small} faces too small to identify (blur them or check them yourself)" in said
+
+    # The old scan choices still parse (old scripts), and change nothing.
+    assert run(["check-photo", str(photo), "--channel", "dojo", "--deep", "--json"]) == 1
+    assert len(json.loads(capsys.readouterr().out)["photos"][0]["faces"]) == count
+
+    out = tmp_path / "safe"
+    assert run(["export-photo", str(photo), "--channel", "dojo", "--out", str(out)]) == 0
+    assert f"{count} face(s) blurred" in capsys.readouterr().out
+    (copy,) = out.iterdir()
+    assert run(["check-photo", str(copy), "--channel", "dojo"]) == 0
+    assert "No faces were found (faces from 24 px wide were looked for)" in (
+        capsys.readouterr().out)

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from croftpost.cli import CliContext, out
 from croftpost.core.accounts import Session
 from croftpost.core.consent_model import Pupil
-from croftpost.core.faces import DEEP_PARAMS, DEFAULT_PARAMS
-from croftpost.core.photo_check import CONSENTED, FaceResult, PhotoCheck, PhotoResult
+from croftpost.core.photo_check import CONSENTED, TOO_SMALL, FaceResult, PhotoCheck, PhotoResult
 from croftpost.storage.schema import CHANNELS
 
-_SMALLEST_FACE_PX = 40  # the detector's own floor: below it nothing is ever found
 _REASONS = {
     "no_match": "not anyone enrolled",
     "ambiguous": "too like more than one pupil to be sure",
@@ -22,6 +21,7 @@ _REASONS = {
     "protected": "must never appear (protected pupil)",
     "no_consent": "no consent for {channel}",
     "identified": "identified by staff",
+    "too_small": "too small to identify",
 }
 
 
@@ -46,19 +46,16 @@ def register(
 def _photo_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("photos", nargs="+", metavar="PHOTO")
     parser.add_argument("--channel", required=True, choices=CHANNELS)
-    scan = parser.add_mutually_exclusive_group()
-    scan.add_argument("--quick", action="store_true",
-                      help="look only for larger faces (faster; not for class or hall photos)")
-    scan.add_argument("--deep", action="store_true",
-                      help="also look for very small faces, down to 40 px, as on a sports "
-                           "field (slow: several seconds a photo)")
+    # The old scan choices, still accepted so old scripts run: every check now looks for
+    # every face from the same size, so they change nothing.
+    parser.add_argument("--quick", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--deep", action="store_true", help=argparse.SUPPRESS)
 
 
 def _run_check(ctx: CliContext, args: argparse.Namespace, session: Session) -> PhotoCheck:
-    if args.quick:
-        ctx.services.photos.params = DEFAULT_PARAMS
-    elif args.deep:
-        ctx.services.photos.params = DEEP_PARAMS
+    if args.quick or args.deep:
+        print("Note: --quick and --deep no longer change anything: every check looks for "
+              "every face.", file=sys.stderr)
     return ctx.services.photos.check(session, [Path(p) for p in args.photos], args.channel)
 
 
@@ -91,12 +88,15 @@ def _describe(photo: PhotoResult, pupils: dict[str, Pupil], channel: str) -> Non
         return
     gps = "  (carries GPS data: safe copies remove it)" if photo.gps else ""
     count = len(photo.faces)
-    out(f"{name}: {photo.width}x{photo.height}, {count} face{'s' if count != 1 else ''}{gps}")
+    frames = f", {photo.frames} frames" if photo.frames > 1 else ""
+    out(f"{name}: {photo.width}x{photo.height}{frames}, {count} face{'s' if count != 1 else ''}"
+        f"{gps}")
     for n, face in enumerate(photo.faces, start=1):
-        out(f"  face {n} at {_where(face.box)}: {_label(face, pupils, channel)}")
-    if photo.min_face_px > _SMALLEST_FACE_PX:
-        out(f"  (faces narrower than {photo.min_face_px} px were not looked for: "
-            "--deep looks for them)")
+        where = f"frame {face.frame + 1}, " if photo.frames > 1 else ""
+        out(f"  face {n} at {where}{_where(face.box)}: {_label(face, pupils, channel)}")
+    every = "in every frame " if photo.frames > 1 else ""
+    out(f"  (looked for faces from {photo.min_face_px} px wide {every}and identified those from "
+        f"{photo.identify_px} px)")
 
 
 def _label(face: FaceResult, pupils: dict[str, Pupil], channel: str) -> str:
@@ -106,6 +106,9 @@ def _label(face: FaceResult, pupils: dict[str, Pupil], channel: str) -> str:
     if face.status == CONSENTED:
         return f"OK - {who}, consented for {label}" if who else "OK - adult who has consented"
     reason = _REASONS.get(face.reason, face.reason).format(channel=label)
+    if face.reason == TOO_SMALL:
+        width = face.box[1] - face.box[3]
+        return f"TOO SMALL TO IDENTIFY ({width} px wide) - blur it or check who it is"
     if face.status == "unknown":
         return f"UNKNOWN - {reason}: blur it or check who it is"
     # Protected pupils are not named on screen: the name itself is sensitive.
@@ -119,17 +122,24 @@ def _where(box: tuple[int, int, int, int]) -> str:
 
 
 def _summarise(result: PhotoCheck) -> None:
-    blocking = sum(f.blocks for p in result.photos for f in p.faces)
+    blocking = sum(f.blocks and f.reason != TOO_SMALL for p in result.photos for f in p.faces)
+    small = sum(f.reason == TOO_SMALL for p in result.photos for f in p.faces)
     broken = sum(p.error is not None for p in result.photos)
     if result.verdict == "ok":
         if any(p.faces for p in result.photos):
             out("All faces have consent for this channel.")
         else:
-            out("No faces were found. Look at the photos yourself before posting.")
+            smallest = min(p.min_face_px for p in result.photos)
+            out(f"No faces were found (faces from {smallest} px wide were looked for). Look at "
+                "the photos yourself before posting.")
         return
     parts = []
     if blocking:
         parts.append(f"{blocking} face{'s' if blocking != 1 else ''} without consent or unknown")
+    if small:
+        parts.append(f"{small} face{'s' if small != 1 else ''} too small to identify (blur "
+                     f"{'them' if small != 1 else 'it'} or check {'them' if small != 1 else 'it'}"
+                     " yourself)")
     if broken:
         parts.append(f"{broken} photo{'s' if broken != 1 else ''} could not be checked")
     out(f"Do not post yet: {' and '.join(parts)}. `croftpost export-photo` writes copies with "

@@ -5,14 +5,8 @@ from __future__ import annotations
 import argparse
 
 from croftpost.cli import CliContext, out
-from croftpost.core.faces import SCHOOL_SCANS
+from croftpost.core.faces import IDENTIFY_PX, MIN_FACE_PX
 from croftpost.core.school import SETTABLE_KEYS
-
-_SCANS = {
-    "full": "faces from about 80 px wide in a 12 MP photo: close-ups, groups, class photos",
-    "deep": "faces from about 40 px too: sports day, whole-school photos (about three times "
-            "slower)",
-}
 
 
 def register(
@@ -29,9 +23,9 @@ def register(
     show = sub.add_parser("show", parents=[common], help="show the school's details")
     show.set_defaults(handler=_show)
     scan = sub.add_parser("face-scan", parents=[common],
-                          help="how small a face every photo check looks for (headteacher)")
-    scan.add_argument("scan", nargs="?", choices=tuple(SCHOOL_SCANS),
-                      help="full (the default) or deep; leave out to show the setting")
+                          help="how small a face every photo check looks for")
+    # Kept so that old scripts still run: there is no choice any more.
+    scan.add_argument("scan", nargs="?", help=argparse.SUPPRESS)
     scan.set_defaults(handler=_face_scan)
 
 
@@ -50,15 +44,16 @@ def _show(args: argparse.Namespace) -> int:
     return 0
 
 
+def face_scan_sentence() -> str:
+    return (
+        f"Every photo check looks for faces from {MIN_FACE_PX} px wide (a child about 15 m from "
+        f"a phone camera), in every frame, and identifies faces from {IDENTIFY_PX} px; smaller "
+        "faces block until they are blurred or checked by hand."
+    )
+
+
 def _face_scan(args: argparse.Namespace) -> int:
-    ctx = CliContext(args)
-    try:
-        if args.scan is None:
-            current = ctx.services.school.face_scan()
-            out(f"Photo checks use the {current} scan: {_SCANS[current]}.")
-            return 0
-        chosen = ctx.services.school.set_face_scan(ctx.login(), args.scan)
-        out(f"Photo checks now use the {chosen} scan: {_SCANS[chosen]}.")
-        return 0
-    finally:
-        ctx.close()
+    if args.scan is not None:
+        out(f"There is no face scan to choose any more ({args.scan!r} ignored).")
+    out(face_scan_sentence())
+    return 0

@@ -23,7 +23,9 @@ heavy happens at import time: the models are loaded on first use.
 from __future__ import annotations
 
 import io
+import itertools
 import math
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -108,6 +110,8 @@ class PhotoScan:
     min_face_px: int = 0  # faces narrower than this (full-size pixels) were not looked for
     identify_px: int = 0  # faces narrower than this were found but not identified
     frames: int = 1  # every one of them was read
+    # Where the time went (decode, detect, encode): for the benchmark, never cached.
+    seconds: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -235,12 +239,23 @@ def scan_photo(path: Path | str, params: ScanParams = DEFAULT_PARAMS) -> PhotoSc
     """Find every face in every frame of a photo, and encode those large enough to identify.
     Raises BadPhoto for unreadable files."""
     faces: list[DetectedFace] = []
+    seconds = dict.fromkeys(("decode", "detect", "encode"), 0.0)
+    frames = iter_frames(path, _detection_decode(params))
     info = None
-    for index, frame in enumerate(iter_frames(path, _detection_decode(params))):
+    for index in itertools.count():
+        start = time.perf_counter()
+        frame = next(frames, None)
+        seconds["decode"] += time.perf_counter() - start
+        if frame is None:
+            break
         info = frame.info
         full_size = (info.width, info.height) if index == 0 else frame.image.size
+        start = time.perf_counter()
         boxes = detect_boxes(frame.image, full_size, params.detector)
+        seconds["detect"] += time.perf_counter() - start
+        start = time.perf_counter()
         faces += _faces_of_frame(path, frame, index, full_size, boxes, params)
+        seconds["encode"] += time.perf_counter() - start
     assert info is not None  # iter_frames yields at least the first frame or raises
     return PhotoScan(
         str(path),
@@ -254,6 +269,7 @@ def scan_photo(path: Path | str, params: ScanParams = DEFAULT_PARAMS) -> PhotoSc
         params.min_face_px,
         params.identify_px,
         info.frames,
+        seconds,
     )
 
 
@@ -364,25 +380,28 @@ def encode_reference(
     detector's box would cut the face: the whole picture is the face's box, once the detector
     confirms there is a face in it (framed with a border) and no second one.
     """
-    photo = load_photo(path)
+    # Decoded and detected exactly as a scan does, so a reference photo that is later checked
+    # gives the same box and the same encoding.
+    photo = next(iter_frames(path, _detection_decode(params)))
     info = photo.info
     if info.frames > 1:
         raise EnrolmentRefused(
             f"{info.name} has {info.frames} frames: use a still photo of the pupil.", "no_face"
         )
-    boxes = detect_boxes(photo.image, (info.width, info.height), params.detector)
-    box = _reference_box(photo, boxes, whole_image_is_face)
+    full_size = (info.width, info.height)
+    boxes = detect_boxes(photo.image, full_size, params.detector)
+    box = _reference_box(path, boxes, whole_image_is_face)
     if _width(box) < MIN_REFERENCE_FACE_PX:
         raise EnrolmentRefused(
             f"The face in {info.name} is too small to enrol reliably: use a closer photo.",
             "face_too_small",
         )
-    encoding = encode_faces_at(np.asarray(photo.image), [box])[0]
+    encoding = _encode(path, photo, 0, full_size, [box], params)[0]
     return ReferenceFace(encoding, box, info.content_hash, params.key, info.width, info.height)
 
 
-def _reference_box(photo: Photo, boxes: list[Box], whole_image_is_face: bool) -> Box:
-    name = photo.info.name
+def _reference_box(path: Path | str, boxes: list[Box], whole_image_is_face: bool) -> Box:
+    name = Path(path).name
     if len(boxes) > 1:
         raise EnrolmentRefused(
             f"{name} shows {len(boxes)} faces: use a photo of the pupil "
@@ -390,7 +409,7 @@ def _reference_box(photo: Photo, boxes: list[Box], whole_image_is_face: bool) ->
             "several_faces",
         )
     if whole_image_is_face:
-        return _whole_chip_box(photo)
+        return _whole_chip_box(load_photo(path))
     if not boxes:
         raise EnrolmentRefused(
             f"{name} shows no face croftpost can find: use a clear, front-facing photo.", "no_face"

@@ -32,7 +32,7 @@ from croftpost.core.consent import ConsentService
 from croftpost.core.consent_model import Pupil
 from croftpost.core.errors import BadInput, BadPhoto, NotFound
 from croftpost.core.face_scan import FaceScanner
-from croftpost.core.faces import THOROUGH_PARAMS, PhotoScan, ScanFailure, ScanParams
+from croftpost.core.faces import DEFAULT_PARAMS, PhotoScan, ScanFailure, ScanParams
 from croftpost.core.matching import (
     FACE_MODEL_NAME,
     MATCH_MARGIN,
@@ -41,7 +41,7 @@ from croftpost.core.matching import (
     match_faces,
 )
 from croftpost.core.photos import file_sha256
-from croftpost.core.safe_export import safe_copy_suffix, write_safe_copy
+from croftpost.core.safe_export import safe_copy_suffix, still_photos_only, write_safe_copy
 from croftpost.storage import photo_checks_repo
 from croftpost.storage.db import transaction
 from croftpost.storage.schema import CHANNELS
@@ -51,6 +51,7 @@ CONSENTED = "consented"
 NOT_CONSENTED = "not_consented"
 UNKNOWN = "unknown"
 ADULT = "adult"  # identified by staff as an adult who has consented
+TOO_SMALL = "too_small"  # a reason: found, but too small to identify (blocks like unknown)
 
 Progress = Callable[[int, int], None]
 
@@ -58,14 +59,15 @@ Progress = Callable[[int, int], None]
 @dataclass(frozen=True)
 class FaceResult:
     """One face. `reason` says why it has its status, in a word the screens can explain:
-    matched, no_match, ambiguous, duplicate, no_gallery (matching), identified, adult (staff),
-    protected, no_consent (consent)."""
+    matched, no_match, ambiguous, duplicate, no_gallery (matching), too_small (found but too
+    small to identify), identified, adult (staff), protected, no_consent (consent)."""
 
     box: Box
     status: str
     pupil_id: str | None
     distance: float | None
     reason: str
+    frame: int = 0  # which frame of an animation or multi-page file the box is in
 
     @property
     def blocks(self) -> bool:
@@ -83,6 +85,8 @@ class PhotoResult:
     min_face_px: int = 0
     faces: tuple[FaceResult, ...] = ()
     error: str | None = None  # the photo could not be read or scanned: it blocks
+    identify_px: int = 0
+    frames: int = 1
 
     @property
     def blocks(self) -> bool:
@@ -91,8 +95,11 @@ class PhotoResult:
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "path": self.path, "width": self.width, "height": self.height, "gps": self.gps,
+            "frames": self.frames, "min_face_px": self.min_face_px,
+            "identify_px": self.identify_px,
             "faces": [{"box": list(f.box), "status": f.status, "pupil_id": f.pupil_id,
-                       "distance": None if f.distance is None else round(f.distance, 4)}
+                       "distance": None if f.distance is None else round(f.distance, 4),
+                       "reason": f.reason, "frame": f.frame}
                       for f in self.faces]}
         if self.error is not None:
             data["error"] = self.error
@@ -126,7 +133,7 @@ class PhotoCheckService:
 
     def __init__(self, db: sqlite_utils.Database, audit: AuditLog, accounts: AccountService,
                  consent: ConsentService, clock: Clock = utc_now, *, workers: int = 2,
-                 params: ScanParams = THOROUGH_PARAMS, alerts: AlertService | None = None
+                 params: ScanParams = DEFAULT_PARAMS, alerts: AlertService | None = None
                  ) -> None:
         self._db = db
         self._audit = audit
@@ -225,6 +232,9 @@ class PhotoCheckService:
         if broken:
             raise BadPhoto(f"{Path(broken[0].path).name} could not be checked, so it cannot be "
                            "exported: remove it or check it again.")
+        for photo in current.photos:
+            if photo.frames > 1:
+                raise BadPhoto(still_photos_only(Path(photo.path).name, photo.frames))
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         _remove_stale_parts(out)
@@ -252,8 +262,8 @@ class PhotoCheckService:
         if pupil_id is not None:
             self._consent.pupil(pupil_id)  # NotFound for an unknown id
         faces = list(photo.faces)
-        faces[face_index] = FaceResult(face.box, face.status, pupil_id, face.distance,
-                                       "identified" if pupil_id else ADULT)
+        faces[face_index] = replace(face, pupil_id=pupil_id,
+                                    reason="identified" if pupil_id else ADULT)
         return self._apply_consent([replace(photo, faces=tuple(faces))], channel)[0]
 
     def _alert_protected(self, actor: str, channel: str, photos: Sequence[PhotoResult]) -> None:
@@ -318,13 +328,9 @@ class PhotoCheckService:
                   gallery_key: str) -> PhotoResult:
         if isinstance(scan, ScanFailure):
             return PhotoResult(scan.path, "", error=scan.message)
-        matches = match_faces([f.encoding for f in scan.faces], gallery, MATCH_TOLERANCE,
-                              MATCH_MARGIN)
-        faces = tuple(FaceResult(f.box, UNKNOWN, None if m.pupil_id is None else str(m.pupil_id),
-                                 m.distance, m.reason)
-                      for f, m in zip(scan.faces, matches, strict=True))
         result = PhotoResult(scan.path, scan.content_hash, scan.width, scan.height, scan.gps,
-                             scan.format, scan.min_face_px, faces)
+                             scan.format, scan.min_face_px, _matched(scan, gallery),
+                             identify_px=scan.identify_px, frames=scan.frames)
         with transaction(self._db):
             photo_checks_repo.forget_other_galleries(self._db, gallery_key)
             photo_checks_repo.put(self._db, scan.content_hash, self.params.key, gallery_key,
@@ -336,6 +342,21 @@ class PhotoCheckService:
         pupils = {p.pupil_id: p for p in self._consent.all_pupils()}
         return [replace(p, faces=tuple(_status(f, pupils, channel, today) for f in p.faces))
                 for p in photos]
+
+
+def _matched(scan: PhotoScan, gallery: EncodingGallery) -> tuple[FaceResult, ...]:
+    """Who each face is. A face too small to identify is never matched: it stays unknown."""
+    encoded = [f.encoding for f in scan.faces if f.encoding is not None]
+    matches = iter(match_faces(encoded, gallery, MATCH_TOLERANCE, MATCH_MARGIN))
+    faces = []
+    for f in scan.faces:
+        if f.encoding is None:
+            faces.append(FaceResult(f.box, UNKNOWN, None, None, TOO_SMALL, f.frame))
+            continue
+        m = next(matches)
+        pupil_id = None if m.pupil_id is None else str(m.pupil_id)
+        faces.append(FaceResult(f.box, UNKNOWN, pupil_id, m.distance, m.reason, f.frame))
+    return tuple(faces)
 
 
 def _status(face: FaceResult, pupils: dict[str, Pupil], channel: str, day: date) -> FaceResult:
@@ -357,16 +378,29 @@ def _status(face: FaceResult, pupils: dict[str, Pupil], channel: str, day: date)
 def _to_cache(result: PhotoResult) -> dict[str, Any]:
     return {"width": result.width, "height": result.height, "gps": result.gps,
             "format": result.format, "min_face_px": result.min_face_px,
+            "identify_px": result.identify_px, "frames": result.frames,
             "faces": [{"box": list(f.box), "pupil_id": f.pupil_id, "distance": f.distance,
-                       "reason": f.reason} for f in result.faces]}
+                       "reason": f.reason, "frame": f.frame} for f in result.faces]}
 
 
 def _from_cache(data: dict[str, Any], path: str, content_hash: str) -> PhotoResult:
     faces = tuple(FaceResult(tuple(int(v) for v in f["box"]), UNKNOWN,  # type: ignore[arg-type]
-                             f["pupil_id"], f["distance"], str(f["reason"]))
+                             f["pupil_id"], f["distance"], str(f["reason"]), int(f["frame"]))
                   for f in data["faces"])
     return PhotoResult(path, content_hash, int(data["width"]), int(data["height"]),
-                       bool(data["gps"]), str(data["format"]), int(data["min_face_px"]), faces)
+                       bool(data["gps"]), str(data["format"]), int(data["min_face_px"]), faces,
+                       identify_px=int(data["identify_px"]), frames=int(data["frames"]))
+
+
+def for_posting(check: PhotoCheck) -> PhotoCheck:
+    """The check as the compose screen uses it: an animation or multi-page file cannot be
+    posted (its safe copy would be one still), so it is a photo that cannot be posted, with
+    the reason, rather than faces to decide about."""
+    photos = tuple(
+        replace(p, faces=(), error=still_photos_only(Path(p.path).name, p.frames))
+        if p.frames > 1 and p.error is None else p
+        for p in check.photos)
+    return replace(check, photos=photos)
 
 
 def _check_channel(channel: str) -> None:

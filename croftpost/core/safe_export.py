@@ -71,6 +71,8 @@ def write_safe_copy(
     photo = load_photo(src)
     if expected_sha256 is not None and photo.info.content_hash != expected_sha256:
         raise BadPhoto(f"{src.name} has changed since it was checked for faces: check it again.")
+    if photo.info.frames > 1:
+        raise BadPhoto(still_photos_only(src.name, photo.info.frames))
     fmt = "PNG" if photo.info.format == "PNG" else "JPEG"
     if dst.suffix.lower() not in ((".png",) if fmt == "PNG" else (".jpg", ".jpeg")):
         suffix = ".png" if fmt == "PNG" else ".jpg"
@@ -87,6 +89,14 @@ def write_safe_copy(
         pixels.height,
         fmt,
         len(faces_to_blur),
+    )
+
+
+def still_photos_only(name: str, frames: int) -> str:
+    """Why an animation or a multi-page file gets no safe copy (its check reads every frame)."""
+    return (
+        f"{name} has {frames} frames (an animation or several pages): croftpost makes safe "
+        "copies of still photos only. Save the frame you want to post as a photo and add that."
     )
 
 

@@ -9,14 +9,11 @@ import sqlite_utils
 from croftpost.core.accounts import AccountService, Permission, Session
 from croftpost.core.audit import AuditLog
 from croftpost.core.errors import BadInput, PermissionDenied
-from croftpost.core.faces import SCHOOL_SCANS, ScanParams
 from croftpost.storage import settings_repo
 from croftpost.storage.db import transaction
 
 CONTACT_KEYS = ("phone", "email", "address", "website", "facebook", "dojo")
 SETTABLE_KEYS = ("name", *CONTACT_KEYS)
-FACE_SCAN_KEY = "photos.face_scan"
-DEFAULT_FACE_SCAN = "full"  # faces from ~80 px in a 12 MP photo; "deep" from ~40 px
 
 
 @dataclass(frozen=True)
@@ -64,25 +61,3 @@ class SchoolService:
             self._audit.record(head.username, "school.set", key,
                                {"before": old, "after": value.strip()})
         return self.details()
-
-    # -- how thoroughly photos are scanned for faces ------------------------------------------
-    def face_scan(self) -> str:
-        """The school's choice: "full" (faces from about 80 px in a 12 MP photo) or "deep" (from
-        about 40 px: sports day and whole-school photos, at about three times the time)."""
-        stored = settings_repo.get(self._db, FACE_SCAN_KEY)
-        return stored if stored in SCHOOL_SCANS else DEFAULT_FACE_SCAN
-
-    def face_scan_params(self) -> ScanParams:
-        return SCHOOL_SCANS[self.face_scan()]
-
-    def set_face_scan(self, session: Session, scan: str) -> str:
-        head = self._accounts.require(session, Permission.MANAGE_SCHOOL)
-        if scan not in SCHOOL_SCANS:
-            raise BadInput(f"Unknown face scan {scan!r}: use {' or '.join(SCHOOL_SCANS)}.")
-        before = self.face_scan()
-        if scan != before:
-            with transaction(self._db):
-                settings_repo.put(self._db, FACE_SCAN_KEY, scan)
-                self._audit.record(head.username, "school.set", "face_scan",
-                                   {"before": before, "after": scan})
-        return scan

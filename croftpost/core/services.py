@@ -60,8 +60,7 @@ def _wire(data_dir: Path, db: sqlite_utils.Database, clock: Clock,
     approvals = ApprovalService(db, audit, accounts, clock)
     consent = ConsentService(db, audit, accounts, clock, takedowns)
     drafts = DraftService(db, audit, accounts, clock, approvals)
-    photos = PhotoCheckService(db, audit, accounts, consent, clock,
-                               params=school.face_scan_params(), alerts=alerts)
+    photos = PhotoCheckService(db, audit, accounts, consent, clock, alerts=alerts)
     text = TextService(db, audit, accounts, consent, school, clock, alerts=alerts)
     termly = TermlyService(db, audit, accounts, takedowns, alerts, clock)
     return Services(data_dir, db, clock, audit, accounts, school, consent, drafts, photos,

@@ -241,5 +241,13 @@ CREATE TABLE reviews (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1_FOUNDATION, _V2_MODERATED_COMMENTS, _V3_APPROVALS_AND_EVIDENCE)
+# The school no longer chooses how small a face photo checks look for: every check looks from
+# the same size (croftpost.core.faces.MIN_FACE_PX), so the old "full"/"deep" choice goes.
+_V4_ONE_FACE_SCAN = """
+DELETE FROM settings WHERE key = 'photos.face_scan';
+"""
+
+MIGRATIONS: tuple[str, ...] = (
+    _V1_FOUNDATION, _V2_MODERATED_COMMENTS, _V3_APPROVALS_AND_EVIDENCE, _V4_ONE_FACE_SCAN
+)
 SCHEMA_VERSION = len(MIGRATIONS)

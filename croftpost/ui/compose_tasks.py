@@ -21,8 +21,8 @@ from PySide6.QtGui import QImage
 from croftpost.core.accounts import Session
 from croftpost.core.clock import Clock
 from croftpost.core.errors import BadPhoto
-from croftpost.core.faces import ScanParams
-from croftpost.core.photo_check import ExportedPhoto, PhotoCheck, PhotoCheckService
+from croftpost.core.faces import DEFAULT_PARAMS, ScanParams
+from croftpost.core.photo_check import ExportedPhoto, PhotoCheck, PhotoCheckService, for_posting
 from croftpost.core.photos import load_photo
 from croftpost.core.services import Services, open_services
 from croftpost.ui.workers import ProgressFn
@@ -71,7 +71,7 @@ class PhotoJobs:
 
     data_dir: Path
     clock: Clock
-    params: ScanParams | None = None  # None: the school's face scan setting at the time
+    params: ScanParams = DEFAULT_PARAMS
     workers: int = 2  # face detection processes; 0 scans in the worker thread itself
 
     @classmethod
@@ -81,7 +81,7 @@ class PhotoJobs:
     def _checker(self, services: Services) -> PhotoCheckService:
         return PhotoCheckService(services.db, services.audit, services.accounts,
                                  services.consent, services.clock, workers=self.workers,
-                                 params=self.params or services.school.face_scan_params(),
+                                 params=self.params,
                                  alerts=services.alerts)
 
     def scan(self, session: Session, paths: Sequence[str], channel: str,
@@ -91,7 +91,7 @@ class PhotoJobs:
         services = open_services(self.data_dir, self.clock)
         checker = self._checker(services)
         try:
-            check = checker.check(session, list(paths), channel, cancel, progress)
+            check = for_posting(checker.check(session, list(paths), channel, cancel, progress))
         finally:
             checker.close()
             services.close()

@@ -51,15 +51,11 @@ class UserMenuButton(QPushButton, FormDialogOwner):
 
     def edit_school(self) -> None:
         school = self._services.school
-        d = SchoolDetailsDialog(school.details(), school.face_scan(), self.window())
+        d = SchoolDetailsDialog(school.details(), self.window())
 
         def submit() -> None:
             for key, value in d.changes().items():
                 school.set(self._session, key, value)
-            scan = d.chosen_face_scan()
-            if scan is not None:
-                school.set_face_scan(self._session, scan)
-                self._services.photos.params = school.face_scan_params()
 
         self.open_form(d, submit, self._after_school_saved)
 

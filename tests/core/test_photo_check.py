@@ -183,7 +183,6 @@ def test_no_encoding_is_stored_without_biometric_consent(enrolled, faces_dir: Pa
 def test_the_worker_pool_gives_the_same_answer(school, enrolled, faces_dir: Path) -> None:
     services, head, checker = enrolled
     photos = [faces_dir / KNN / "test" / n for n in ("obama1.jpg", "kit_with_rose.jpg")]
-    services.photos.params = DEFAULT_PARAMS
     pooled = services.photos.check(head, photos, "facebook")
     services.db.execute("DELETE FROM photo_checks")
     here = checker.check(head, photos, "facebook")

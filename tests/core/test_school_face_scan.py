@@ -1,45 +1,35 @@
-"""The school's face scan setting: how small a face every photo check looks for."""
+"""There is one face scan: the school's old "full"/"deep" choice is gone, and so is its setting."""
 
 from __future__ import annotations
 
-import pytest
+import sqlite3
 
-from croftpost.core.errors import BadInput, PermissionDenied
-from croftpost.core.faces import DEEP_PARAMS, THOROUGH_PARAMS
+from croftpost.core.faces import DEFAULT_PARAMS, MIN_FACE_PX
 from croftpost.core.services import open_services
-from tests.conftest import STAFF_PASSWORD
+from croftpost.storage.schema import SCHEMA_VERSION
 
 
-def test_full_by_default_and_deep_once_the_head_chooses_it(school) -> None:
-    services, head = school
-    assert services.school.face_scan() == "full"
-    assert services.photos.params == THOROUGH_PARAMS
-    assert services.school.set_face_scan(head, "deep") == "deep"
-    entry = services.audit.entries(limit=1)[0]
-    assert (entry.actor, entry.action, entry.target, entry.details) == (
-        "head", "school.set", "face_scan", {"before": "full", "after": "deep"})
+def test_every_check_uses_the_one_scan(school) -> None:
+    services, _ = school
+    assert services.photos.params == DEFAULT_PARAMS
+    assert services.photos.params.min_face_px == MIN_FACE_PX == 24
+    assert not hasattr(services.school, "set_face_scan")
 
-    again = open_services(services.data_dir, services.clock)  # the next start, or a worker
+
+def test_the_old_setting_is_removed_when_an_older_database_is_opened(school) -> None:
+    """A database from before (version 3) that chose the deep scan: the migration deletes the
+    setting, so nothing is left that looks like a choice."""
+    services, _ = school
+    path = services.data_dir / "croftpost.db"
+    services.close()
+    with sqlite3.connect(path) as db:
+        db.execute("INSERT INTO settings (key, value) VALUES ('photos.face_scan', 'deep')")
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+    again = open_services(services.data_dir, services.clock)
     try:
-        assert again.school.face_scan() == "deep"
-        assert again.photos.params == DEEP_PARAMS
+        rows = again.db.execute("SELECT * FROM settings WHERE key LIKE 'photos.%'").fetchall()
+        assert rows == []
+        assert again.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert again.photos.params == DEFAULT_PARAMS
     finally:
         again.close()
-
-
-def test_choosing_the_same_scan_again_records_nothing(school) -> None:
-    services, head = school
-    count = services.audit.count()
-    services.school.set_face_scan(head, "full")
-    assert services.audit.count() == count
-
-
-def test_only_the_headteacher_and_only_full_or_deep(school) -> None:
-    services, head = school
-    services.accounts.add_staff(head, "teacher", "Sam Teacher", "staff", STAFF_PASSWORD, [])
-    teacher = services.accounts.login("teacher", STAFF_PASSWORD)
-    with pytest.raises(PermissionDenied):
-        services.school.set_face_scan(teacher, "deep")
-    with pytest.raises(BadInput, match="use full or deep"):
-        services.school.set_face_scan(head, "quick")  # would stop looking under 160 px
-    assert services.school.face_scan() == "full"

@@ -229,23 +229,15 @@ def test_a_photo_that_cannot_be_read_blocks_until_it_is_removed(qtbot, school, v
 
 def test_the_viewer_says_how_small_a_face_was_looked_for(qtbot, school, view, tmp_path):
     """A field with nobody on it: the check cannot tell it from a crowd too far away, so the
-    viewer says how small a face it looked for, and the deep setting looks smaller."""
-    services, head = school
+    viewer says how small a face it looked for."""
+    services, _ = school
     view.jobs = PhotoJobs(services.data_dir, services.clock, workers=0)
     field = tmp_path / "field.jpg"
     Image.new("RGB", (3000, 2250), (90, 140, 60)).save(field)
     with qtbot.waitSignal(view.scan_finished, timeout=20_000):
         view.add_photos([str(field)])
     said = view.open_photo(0).detail.text()
-    assert said.startswith("Faces smaller than about 59 pixels across may be missed")
-    assert "the headteacher can make checks look for smaller faces (School details)" in said
-
-    services.school.set_face_scan(head, "deep")
-    view.photo_flow.remove_photo(0)
-    with qtbot.waitSignal(view.scan_finished, timeout=60_000):
-        view.add_photos([str(field)])
-    said = view.open_photo(0).detail.text()
-    assert said == ("Faces smaller than about 40 pixels across may be missed: look at the "
+    assert said == ("Faces smaller than about 24 pixels across may be missed: look at the "
                     "photo yourself.")
 
 
@@ -287,7 +279,6 @@ KNN = "face_recognition/examples/knn_examples"
 def test_faces_without_consent_block_until_identified_or_blurred_then_go_out_safe(
         qtbot, school, faces_dir, tmp_path):
     from croftpost.core.enrolment import enrol_photos
-    from croftpost.core.faces import DEFAULT_PARAMS
     from croftpost.ui.dialogs.compose_dialogs import IdentifyFaceDialog
     from croftpost.ui.workers import ThreadTaskRunner
 
@@ -297,7 +288,7 @@ def test_faces_without_consent_block_until_identified_or_blurred_then_go_out_saf
     assert all(o.ok for o in enrol_photos(services.consent, head, "P001", references))
     runner = ThreadTaskRunner()
     view = make_view(qtbot, services, head, runner, tmp_path)
-    view.jobs = PhotoJobs(services.data_dir, services.clock, DEFAULT_PARAMS, workers=0)
+    view.jobs = PhotoJobs(services.data_dir, services.clock, workers=0)
     type_text(qtbot, view, "Our Year 3 assembly")
     group, pair = (str(faces_dir / KNN / "test" / n) for n in ("obama_and_biden.jpg",
                                                                "kit_with_rose.jpg"))
@@ -368,14 +359,13 @@ def test_faces_without_consent_block_until_identified_or_blurred_then_go_out_saf
 def test_face_decisions_survive_a_crash_but_not_a_change_to_the_photo(
         qtbot, school, tasks, faces_dir, tmp_path):
     from croftpost.core.draft_photos import Identification
-    from croftpost.core.faces import DEFAULT_PARAMS
     from croftpost.core.photos import file_sha256
 
     services, head = school
     services.consent.import_csv(head, REGISTER)
     photo = tmp_path / "trip.jpg"  # a copy this test may change (never the shared photo)
     shutil.copyfile(faces_dir / KNN / "test" / "kit_with_rose.jpg", photo)
-    jobs = PhotoJobs(services.data_dir, services.clock, DEFAULT_PARAMS, workers=0)
+    jobs = PhotoJobs(services.data_dir, services.clock, workers=0)
     view = make_view(qtbot, services, head, tasks, tmp_path)
     view.jobs = jobs
     type_text(qtbot, view, "Our trip to the farm")

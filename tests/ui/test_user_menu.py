@@ -6,8 +6,6 @@ from __future__ import annotations
 import pytest
 
 from croftpost.core.errors import AuthenticationFailed
-from croftpost.core.faces import DEEP_PARAMS
-from croftpost.ui.compose_tasks import PhotoJobs
 from tests.conftest import HEAD_PASSWORD, STAFF_PASSWORD
 from tests.ui.conftest import add_staff
 
@@ -86,27 +84,6 @@ def test_school_details_are_saved_audited_and_trusted_by_the_text_checker(school
     assert "Croftlands Junior School" in window.windowTitle()
     assert "Croftlands Junior School" in window.who_label.text()
     assert services.text.check(head, post, "facebook").findings == ()
-
-
-def test_the_headteacher_chooses_the_deep_face_scan_for_every_later_check(school, make_window):
-    services, head = school
-    window = make_window(services, head)
-    window.user_menu.school_action.trigger()
-    dialog = window.user_menu.current_dialog
-    assert dialog.face_scan.currentData() == "full"
-    dialog.face_scan.setCurrentIndex(dialog.face_scan.findData("deep"))
-    dialog.ok_button.click()
-
-    assert not dialog.isVisible()
-    assert services.school.face_scan() == "deep"
-    assert services.photos.params == DEEP_PARAMS
-    entry = services.audit.entries(limit=1)[0]
-    assert (entry.action, entry.target, entry.details) == (
-        "school.set", "face_scan", {"before": "full", "after": "deep"})
-    # A compose page's scans read the setting when they start, in their own connection.
-    jobs = PhotoJobs.for_services(services)
-    assert jobs.params is None
-    assert jobs._checker(services).params == DEEP_PARAMS
 
 
 def test_school_details_refuse_an_empty_name(school, make_window):

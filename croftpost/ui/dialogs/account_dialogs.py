@@ -3,7 +3,7 @@ They collect values; the user menu supplies the service call."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 from croftpost.core.school import SETTABLE_KEYS, SchoolDetails
 from croftpost.ui.dialogs.form_dialog import FormDialog, password_edit
@@ -39,15 +39,13 @@ class SchoolDetailsDialog(FormDialog):
     """The school's public details. The text checker never flags them in a post, so a post
     may give the school office's phone number but not anyone else's."""
 
-    def __init__(self, details: SchoolDetails, face_scan: str = "full",
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, details: SchoolDetails, parent: QWidget | None = None) -> None:
         super().__init__(
             self.tr("School details"),
             self.tr(
                 "The school's own public contact details. croftpost treats these as safe to "
                 "publish: a post may give the office's phone number or email, but no one "
-                "else's. Below them, how small a face every photo check looks for. Each change "
-                "is recorded in the audit log."
+                "else's. Each change is recorded in the audit log."
             ),
             self.tr("Save"),
             parent,
@@ -70,26 +68,13 @@ class SchoolDetailsDialog(FormDialog):
             edit.setPlaceholderText(example)
             self.fields[key] = edit
             self.form.addRow(label, edit)
-        self._face_scan_before = face_scan
-        self.face_scan = QComboBox(self)
-        self.face_scan.addItem(self.tr("Faces from about 80 pixels wide (most photos)"), "full")
-        self.face_scan.addItem(self.tr("Faces from about 40 pixels too: sports day, whole-school "
-                                       "photos (about 3 times slower)"), "deep")
-        self.face_scan.setCurrentIndex(max(0, self.face_scan.findData(face_scan)))
-        self.form.addRow(self.tr("Photo checks &look for"), self.face_scan)
 
     def changes(self) -> dict[str, str]:
         """The details that differ from what was saved, in the service's keys."""
         return {key: edit.text().strip() for key, edit in self.fields.items()
                 if edit.text().strip() != self._before.get(key, "")}
 
-    def chosen_face_scan(self) -> str | None:
-        """The face scan chosen, or None when it is unchanged."""
-        chosen = str(self.face_scan.currentData())
-        return None if chosen == self._face_scan_before else chosen
-
     def check(self) -> str | None:
         if not self.fields["name"].text().strip():
             return self.tr("Give the school's name.")
-        changed = self.changes() or self.chosen_face_scan()
-        return None if changed else self.tr("Nothing has changed.")
+        return None if self.changes() else self.tr("Nothing has changed.")

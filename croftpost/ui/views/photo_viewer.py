@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from croftpost.core.consent_model import Pupil
-from croftpost.core.photo_check import ADULT, CONSENTED, UNKNOWN, FaceResult
+from croftpost.core.photo_check import ADULT, CONSENTED, TOO_SMALL, UNKNOWN, FaceResult
 from croftpost.core.posting import PHOTO_ATTENTION
 from croftpost.ui.labels import channel_short_name
 from croftpost.ui.theme import icon
@@ -42,6 +42,8 @@ _REASONS = {
     "protected": "This pupil must never appear in a photo: the face can only be blurred.",
     "matched": "Recognised from the pupil's reference photos.",
     ADULT: "Identified by staff as an adult who has consented.",
+    TOO_SMALL: "Too small in the photo to recognise reliably, so croftpost does not guess who "
+               "it is.",
 }
 
 
@@ -58,6 +60,8 @@ def face_label(face: FaceResult, pupils: Mapping[str, Pupil], channel: str) -> t
             return "status-ok", _tr("Adult who has consented")
         pupil = pupils.get(face.pupil_id or "")
         return "status-ok", pupil.full_name if pupil else _tr("Consented")
+    if face.reason == TOO_SMALL and face.status == UNKNOWN:
+        return "status-warning", _tr("Too small to identify")
     if face.status == UNKNOWN:
         return "status-warning", _tr("Unknown")
     return "status-error", _tr("No consent for {0}").format(channel_short_name(channel))
@@ -255,7 +259,14 @@ class PhotoViewerDialog(QDialog):
             return photo.error
         if not photo.faces:
             return _tr("No faces found")
-        return counted(len(photo.faces), _tr("1 face found"), _tr("{0} faces found"))
+        found = counted(len(photo.faces), _tr("1 face found"), _tr("{0} faces found"))
+        small = [n for n, f in enumerate(photo.faces)
+                 if f.reason == TOO_SMALL and f.blocks and not self.photos.chosen(self.index, n)]
+        if small:
+            found += ". " + counted(
+                len(small), _tr("1 face too small to identify: blur it or check it yourself"),
+                _tr("{0} faces too small to identify: blur them or check them yourself"))
+        return found
 
     def _face(self) -> FaceResult | None:
         row = self.faces.currentRow()
@@ -268,13 +279,9 @@ class PhotoViewerDialog(QDialog):
         self.blur_button.setEnabled(face is not None)
         self.identify_button.setEnabled(face is not None and face.reason != "protected")
         if face is None:
-            smallest = self.photos.photos[self.index].min_face_px or 40
-            text = _tr("Faces smaller than about {0} pixels across may be missed: look at the "
-                       "photo yourself.").format(smallest)
-            if smallest > 40:
-                text += " " + _tr("For sports day or whole-school photos, the headteacher can "
-                                  "make checks look for smaller faces (School details).")
-            self.detail.setText(text)
+            smallest = self.photos.photos[self.index].min_face_px or 24
+            self.detail.setText(_tr("Faces smaller than about {0} pixels across may be missed: "
+                                    "look at the photo yourself.").format(smallest))
             return
         chosen = self.photos.chosen(self.index, row)
         if chosen:
