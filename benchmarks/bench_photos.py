@@ -207,13 +207,17 @@ class SceneResult:
 
 
 def run_scene(
-    group_dir: Path, scene: str, smallest_face: int | None, truth: GroundTruth
+    group_dir: Path,
+    scene: str,
+    smallest_face: int | None,
+    truth: GroundTruth,
+    params: ScanParams = DEFAULT_PARAMS,
 ) -> SceneResult:
     with tempfile.TemporaryDirectory(prefix="croftpost-bench-") as tmp:
         scaled = build_inputs(group_dir, Path(tmp), truth, smallest_face)
         paths = sorted(scaled)
         base_s, baseline = run_baseline(paths)
-        ours = run_croftpost(paths)
+        ours = run_croftpost(paths, params)
         cached_s = cached_recheck(paths, ours.scans)
     return SceneResult(scene, scaled, base_s, baseline, ours, cached_s)
 

@@ -65,8 +65,8 @@ def main() -> None:
     print(f"{len(found)} faces found by both detectors")
     print("fitted: HOG size / BlazeFace size median {:.3f} (width) {:.3f} (height); "
           "centre shift median {:+.3f} (x) {:+.3f} (y) of the size".format(*np.median(fit, 0)))
-    hog_enc = [np.array(encode_faces_at(p, [h])[0]) for p, h, _, _ in found]
-    our_enc = [np.array(encode_faces_at(p, [b])[0]) for p, _, b, _ in found]
+    hog_enc = [np.array(encode_faces_at(Image.fromarray(p), [h])[0]) for p, h, _, _ in found]
+    our_enc = [np.array(encode_faces_at(Image.fromarray(p), [b])[0]) for p, _, b, _ in found]
     same = [float(np.linalg.norm(a - b)) for a, b in zip(hog_enc, our_enc, strict=True)]
     print(f"one face, HOG box vs calibrated box: median {np.median(same):.3f}, "
           f"95th pct {np.percentile(same, 95):.3f}, max {max(same):.3f}")

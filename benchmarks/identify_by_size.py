@@ -82,7 +82,7 @@ def encode_at_width(sample: Sample, width: int | None) -> np.ndarray:
         size = (max(1, round(image.width * k)), max(1, round(image.height * k)))
         image = image.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
     box = (round(top * k), round(right * k), round(bottom * k), round(left * k))
-    return np.asarray(encode_faces_at(np.asarray(image), [box])[0])
+    return np.asarray(encode_faces_at(image, [box])[0])
 
 
 def main() -> None:

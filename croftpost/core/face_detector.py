@@ -12,7 +12,7 @@ A photo is read as a pyramid (`plan_levels`): the finest level scales it so that
 face looked for (`DetectorParams.min_face_px`, in the photo's own pixels, whatever its shape)
 becomes `input_face_px` wide; each coarser level is `level_ratio` times smaller, down to a level
 where the whole photo is one small input, so a face that fills the frame is found too. Large
-levels are read in overlapping tiles of at most `tile_pixels` (memory stays under about 300 MB
+levels are read in overlapping tiles of at most `tile_pixels` (about 200 MB of working memory
 whatever the photo's size). Detections from every level and tile are merged by weighted non-maximum
 suppression, as MediaPipe does.
 
@@ -56,7 +56,7 @@ class DetectorParams:
     input_face_px: float = 12.0
     level_ratio: float = 4.0  # each coarser level is this many times smaller
     coarsest_px: int = 128  # the last level: the whole photo's long side this wide
-    tile_pixels: int = 1_700_000  # the largest input read at once: about 290 MB of memory
+    tile_pixels: int = 1_200_000  # the largest input read at once: about 200 MB of memory
     min_score: float = 0.5  # as MediaPipe; 0.4 added 3 false faces in ../shared/faces
     # A second look: a box scoring at least `candidate_score` but under `min_score` is read
     # again on its own, enlarged so the face is each of `confirm_face_px` wide, and kept if it
@@ -167,8 +167,6 @@ class BlazeFaceDetector:
 
     Not thread-safe by design: each face scanning worker process owns one."""
 
-    _KEEP_SHAPES = 6
-
     def __init__(self, params: DetectorParams | None = None) -> None:
         self.params = params or DetectorParams()
         _verified_model()  # a wrong model file is refused now, not on the first photo
@@ -241,7 +239,7 @@ class BlazeFaceDetector:
     ) -> Iterator[tuple[Level, np.ndarray]]:
         for level in plan_levels(width, height, self.params):
             scaled = image if image.size == level.size else _resize(image, level.size)
-            yield level, np.asarray(scaled, dtype=np.float32) / 127.5 - 1.0
+            yield level, np.asarray(scaled)  # uint8: each tile is made float on its own
 
     def _detect_tile(
         self, pixels: np.ndarray, tile: tuple[int, int, int, int], scale: float
@@ -250,20 +248,34 @@ class BlazeFaceDetector:
         window = np.zeros((height, width, 3), np.float32)  # padding reads as mid grey
         part = pixels[top : top + height, left : left + width]
         window[: part.shape[0], : part.shape[1]] = part
+        window[: part.shape[0], : part.shape[1]] *= 1 / 127.5
+        window[: part.shape[0], : part.shape[1]] -= 1.0
         scores, boxes = self._runner((height, width)).run(window[np.newaxis])
         return _decode(scores[0], boxes[0], left, top, scale, self.params.candidate_score)
 
     def _runner(self, shape: tuple[int, int], batch: int = 1) -> _Runner:
+        """An interpreter for this input, kept for the next photo of the same size while the
+        kept ones read at most _KEEP_PIXELS at once (each holds ~170 bytes a pixel)."""
         key = (*shape, batch)
-        runner = self._interpreters.pop(key, None) or _Runner(shape, batch)
+        runner = self._interpreters.pop(key, None)
+        if runner is None:
+            budget = _KEEP_PIXELS - shape[0] * shape[1] * batch
+            while self._interpreters and _pixels(self._interpreters) > budget:
+                self._interpreters.popitem(last=False)  # the longest unused goes first
+            runner = _Runner(shape, batch)
         self._interpreters[key] = runner
-        while len(self._interpreters) > self._KEEP_SHAPES:
-            self._interpreters.popitem(last=False)
         return runner
 
 
 def _resize(image: Image.Image, size: tuple[int, int]) -> Image.Image:
     return image.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
+
+
+_KEEP_PIXELS = 1_500_000  # interpreters kept between photos: about 250 MB of arenas
+
+
+def _pixels(runners: OrderedDict[tuple[int, int, int], _Runner]) -> int:
+    return sum(h * w * n for h, w, n in runners)
 
 
 _CONFIRM_WINDOW = 96  # the second look's input: the face and three more face widths around it
