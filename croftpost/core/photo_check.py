@@ -54,6 +54,7 @@ ADULT = "adult"  # identified by staff as an adult who has consented
 TOO_SMALL = "too_small"  # a reason: found, but too small to identify (blocks like unknown)
 
 Progress = Callable[[int, int], None]
+MAX_REASON_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -179,18 +180,26 @@ class PhotoCheckService:
         return PhotoCheck(channel, tuple(self._apply_consent(list(check.photos), channel)))
 
     def identify(self, session: Session, photo: PhotoResult, face_index: int,
-                 pupil_id: str | None, channel: str) -> PhotoResult:
+                 pupil_id: str | None, channel: str, reason: str = "") -> PhotoResult:
         """A member of staff says who a face is: a pupil (whose consent then decides), or
-        None for an adult who has consented. Audited. A face the matcher gave to a protected
-        pupil stays theirs: it can only be blurred."""
+        None for an adult who has consented, which needs a reason (who, and how their consent
+        is known): nothing else stands between that face and the public. Audited. A face the
+        matcher gave to a protected pupil stays theirs: it can only be blurred."""
         actor = self._accounts.require_channel(session, channel).username
+        reason = " ".join(reason.split())
+        if pupil_id is None and not reason:
+            raise BadInput("Say who this adult is and how you know they agreed to be posted.")
+        if len(reason) > MAX_REASON_CHARS:
+            raise BadInput(f"Keep the reason under {MAX_REASON_CHARS} characters.")
         face = photo.faces[face_index]
         updated = self._identified(photo, face_index, pupil_id, channel)
+        now: dict[str, Any] = {"status": updated.faces[face_index].status, "pupil_id": pupil_id,
+                               "adult": pupil_id is None}
+        if reason:
+            now["reason"] = reason
         self._audit.record(actor, "photo.face_identified", channel, {
             "photo_sha256": photo.content_hash, "box": list(face.box),
-            "was": {"status": face.status, "pupil_id": face.pupil_id},
-            "now": {"status": updated.faces[face_index].status, "pupil_id": pupil_id,
-                    "adult": pupil_id is None}})
+            "was": {"status": face.status, "pupil_id": face.pupil_id}, "now": now})
         self._alert_protected(actor, channel, [updated])
         return updated
 

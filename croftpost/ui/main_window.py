@@ -188,7 +188,7 @@ class MainWindow(QMainWindow):
         banner = StatusMessage(self)
         banner.setObjectName("banner")
         key = self._safeguarding_key()
-        button = QPushButton(icon("protected"), self.tr("Open &Safeguarding") if key ==
+        button = QPushButton(icon("protected"), self.tr("Open Safe&guarding") if key ==
                              "safeguarding" else self.tr("Open my &takedown tasks"), banner)
         button.setVisible(key is not None)
         button.clicked.connect(self._on_safeguarding_button_clicked)

@@ -42,14 +42,21 @@ class TaskHandle:
     owner: QObject | None = None
     cancel_event: threading.Event = field(default_factory=threading.Event)
     done: bool = False
+    keep_result: bool = False  # stopped early: what it finished still comes back
 
     def cancel(self) -> None:
         """Ask the function to stop; its result (if any) is then dropped."""
         self.cancel_event.set()
 
+    def stop(self) -> None:
+        """Ask the function to stop early, and still deliver what it finished (a scan's
+        photos already checked)."""
+        self.keep_result = True
+        self.cancel_event.set()
+
     @property
     def cancelled(self) -> bool:
-        return self.cancel_event.is_set()
+        return self.cancel_event.is_set() and not self.keep_result
 
     def _alive(self) -> bool:
         # A screen closed while its task ran must not be called back.

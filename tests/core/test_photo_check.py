@@ -105,7 +105,7 @@ def test_a_protected_pupil_is_never_consented_and_cannot_be_overridden(
     face = check.photos[0].faces[0]
     assert (face.status, face.reason) == (NOT_CONSENTED, "protected")
     with pytest.raises(BadInput, match="blur"):
-        checker.identify(head, check.photos[0], 0, None, "facebook")
+        checker.identify(head, check.photos[0], 0, None, "facebook", "Mrs Lane, our TA")
     [alert] = services.alerts.alerts(head)
     assert (alert.kind, alert.pupil_id) == ("protected_face", "P001")
     checker.check(head, [faces_dir / KNN / "test" / "obama1.jpg"], "facebook")
@@ -118,10 +118,13 @@ def test_staff_can_identify_an_unknown_face_and_it_is_audited(enrolled, faces_di
     rosa = check.photos[0]
     as_pupil = checker.identify(head, rosa, 0, "P003", "facebook")
     assert (as_pupil.faces[0].status, as_pupil.faces[0].pupil_id) == (CONSENTED, "P003")
-    as_adult = checker.identify(head, rosa, 0, None, "facebook")
+    with pytest.raises(BadInput, match="Say who this adult is"):
+        checker.identify(head, rosa, 0, None, "facebook", "   ")
+    as_adult = checker.identify(head, rosa, 0, None, "facebook", "Our school nurse; form 2025")
     assert as_adult.faces[0].status == CONSENTED and as_adult.faces[0].reason == "adult"
     entries = [e for e in services.audit.entries() if e.action == "photo.face_identified"]
     assert len(entries) == 2
+    assert entries[0].details["now"]["reason"] == "Our school nurse; form 2025"
     assert "Rosa" not in json.dumps([e.details for e in entries])
 
 

@@ -268,7 +268,7 @@ CALLS: dict[str, Call] = {
     "drafts.save": lambda w, s: w.services.drafts.save(s, w.draft_id, "Changed", []),
     "photos.check": lambda w, s: w.services.photos.check(s, [], "dojo"),
     "photos.export": lambda w, s: w.services.photos.export(s, PhotoCheck("dojo", ()), w.out_dir),
-    "photos.identify": lambda w, s: w.services.photos.identify(s, PHOTO, 0, None, "dojo"),
+    "photos.identify": lambda w, s: w.services.photos.identify(s, PHOTO, 0, None, "dojo", "TA"),
     "photos.restore_identifications": lambda w, s: w.services.photos.restore_identifications(
         s, PHOTO, {0: "P001"}, "dojo", w.draft_id),
     "text.check": lambda w, s: w.services.text.check(s, "Well done everyone!", "dojo"),

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from croftpost.core.consent_csv import HEADER
@@ -241,35 +242,56 @@ def test_the_viewer_says_how_small_a_face_was_looked_for(qtbot, school, view, tm
                     "photo yourself.")
 
 
-class _BlockingJobs(PhotoJobs):
-    """A scan that waits until it is cancelled: the UI behaviour of Cancel, not detection."""
+class _StoppableJobs(PhotoJobs):
+    """A real check of the first photo, then a wait until Cancel: the UI behaviour of Cancel
+    (photos checked so far stay; the rest are left out), not detection."""
 
     started = threading.Event()
 
     def scan(self, session, paths, channel, cancel, progress) -> ScannedPhotos:
+        first = PhotoJobs.scan(self, session, paths[:1], channel, threading.Event(),
+                               lambda done, total: None)
+        progress(1, len(paths))
         self.started.set()
-        progress(0, len(paths))
         cancel.wait(10)
-        raise RuntimeError("cancelled")
+        return first
 
 
-def test_checking_photos_runs_on_a_worker_and_can_be_cancelled(qtbot, school, view, tmp_path):
+@pytest.mark.parametrize("how", ["button", "escape"])
+def test_cancel_keeps_the_photos_already_checked(qtbot, school, view, tmp_path, how):
     from croftpost.ui.workers import ThreadTaskRunner
 
     services, _head = school
     runner = ThreadTaskRunner()
     view.tasks = runner
-    view.jobs = _BlockingJobs(services.data_dir, services.clock)
-    photo = tmp_path / "field.png"
-    Image.new("RGB", (64, 48), "green").save(photo)
-    view.add_photos([str(photo)])
+    view.jobs = _StoppableJobs(services.data_dir, services.clock, workers=0)
+    _StoppableJobs.started.clear()
+    paths = []
+    for n in range(4):
+        paths.append(str(tmp_path / f"field-{n}.png"))
+        Image.new("RGB", (64, 48), (0, 100 + n, 0)).save(paths[-1])
+    view.add_photos(paths)
     qtbot.waitUntil(lambda: view.strip.progress.isVisible() and view.jobs.started.is_set())
     assert not view.strip.add_button.isEnabled()
     assert not view.posting.prepare_button.isEnabled()  # still checking
-    view.strip.cancel_button.click()
-    assert view.photos.paths() == [] and not view.strip.progress.isVisible()
+    with qtbot.waitSignal(view.scan_finished, timeout=10_000):
+        if how == "button":
+            view.strip.cancel_button.click()
+        else:
+            view.strip.escape.activated.emit()  # what Escape in the window does
+    assert view.photos.paths() == paths[:1] and not view.strip.progress.isVisible()
+    assert "1 photo was checked and kept" in view.message.text()
     assert view.strip.add_button.isEnabled()
     assert runner.shutdown(5000)
+
+
+def test_escape_is_bound_only_while_a_check_runs(view):
+    assert view.strip.escape.key().toString() == "Esc"
+    assert not view.strip.escape.isEnabled()
+    view.strip.set_busy((0, 2))
+    assert view.strip.escape.isEnabled()
+    view.strip.set_busy(None)
+    assert not view.strip.escape.isEnabled()
 
 
 KNN = "face_recognition/examples/knn_examples"
@@ -314,11 +336,28 @@ def test_faces_without_consent_block_until_identified_or_blurred_then_go_out_saf
     viewer.identify_button.click()
     dialog = view.current_dialog
     assert isinstance(dialog, IdentifyFaceDialog)
-    dialog.person.setCurrentIndex(0)  # an adult who has consented
+    # It opens with nobody chosen and Identify disabled: Return marks nobody.
+    assert dialog.chosen() is None and not dialog.adult.isChecked()
+    assert not dialog.ok_button.isEnabled()
+    qtbot.keyClick(dialog.search, Qt.Key.Key_Return)
+    assert dialog.isVisible()
+    assert not any(e.action == "photo.face_identified" for e in services.audit.entries())
+    # Typing filters the pupils.
+    qtbot.keyClicks(dialog.search, "thorn")
+    shown = [dialog.people.item(i).text() for i in range(dialog.people.count())
+             if not dialog.people.item(i).isHidden()]
+    assert shown == ["Ava Thornton (Year 3)"]
+    # A consented adult needs a reason before Identify is enabled.
+    dialog.adult.setChecked(True)
+    assert not dialog.ok_button.isEnabled()
+    qtbot.keyClicks(dialog.reason, "Mr Hale, a parent helper; signed the visitor form")
+    assert dialog.ok_button.isEnabled()
     dialog.ok_button.click()
     assert viewer.faces.item(stranger).text() == f"Face {stranger + 1}: Adult who has consented"
     identified = next(e for e in services.audit.entries() if e.action == "photo.face_identified")
-    assert identified.details["now"] == {"status": "consented", "pupil_id": None, "adult": True}
+    assert identified.details["now"] == {
+        "status": "consented", "pupil_id": None, "adult": True,
+        "reason": "Mr Hale, a parent helper; signed the visitor form"}
     assert not view.posting.prepare_button.isEnabled()  # other strangers still block
 
     viewer.blur_all_button.click()
@@ -383,7 +422,7 @@ def test_face_decisions_survive_a_crash_but_not_a_change_to_the_photo(
     viewer.faces.setCurrentRow(1)
     viewer.identify_button.click()
     dialog = view.current_dialog
-    dialog.person.setCurrentIndex(dialog.person.findData("P001"))
+    dialog.choose("P001")
     with qtbot.waitSignal(view.draft_saved):  # the autosave, not a close or a hide
         dialog.ok_button.click()
     [draft] = services.drafts.my_drafts(head)

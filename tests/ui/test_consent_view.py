@@ -171,16 +171,23 @@ def test_withdraw_then_see_the_published_posts_to_take_down(register, view):
     assert _cell(view, "P001", ConsentColumn.PHOTO_FACEBOOK) == "Withdrawn"
 
 
-def test_withdrawal_needs_a_ticked_consent(register, view):
+def test_the_withdrawal_dialog_withdraws_nothing_by_default(qtbot, register, view):
+    """It opens with nothing ticked: Return (by habit) records nothing; face recognition is
+    its own step, which says what it erases."""
     services, _ = register
-    view.select("P003")
+    view.select("P001")
+    before = services.consent.pupil("P001")
     view.details.withdraw_button.click()
     dialog = view.current_dialog
-    for box in dialog.boxes.values():
-        box.setChecked(False)
-    dialog.ok_button.click()
-    assert dialog.message.text() == "Tick at least one consent."
+    assert not any(box.isChecked() for box in dialog.boxes.values())
+    biometric = dialog.boxes["biometric"]
+    assert "erases" in biometric.text().replace("&", "") and "cannot be undone" in biometric.text()
+    assert biometric.parentWidget() is not dialog.boxes["photo_facebook"].parentWidget()
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    assert dialog.isVisible()
+    assert dialog.message.text() == "Tick the consents the parent or carer withdrew."
     assert _last_audit(services).action != "consent.withdraw"
+    assert services.consent.pupil("P001") == before
 
 
 def _write(tmp_path: Path, name: str, *rows: str) -> Path:
@@ -304,6 +311,7 @@ def test_staff_without_consent_rights_get_the_services_refusal(qtbot, register, 
     qtbot.addWidget(made)
     made.select("P001")
     made.details.withdraw_button.click()
+    made.current_dialog.boxes["photo_facebook"].setChecked(True)
     made.current_dialog.ok_button.click()
     assert made.current_dialog.message.text() == (
         "Only office staff and the headteacher can change consent records.")

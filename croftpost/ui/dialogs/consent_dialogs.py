@@ -11,10 +11,12 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialogButtonBox,
     QGridLayout,
+    QGroupBox,
     QLabel,
     QListWidget,
     QPlainTextEdit,
     QPushButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -114,31 +116,48 @@ class EditConsentsDialog(FormDialog):
 
 
 class WithdrawDialog(FormDialog):
+    """Nothing is ticked when it opens, so Return withdraws nothing. Face recognition is a
+    separate step below the photo and name consents, saying what it erases: a parent who
+    withdraws one consent must not lose the others, or their child's reference faces, to a
+    habit of pressing Return."""
+
     def __init__(self, pupil: Pupil, today: date, parent: QWidget | None = None) -> None:
         super().__init__(
             self.tr("Record a withdrawal"),
             self.tr(
-                "From today, {0}, croftpost treats the consents you tick as withdrawn. "
-                "Withdrawing face recognition erases {1}'s reference faces at once. Posts "
-                "already published that show them are listed afterwards, so they can be "
-                "taken down."
+                "Tick only what the parent or carer withdrew. From today, {0}, croftpost treats "
+                "those consents as withdrawn. Posts already published that show {1} are listed "
+                "afterwards, so they can be taken down."
             ).format(long_date(today), pupil.full_name),
             self.tr("Record withdrawal"),
             parent,
         )
         self.boxes: dict[str, QCheckBox] = {}
         for kind in CONSENT_KINDS:
-            box = QCheckBox(consent_kind_name(kind), self)
-            box.setChecked(True)
-            box.setToolTip(kind_detail(pupil, kind, today))
-            self.boxes[kind] = box
-            self.form.addRow("", box)
+            if kind == "biometric":
+                continue
+            self.boxes[kind] = self._box(pupil, kind, today, consent_kind_name(kind))
+            self.form.addRow("", self.boxes[kind])
+        faces = self.tr("Also withdraw &face recognition: erases {0}'s {1} reference "
+                        "face(s) now; this cannot be undone").format(
+            pupil.full_name, pupil.encodings)
+        self.boxes["biometric"] = self._box(pupil, "biometric", today, faces)
+        group = QGroupBox(self.tr("Face recognition (a separate consent)"), self)
+        QVBoxLayout(group).addWidget(self.boxes["biometric"])
+        self.form.addRow(group)
+
+    def _box(self, pupil: Pupil, kind: str, today: date, text: str) -> QCheckBox:
+        box = QCheckBox(text, self)
+        box.setChecked(False)
+        box.setToolTip(kind_detail(pupil, kind, today))
+        return box
 
     def chosen_kinds(self) -> list[str]:
         return [kind for kind, box in self.boxes.items() if box.isChecked()]
 
     def check(self) -> str | None:
-        return None if self.chosen_kinds() else self.tr("Tick at least one consent.")
+        return None if self.chosen_kinds() else self.tr(
+            "Tick the consents the parent or carer withdrew.")
 
 
 class ProtectDialog(FormDialog):

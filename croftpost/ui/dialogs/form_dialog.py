@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -59,6 +62,7 @@ class FormDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         self._submit: Callable[[], object] | None = None
+        self._shown = False
 
     def set_submit(self, submit: Callable[[], object]) -> None:
         """What OK does: usually one call to a core service. It raises to refuse."""
@@ -82,6 +86,17 @@ class FormDialog(QDialog):
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
         self.fit_height()
+        if not self._shown:
+            self._shown = True
+            field = self.first_field()
+            if field is not None and not field.hasFocus():
+                field.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def first_field(self) -> QWidget | None:
+        """Where typing starts: the first field of the form that takes the keyboard (what a
+        person types before the window has settled must not go to a button). None when the
+        form has nothing to type or tick (then the dialog chooses, e.g. Cancel)."""
+        return _first_input(self.form)
 
     def _on_buttons_accepted(self) -> None:
         problem = self.check()
@@ -121,3 +136,22 @@ def password_edit(parent: QWidget) -> QLineEdit:
     edit = QLineEdit(parent)
     edit.setEchoMode(QLineEdit.EchoMode.Password)
     return edit
+
+
+def _first_input(layout: QLayout) -> QWidget | None:
+    """The first enabled, visible widget in `layout` (depth first) that takes Tab focus."""
+    for index in range(layout.count()):
+        item = layout.itemAt(index)
+        if item is None:
+            continue
+        widget, inner = item.widget(), item.layout()
+        if inner is not None and (found := _first_input(inner)) is not None:
+            return found
+        if widget is None or isinstance(widget, QLabel) or widget.isHidden():
+            continue
+        if widget.isEnabled() and widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            return widget
+        sub = widget.layout()
+        if sub is not None and (found := _first_input(sub)) is not None:
+            return found
+    return None

@@ -96,7 +96,7 @@ class ApprovalsView(QWidget):
         self.staff_combo = QComboBox(self)
         self.staff_combo.setAccessibleName(self.tr("Member of staff"))
         self.add_approver_button = QPushButton(icon("add"), self.tr("&Name as approver"), self)
-        self.remove_approver_button = QPushButton(self.tr("&Remove approver"), self)
+        self.remove_approver_button = QPushButton(self.tr("Remo&ve approver"), self)
         self._connect()
         self._lay_out()
         self.reload()

@@ -42,7 +42,7 @@ class AuditFilterBar(QWidget):
         self.text.setPlaceholderText(self.tr("A name, pupil id or word"))
         self.text.setClearButtonEnabled(True)
         self.text.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
-        self.clear_button = QPushButton(self.tr("C&lear filters"), self)
+        self.clear_button = QPushButton(self.tr("Cle&ar filters"), self)
         # Typing waits for a pause before searching, so each key press doesn't hit the database.
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -75,7 +75,7 @@ class AuditFilterBar(QWidget):
             (self.tr("&Who"), self.actor),
             (self.tr("Ac&tion"), self.action),
             (self.tr("&From"), self.since),
-            (self.tr("T&o"), self.until),
+            (self.tr("&Until"), self.until),
         )
         for column, (text, widget) in enumerate(pairs):
             label = QLabel(text, self)

@@ -38,6 +38,7 @@ class PhotoFlow(QObject):
         self.viewer: PhotoViewerDialog | None = None
         self.waiting: dict[str, DraftPhoto] = {}  # photo_key -> decisions not restored yet
         self._scan: TaskHandle | None = None
+        self._stopping = False  # Cancel pressed: the photos checked so far are on their way
         strip = view.strip
         strip.add_requested.connect(self._on_strip_add_requested)
         strip.files_dropped.connect(self.add_photos)
@@ -90,30 +91,43 @@ class PhotoFlow(QObject):
         first = len(v.photos)
         v.photos.add_checked(check, scanned.images, paths)
         self._restore(range(first, len(v.photos)))
+        if self._stopping:
+            self._after_stop(len(check.photos))
         v.scan_finished.emit(check)
         self._start_scan()  # photos added while this one ran
 
     def _on_scan_task_failed(self, exc: BaseException) -> None:
         v = self.view
         self._scan = None
+        self._stopping = False
         v.strip.set_busy(None)
         v.photos.drop_pending()
         v.message.show_error(exc)
         v.scan_finished.emit(exc)
 
     def cancel_scan(self) -> None:
-        """Stop checking: the photos not checked yet are left out of the post."""
-        v, running = self.view, self._scan is not None
-        if self._scan is not None:
-            self._scan.cancel()
-            self._scan = None
-        v.strip.set_busy(None)
+        """Stop checking: the photos already checked stay in the post (they arrive when the
+        scan has stopped); those not checked yet are left out."""
+        v, scan = self.view, self._scan
+        if scan is None:
+            v.strip.set_busy(None)
+            v.photos.drop_pending()
+            self._forget_missing()
+            return
+        self._stopping = True
+        scan.stop()
+
+    def _after_stop(self, checked: int) -> None:
+        v = self.view
+        self._stopping = False
         v.photos.drop_pending()
         self._forget_missing()
-        if running:
-            v.message.show_message(Tone.INFO, self.tr(
-                "Checking stopped. The photos not checked yet were left out: add them again "
-                "when you are ready."))
+        v.message.show_message(Tone.INFO, counted(
+            checked,
+            self.tr("Checking stopped. 1 photo was checked and kept; the photos not checked yet "
+                    "were left out: add them again when you are ready."),
+            self.tr("Checking stopped. {0} photos were checked and kept; the photos not checked "
+                    "yet were left out: add them again when you are ready.")))
 
     def remove_photo(self, index: int) -> None:
         if 0 <= index < len(self.view.photos):
@@ -177,14 +191,15 @@ class PhotoFlow(QObject):
 
     def _on_viewer_identify_requested(self, index: int, face: int) -> None:
         v = self.view
-        dialog = IdentifyFaceDialog(v.pupils(), lambda pupil_id: self.identify_face(
-            index, face, pupil_id), self.viewer or v)
+        dialog = IdentifyFaceDialog(v.pupils(), lambda pupil_id, reason: self.identify_face(
+            index, face, pupil_id, reason), self.viewer or v)
         v.current_dialog = dialog
         dialog.open()
 
-    def identify_face(self, index: int, face: int, pupil_id: str | None) -> None:
+    def identify_face(self, index: int, face: int, pupil_id: str | None,
+                      reason: str = "") -> None:
         """Raises the service's refusal (e.g. a protected pupil) for the dialog to show."""
         v = self.view
         updated = v.services.photos.identify(v.session, v.photos.photos[index], face, pupil_id,
-                                             v.channel())
+                                             v.channel(), reason)
         v.photos.replace_photo(index, updated)

@@ -64,7 +64,7 @@ class PhotoStrip(QWidget):
         self.setObjectName("photoStrip")
         self.setAcceptDrops(True)
         self.photo_set = photos
-        self.add_button = QPushButton(icon("add"), _tr("Add &photos…"), self)
+        self.add_button = QPushButton(icon("add"), _tr("&Add photos…"), self)
         self.open_button = QPushButton(icon("face"), _tr("Check &faces…"), self)
         self.remove_button = QPushButton(icon("delete"), _tr("Remo&ve photo"), self)
         self.blur_all_button = QPushButton(_tr("&Blur every face without consent"), self)
@@ -75,12 +75,16 @@ class PhotoStrip(QWidget):
         self.hint.setWordWrap(True)
         self.progress = QProgressBar(self)
         self.progress.setFormat(_tr("Checking photos: %v of %m"))
-        self.cancel_button = QPushButton(_tr("Cancel"), self)
+        self.cancel_button = QPushButton(_tr("Stop checking (Esc)"), self)
         self._lay_out()
         self.add_button.clicked.connect(self.add_requested)
         self.open_button.clicked.connect(self._on_open_button_clicked)
         self.remove_button.clicked.connect(self._on_remove_button_clicked)
         self.cancel_button.clicked.connect(self.cancel_requested)
+        # Escape stops a running check from anywhere in the window (the button says so).
+        self.escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        self.escape.setContext(Qt.ShortcutContext.WindowShortcut)
+        self.escape.activated.connect(self.cancel_requested)
         self.list.itemActivated.connect(self._on_list_item_activated)
         self.list.currentRowChanged.connect(self._update_buttons)
         photos.changed.connect(self.refresh)
@@ -166,6 +170,7 @@ class PhotoStrip(QWidget):
         busy = progress is not None
         self.progress.setVisible(busy)
         self.cancel_button.setVisible(busy)
+        self.escape.setEnabled(busy)
         if progress is not None:
             done, total = progress
             self.progress.setRange(0, max(total, 1))

@@ -105,7 +105,7 @@ class ComposeView(QWidget):
         top.addWidget(heading(self.tr("Compose a post"), self), 1)
         top.addWidget(self.draft_label)
         top.addSpacing(12)
-        where = QLabel(self.tr("Post &on:"), self)
+        where = QLabel(self.tr("&Channel:"), self)
         where.setBuddy(self.channel_box)
         top.addWidget(where)
         top.addWidget(self.channel_box)

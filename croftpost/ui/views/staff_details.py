@@ -47,7 +47,7 @@ class StaffDetailsPanel(QWidget):
         self.accounts_text = QLabel(self)
         self.accounts_text.setWordWrap(True)
         self.accounts_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.add_account_button = QPushButton(icon("link"), self.tr("Add personal &account…"), self)
+        self.add_account_button = QPushButton(icon("link"), self.tr("Add personal a&ccount…"), self)
         self.reset_button = QPushButton(icon("key"), self.tr("Reset &password…"), self)
         self.unlock_button = QPushButton(icon("unlock"), self.tr("&Unlock"), self)
         self.revoke_button = QPushButton(icon("status-revoked"), self.tr("Re&voke account"), self)
