@@ -47,8 +47,9 @@ class ApprovalSnapshot:
     photo_files: list[str] = field(default_factory=list)
 
     def face_statuses(self) -> dict[str, int]:
-        """How many faces have each status across the photos ({"consented": 3, ...})."""
-        counts = Counter(str(face.get("status", "unknown"))
+        """How many faces have each status across the photos ({"consented": 3, ...}); a face
+        that will be blurred in the copy counts as "blurred", whatever its status."""
+        counts = Counter("blurred" if face.get("blurred") else str(face.get("status", "unknown"))
                          for photo in self.photos for face in photo.get("faces", []))
         return dict(sorted(counts.items()))
 

@@ -31,16 +31,20 @@ class DraftPhoto:
     sha256: str | None = None  # None: not checked yet (or an old draft): no decisions apply
     blurred: tuple[Box, ...] = ()
     identified: tuple[Identification, ...] = ()
+    drawn: tuple[Box, ...] = ()  # faces staff marked by hand (croftpost.core.face_marks)
+    areas: tuple[Box, ...] = ()  # areas staff marked to be blurred
 
     @property
     def has_decisions(self) -> bool:
-        return bool(self.blurred or self.identified)
+        return bool(self.blurred or self.identified or self.drawn or self.areas)
 
     def to_json(self) -> dict[str, Any]:
         return {"path": self.path, "sha256": self.sha256,
                 "blurred": [list(b) for b in self.blurred],
                 "identified": [{"box": list(i.box), "pupil_id": i.pupil_id}
-                               for i in self.identified]}
+                               for i in self.identified],
+                "drawn": [list(b) for b in self.drawn],
+                "areas": [list(b) for b in self.areas]}
 
 
 def as_draft_photo(photo: str | DraftPhoto) -> DraftPhoto:
@@ -70,7 +74,9 @@ def _decoded(item: dict[str, Any]) -> DraftPhoto:
         return DraftPhoto(item["path"], str(sha) if sha else None,
                           tuple(_box(b) for b in item.get("blurred") or ()),
                           tuple(Identification(_box(i["box"]), _pupil(i.get("pupil_id")))
-                                for i in item.get("identified") or ()))
+                                for i in item.get("identified") or ()),
+                          tuple(_box(b) for b in item.get("drawn") or ()),
+                          tuple(_box(b) for b in item.get("areas") or ()))
     except (KeyError, TypeError, ValueError):
         return DraftPhoto(item["path"])
 

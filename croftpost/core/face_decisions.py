@@ -15,7 +15,15 @@ from pathlib import Path
 
 from croftpost.core.accounts import Session
 from croftpost.core.draft_photos import Box, DraftPhoto, Identification
-from croftpost.core.photo_check import ADULT, FaceResult, PhotoCheckService, PhotoResult
+from croftpost.core.face_marks import FaceMarkService
+from croftpost.core.photo_check import (
+    ADULT,
+    AREA,
+    DRAWN,
+    FaceResult,
+    PhotoCheckService,
+    PhotoResult,
+)
 
 MIN_IOU = 0.8  # the same face found again; two different faces barely overlap
 
@@ -49,7 +57,9 @@ def decisions_of(photo: PhotoResult, blurred: Collection[int]) -> DraftPhoto:
     boxes = tuple(sorted(photo.faces[n].box for n in blurred if 0 <= n < len(photo.faces)))
     identified = tuple(sorted((_identification(f) for f in photo.faces
                                if f.reason in ("identified", ADULT)), key=lambda i: i.box))
-    return DraftPhoto(photo.path, photo.content_hash, boxes, identified)
+    drawn = tuple(sorted(f.box for f in photo.faces if f.source == DRAWN))
+    areas = tuple(sorted(f.box for f in photo.faces if f.source == AREA))
+    return DraftPhoto(photo.path, photo.content_hash, boxes, identified, drawn, areas)
 
 
 def _identification(face: FaceResult) -> Identification:
@@ -115,9 +125,17 @@ class RestoredFaces:
     dropped: int  # decisions that no longer apply (changed photo, face gone, refused)
 
 
-def restore_decisions(photos: PhotoCheckService, session: Session, photo: PhotoResult,
-                      saved: DraftPhoto, channel: str, draft_id: int | None) -> RestoredFaces:
-    """The saved decisions that still apply to this freshly checked photo."""
+def restore_decisions(photos: PhotoCheckService, marks: FaceMarkService, session: Session,
+                      photo: PhotoResult, saved: DraftPhoto, channel: str,
+                      draft_id: int | None) -> RestoredFaces:
+    """The saved decisions that still apply to this freshly checked photo. Boxes drawn by
+    hand come back first (on the same photo only), so decisions about them line up too."""
+    if saved.drawn or saved.areas:
+        if photo.error is not None or saved.sha256 != photo.content_hash:
+            dropped = len(saved.drawn) + len(saved.areas)
+            rest = match_saved(photo, saved)
+            return RestoredFaces(photo, frozenset(), 0, dropped + rest.dropped)
+        photo = marks.restore(session, photo, saved.drawn, saved.areas, channel, draft_id)
     match = match_saved(photo, saved)
     updated, refused = photo, list[int]()
     if match.identified:

@@ -52,6 +52,9 @@ NOT_CONSENTED = "not_consented"
 UNKNOWN = "unknown"
 ADULT = "adult"  # identified by staff as an adult who has consented
 TOO_SMALL = "too_small"  # a reason: found, but too small to identify (blocks like unknown)
+# Who found a face (FaceResult.source): the check, or staff by hand (croftpost.core.face_marks):
+# a face it missed (blocks until blurred or identified), or an area that is always blurred.
+FOUND, DRAWN, AREA = "found", "drawn", "area"
 
 Progress = Callable[[int, int], None]
 MAX_REASON_CHARS = 300
@@ -69,6 +72,7 @@ class FaceResult:
     distance: float | None
     reason: str
     frame: int = 0  # which frame of an animation or multi-page file the box is in
+    source: str = FOUND  # FOUND by the check, or DRAWN / AREA by staff
 
     @property
     def blocks(self) -> bool:
@@ -100,7 +104,7 @@ class PhotoResult:
             "identify_px": self.identify_px,
             "faces": [{"box": list(f.box), "status": f.status, "pupil_id": f.pupil_id,
                        "distance": None if f.distance is None else round(f.distance, 4),
-                       "reason": f.reason, "frame": f.frame}
+                       "reason": f.reason, "frame": f.frame, "source": f.source}
                       for f in self.faces]}
         if self.error is not None:
             data["error"] = self.error
@@ -268,6 +272,9 @@ class PhotoCheckService:
         face = photo.faces[face_index]
         if face.reason == "protected":
             raise BadInput("This face matched a pupil who must never appear: blur it instead.")
+        if face.source == AREA:
+            raise BadInput("This is an area to blur, not a face: draw a face box to say who "
+                           "it is.")
         if pupil_id is not None:
             self._consent.pupil(pupil_id)  # NotFound for an unknown id
         faces = list(photo.faces)

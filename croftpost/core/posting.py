@@ -21,7 +21,7 @@ from typing import Any
 from croftpost.core.consent_model import NAME_KINDS, PHOTO_KINDS, Pupil
 from croftpost.core.drafts import Publication, PublishedPhoto
 from croftpost.core.errors import BadInput
-from croftpost.core.photo_check import ExportedPhoto, PhotoCheck, PhotoResult, evidence
+from croftpost.core.photo_check import AREA, ExportedPhoto, PhotoCheck, PhotoResult, evidence
 from croftpost.core.textcheck import Finding
 
 MIN_REASON_CHARS = 10  # "ok" is not a reason; a short sentence is
@@ -43,8 +43,10 @@ def post_text(raw: str) -> str:
 
 # -- photos ----------------------------------------------------------------------------------
 def undecided_faces(photo: PhotoResult, blurred: Collection[int]) -> list[int]:
-    """Faces without consent that nobody has yet chosen to blur."""
-    return [i for i, face in enumerate(photo.faces) if face.blocks and i not in blurred]
+    """Faces without consent that nobody has yet chosen to blur (an area drawn to be blurred
+    is decided: it is always blurred)."""
+    return [i for i, face in enumerate(photo.faces)
+            if face.blocks and face.source != AREA and i not in blurred]
 
 
 def photo_state(photo: PhotoResult, blurred: Collection[int]) -> str:
@@ -184,7 +186,7 @@ def published_photos(check: PhotoCheck, blurred: Blurred,
     result = []
     for index, photo in enumerate(check.photos):
         faces = [{"status": face.status, "pupil_id": face.pupil_id, "reason": face.reason,
-                  "blurred": is_blurred(check, blurred, index, n)}
+                  "blurred": is_blurred(check, blurred, index, n), "source": face.source}
                  for n, face in enumerate(photo.faces)]
         safe = exported[index].dst_sha256 if exported is not None else ""
         result.append(PublishedPhoto(photo.content_hash, safe, faces))

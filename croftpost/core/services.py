@@ -19,6 +19,7 @@ from croftpost.core.audit_reader import AuditReader
 from croftpost.core.clock import Clock, utc_now
 from croftpost.core.consent import ConsentService
 from croftpost.core.drafts import DraftService
+from croftpost.core.face_marks import FaceMarkService
 from croftpost.core.photo_check import PhotoCheckService
 from croftpost.core.school import SchoolService
 from croftpost.core.takedowns import TakedownService
@@ -38,6 +39,7 @@ class Services:
     consent: ConsentService
     drafts: DraftService
     photos: PhotoCheckService
+    marks: FaceMarkService  # faces and areas staff draw by hand on a checked photo
     text: TextService
     alerts: AlertService
     approvals: ApprovalService
@@ -63,8 +65,10 @@ def _wire(data_dir: Path, db: sqlite_utils.Database, clock: Clock,
     photos = PhotoCheckService(db, audit, accounts, consent, clock, alerts=alerts)
     text = TextService(db, audit, accounts, consent, school, clock, alerts=alerts)
     termly = TermlyService(db, audit, accounts, takedowns, alerts, clock)
+    marks = FaceMarkService(audit, accounts, photos)
     return Services(data_dir, db, clock, audit, accounts, school, consent, drafts, photos,
-                    text, alerts, approvals, takedowns, termly, AuditReader(audit, accounts))
+                    marks, text, alerts, approvals, takedowns, termly,
+                    AuditReader(audit, accounts))
 
 
 def open_services(data_dir: Path, clock: Clock = utc_now,

@@ -35,6 +35,9 @@ from croftpost.storage.db import transaction
 TERM = timedelta(weeks=13)
 
 
+BLURRED = "blurred"  # a face status in the report: blurred in the copy that was posted
+
+
 @dataclass(frozen=True)
 class ReportPhoto:
     original_sha256: str
@@ -144,7 +147,7 @@ class TermlyService:
     def _post(self, row: dict[str, Any]) -> ReportPost:
         author = staff_repo.get(self._db, row["author"])
         photos = [ReportPhoto(str(p.get("original_sha256", "")), str(p.get("safe_sha256", "")),
-                              [str(f.get("status", "unknown")) for f in p.get("faces", [])])
+                              [_face_status(f) for f in p.get("faces", [])])
                   for p in json.loads(row["photos"])]
         pupils = []
         for pupil_id in drafts_repo.post_pupils(self._db, row["id"]):
@@ -152,6 +155,12 @@ class TermlyService:
         return ReportPost(row["id"], row["author"], author["full_name"] if author else "",
                           row["channel"], row["posted_at"], row["text_sha256"], photos, pupils,
                           row["approved_by"])
+
+
+def _face_status(face: dict[str, Any]) -> str:
+    """A face as the published copy shows it: "blurred" when it was blurred there (a face
+    without consent that nobody can see is not a breach), else its status."""
+    return BLURRED if face.get("blurred") else str(face.get("status", "unknown"))
 
 
 def _day_start(day: date) -> str:

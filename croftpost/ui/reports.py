@@ -64,7 +64,7 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], empty: str) ->
 
 
 _FACE_WORDS = {"consented": "consented", "not_consented": "no consent", "unknown": "unknown",
-               "adult": "adult (staff)"}
+               "adult": "adult (staff)", "blurred": "blurred"}
 
 
 def _faces(photos: list[dict[str, Any]]) -> str:

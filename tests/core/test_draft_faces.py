@@ -35,6 +35,11 @@ REGISTER = (
 LEFT, MIDDLE, RIGHT = (50, 150, 150, 50), (50, 350, 150, 250), (50, 550, 150, 450)
 
 
+
+def _restore(services, head, photo, saved, channel, draft_id):
+    return restore_decisions(services.photos, services.marks, head, photo, saved, channel,
+                             draft_id)
+
 def unknown(box) -> FaceResult:
     return FaceResult(box, UNKNOWN, None, None, "no_match")
 
@@ -71,7 +76,7 @@ def test_decisions_come_back_by_box_even_in_another_order(register):
     nudged = (55, 355, 155, 255)
     assert 0.8 <= iou(nudged, MIDDLE) < 0.9
     rescanned = photo(unknown(RIGHT), unknown(nudged), unknown(LEFT))
-    done = restore_decisions(services.photos, head, rescanned, SAVED, "facebook", 7)
+    done = _restore(services, head, rescanned, SAVED, "facebook", 7)
     assert done.blurred == {2} and (done.restored, done.dropped) == (3, 0)
     right, middle, left = done.photo.faces
     assert (right.status, right.reason) == (CONSENTED, "adult")
@@ -92,7 +97,7 @@ def test_decisions_come_back_by_box_even_in_another_order(register):
 def test_a_changed_photo_loses_every_decision(register):
     services, head = register
     edited = photo(unknown(LEFT), unknown(MIDDLE), unknown(RIGHT), sha="b" * 64)
-    done = restore_decisions(services.photos, head, edited, SAVED, "facebook", 7)
+    done = _restore(services, head, edited, SAVED, "facebook", 7)
     assert done.blurred == frozenset() and (done.restored, done.dropped) == (0, 3)
     assert all(f.status == UNKNOWN for f in done.photo.faces)
     assert "photo.identification_restored" not in actions(services)
@@ -102,7 +107,7 @@ def test_a_face_that_moved_or_vanished_loses_its_decision(register):
     services, head = register
     moved = (90, 390, 190, 290)  # overlaps the saved box, but not enough to be the same face
     assert 0 < iou(moved, MIDDLE) < 0.8
-    done = restore_decisions(services.photos, head, photo(unknown(LEFT), unknown(moved)),
+    done = _restore(services, head, photo(unknown(LEFT), unknown(moved)),
                              SAVED, "facebook", 7)
     assert done.blurred == {0} and (done.restored, done.dropped) == (1, 2)
     assert done.photo.faces[1].status == UNKNOWN
@@ -111,7 +116,7 @@ def test_a_face_that_moved_or_vanished_loses_its_decision(register):
 def test_todays_consent_decides_a_restored_identification(register):
     services, head = register
     services.consent.withdraw(head, "P001", ["photo_facebook"])
-    done = restore_decisions(services.photos, head, photo(unknown(MIDDLE)), SAVED,
+    done = _restore(services, head, photo(unknown(MIDDLE)), SAVED,
                              "facebook", 7)
     [face] = done.photo.faces
     assert (face.status, face.pupil_id, face.reason) == (NOT_CONSENTED, "P001", "identified")
@@ -123,14 +128,14 @@ def test_a_protected_pupils_face_is_never_identified_by_a_restore(register):
     services.consent.protect(head, "P002", "court order")
     # Now the matcher gives the face to a protected pupil: the saved "adult" is refused.
     matched = FaceResult(RIGHT, NOT_CONSENTED, "P002", 0.3, "protected")
-    done = restore_decisions(services.photos, head, photo(matched), SAVED, "facebook", 7)
+    done = _restore(services, head, photo(matched), SAVED, "facebook", 7)
     [face] = done.photo.faces
     assert face.reason == "protected" and face.blocks
     assert (done.restored, done.dropped) == (0, 3)
     assert "photo.identification_restored" not in actions(services)
     # Identified as a pupil who is protected since: restored, and blocked.
     as_ben = DraftPhoto(SAVED.path, SAVED.sha256, identified=(Identification(LEFT, "P002"),))
-    done = restore_decisions(services.photos, head, photo(unknown(LEFT)), as_ben, "dojo", 7)
+    done = _restore(services, head, photo(unknown(LEFT)), as_ben, "dojo", 7)
     [face] = done.photo.faces
     assert (face.status, face.reason) == (NOT_CONSENTED, "protected")
 
@@ -138,7 +143,7 @@ def test_a_protected_pupils_face_is_never_identified_by_a_restore(register):
 def test_a_pupil_deleted_since_is_not_restored(register):
     services, head = register
     services.consent.delete_pupil(head, "P001")
-    done = restore_decisions(services.photos, head, photo(unknown(MIDDLE)), SAVED,
+    done = _restore(services, head, photo(unknown(MIDDLE)), SAVED,
                              "facebook", 7)
     assert done.photo.faces[0].status == UNKNOWN and done.dropped == 3
 

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from croftpost.core.alerts import PROTECTED_FACE
+from croftpost.core.drafts import PublishedPhoto, sha256_text
 from croftpost.core.errors import BadInput, PermissionDenied
 from tests.conftest import STAFF_PASSWORD
 from tests.core.posting_helpers import REGISTER_CSV, photo, post, publication
@@ -94,3 +95,21 @@ def test_review_is_due_until_done_and_again_a_term_later(term, clock):
     assert not services.termly.review_status().due
     clock.advance(seconds=1)
     assert services.termly.review_status().due
+
+
+def test_a_face_blurred_in_the_copy_that_was_posted_is_reported_as_blurred(term):
+    """A post where every face without consent was blurred reads as safe, not as a breach
+    ("1 no consent, 4 unknown")."""
+    services, head, teacher, _ = term
+    blurred = PublishedPhoto("d" * 64, "e" * 64, [
+        {"status": "consented", "pupil_id": "P001", "reason": "matched", "blurred": False},
+        {"status": "not_consented", "pupil_id": "P002", "reason": "no_consent", "blurred": True},
+        {"status": "unknown", "pupil_id": None, "reason": "no_match", "blurred": True},
+        {"status": "unknown", "pupil_id": None, "reason": "drawn", "blurred": True,
+         "source": "drawn"}])
+    draft = services.drafts.create(teacher, "dojo", "Sports day")
+    services.drafts.publish(teacher, draft.id, "dojo", publication("Sports day", [blurred],
+                                                                   ["P001"]))
+    report = services.termly.termly_report(head, date(2027, 1, 1), date(2027, 3, 31))
+    [sports] = [p for p in report.posts if p.text_sha256 == sha256_text("Sports day")]
+    assert sports.photos[0].face_statuses == ["consented", "blurred", "blurred", "blurred"]

@@ -92,6 +92,9 @@ RULES: dict[str, Rule] = {
     "photos.check": needs(Permission.CHECK_CONTENT),
     "photos.export": CHANNEL,
     "photos.identify": CHANNEL,
+    "marks.mark": CHANNEL,
+    "marks.unmark": CHANNEL,
+    "marks.restore": CHANNEL,
     "photos.restore_identifications": CHANNEL,
     "text.check": needs(Permission.CHECK_CONTENT),
     "text.checker": needs(Permission.CHECK_CONTENT),
@@ -222,6 +225,8 @@ def build_world(tmp_path: Path, clock, fast_hasher) -> World:
 PASSWORDS = {"head": HEAD_PASSWORD}
 FACE = FaceResult((10, 60, 60, 10), "unknown", None, None, "no_match")
 PHOTO = PhotoResult("class.jpg", "0" * 64, 200, 150, faces=(FACE,))
+DRAWN_FACE = FaceResult((10, 60, 60, 10), "unknown", None, None, "drawn", 0, "drawn")
+MARKED = PhotoResult("class.jpg", "0" * 64, 200, 150, faces=(DRAWN_FACE,))
 TERM = (date(2026, 9, 1), date(2026, 12, 18))
 Call = Callable[[World, Session], Any]
 
@@ -269,6 +274,10 @@ CALLS: dict[str, Call] = {
     "photos.check": lambda w, s: w.services.photos.check(s, [], "dojo"),
     "photos.export": lambda w, s: w.services.photos.export(s, PhotoCheck("dojo", ()), w.out_dir),
     "photos.identify": lambda w, s: w.services.photos.identify(s, PHOTO, 0, None, "dojo", "TA"),
+    "marks.mark": lambda w, s: w.services.marks.mark(s, PHOTO, (10, 60, 60, 10), "dojo"),
+    "marks.unmark": lambda w, s: w.services.marks.unmark(s, MARKED, 0, "dojo"),
+    "marks.restore": lambda w, s: w.services.marks.restore(s, PHOTO, [(10, 60, 60, 10)], [],
+                                                           "dojo", None),
     "photos.restore_identifications": lambda w, s: w.services.photos.restore_identifications(
         s, PHOTO, {0: "P001"}, "dojo", w.draft_id),
     "text.check": lambda w, s: w.services.text.check(s, "Well done everyone!", "dojo"),

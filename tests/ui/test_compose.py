@@ -467,3 +467,67 @@ def test_face_decisions_survive_a_crash_but_not_a_change_to_the_photo(
         pass  # the draft now keeps the new photo, without the old decisions
     [kept] = services.drafts.get(head, draft.id).photos
     assert kept.sha256 == file_sha256(photo) and not kept.has_decisions
+
+
+def _drag(qtbot, canvas, box: tuple[int, int, int, int]) -> None:
+    """Drag over the canvas from the box's top-left to its bottom-right (photo pixels)."""
+    from PySide6.QtCore import QPoint
+
+    area, scale = canvas._layout()
+    top, right, bottom, left = box
+    start = area.topLeft() + QPoint(round(left * scale), round(top * scale))
+    end = area.topLeft() + QPoint(round(right * scale), round(bottom * scale))
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(canvas, end)
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=end)
+
+
+def test_a_face_the_check_missed_is_drawn_by_hand_and_blocks_until_blurred(
+        qtbot, school, view, tmp_path):
+    """A child turned away, that no detector finds: the teacher draws a box round them. It
+    counts as unknown (posting waits), is audited, and is blurred in the safe copy; an area
+    drawn to be blurred is blurred without more ado. Both go into the record of the post."""
+    import numpy as np
+
+    services, head = school
+    view.jobs = PhotoJobs(services.data_dir, services.clock, workers=0)
+    rng = np.random.default_rng(9)
+    photo = tmp_path / "turned-away.png"
+    Image.fromarray(rng.integers(0, 255, (480, 640, 3), dtype=np.uint8)).save(photo)
+    type_text(qtbot, view, "Sports day in the sunshine")
+    with qtbot.waitSignal(view.scan_finished, timeout=60_000):
+        view.add_photos([str(photo)])
+    assert view.photos.photos[0].faces == () and view.posting.prepare_button.isEnabled()
+
+    viewer = view.open_photo(0)
+    viewer.mark_face_button.click()
+    assert viewer.canvas.drawing == "drawn" and not viewer.mark_face_button.isEnabled()
+    _drag(qtbot, viewer.canvas, (100, 260, 260, 100))
+    [face] = view.photos.photos[0].faces
+    assert (face.source, face.status) == ("drawn", "unknown")
+    assert abs(face.box[0] - 100) <= 3 and abs(face.box[1] - 260) <= 3
+    assert viewer.faces.item(0).text() == "Face 1: Unknown (marked by hand)"
+    assert view.strip.list.item(0).text() == "Needs attention: 1 face"
+    assert not view.posting.prepare_button.isEnabled()
+    marked = services.audit.entries()[0]
+    assert marked.action == "photo.face_marked" and marked.details["box"] == list(face.box)
+
+    viewer.mark_area_button.click()
+    _drag(qtbot, viewer.canvas, (300, 420, 340, 300))
+    assert [f.source for f in view.photos.photos[0].faces] == ["drawn", "area"]
+    assert not view.posting.prepare_button.isEnabled()  # the face still waits; the area not
+    viewer.faces.setCurrentRow(0)
+    viewer.blur_button.click()
+    assert view.posting.prepare_button.isEnabled()
+
+    with qtbot.waitSignal(view.posting.prepared, timeout=60_000):
+        view.posting.prepare_button.click()
+    prepared = view.posting.prepared_post
+    assert [e.blurred for e in prepared.exported] == [2]
+    before = np.asarray(Image.open(photo), dtype=np.int16)
+    after = np.asarray(Image.open(prepared.exported[0].path), dtype=np.int16)
+    assert np.abs(after[110:250, 110:250] - before[110:250, 110:250]).mean() > 30
+    view.posting.posted_button.click()
+    [post] = services.drafts.history(head)
+    faces = post.photos[0]["faces"]
+    assert [(f["source"], f["blurred"]) for f in faces] == [("drawn", True), ("area", True)]

@@ -29,7 +29,7 @@ _STATES = {
 }
 
 _FACES = {"consented": "consented", "not_consented": "no consent", "unknown": "unknown",
-          "adult": "adult"}
+          "adult": "adult", "blurred": "blurred"}
 
 
 def state_label(state: str) -> tuple[str, str]:

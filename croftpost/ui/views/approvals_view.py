@@ -282,7 +282,11 @@ class ApprovalsView(QWidget):
 
     def _face_words(self, face: dict[str, object], names: dict[str, str]) -> str:
         pupil = face.get("pupil_id")
-        status = str(face.get("status", "unknown"))
+        status = str(face.get("status", "unknown")).replace("_", " ")
+        if face.get("blurred"):
+            status = self.tr("blurred ({0})").format(status)
+        if face.get("source") in ("drawn", "area"):
+            status += " " + self.tr("(marked by hand)")
         return f"{status} ({names.get(str(pupil), pupil)})" if pupil else status
 
     def _pupil_names(self) -> dict[str, str]:

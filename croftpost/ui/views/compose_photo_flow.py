@@ -158,8 +158,8 @@ class PhotoFlow(QObject):
             if saved is None or not saved.has_decisions:
                 continue
             try:
-                done = restore_decisions(v.services.photos, v.session, photo, saved,
-                                         v.channel(), v.draft_id)
+                done = restore_decisions(v.services.photos, v.services.marks, v.session,
+                                         photo, saved, v.channel(), v.draft_id)
             except CroftpostError as exc:
                 v.message.show_error(exc)
                 continue
@@ -181,6 +181,8 @@ class PhotoFlow(QObject):
         pupils = {p.pupil_id: p for p in v.pupils()}
         self.viewer = PhotoViewerDialog(v.photos, index, pupils, v)
         self.viewer.identify_requested.connect(self._on_viewer_identify_requested)
+        self.viewer.mark_requested.connect(self.mark)
+        self.viewer.unmark_requested.connect(self.unmark)
         self.viewer.open()
         return self.viewer
 
@@ -195,6 +197,33 @@ class PhotoFlow(QObject):
             index, face, pupil_id, reason), self.viewer or v)
         v.current_dialog = dialog
         dialog.open()
+
+    def mark(self, index: int, kind: str, box: tuple[int, int, int, int]) -> None:
+        """A face the check missed, or an area to blur, drawn by hand (audited by core)."""
+        v = self.view
+        try:
+            updated = v.services.marks.mark(v.session, v.photos.photos[index], box, v.channel(),
+                                            kind)
+        except CroftpostError as exc:
+            if self.viewer is not None:
+                self.viewer.show_refusal(str(exc))
+            return
+        v.photos.replace_photo(index, updated)
+        if self.viewer is not None:
+            self.viewer.faces.setCurrentRow(len(updated.faces) - 1)
+        v.draft_changed()
+
+    def unmark(self, index: int, face: int) -> None:
+        v = self.view
+        try:
+            updated = v.services.marks.unmark(v.session, v.photos.photos[index], face,
+                                              v.channel())
+        except CroftpostError as exc:
+            if self.viewer is not None:
+                self.viewer.show_refusal(str(exc))
+            return
+        v.photos.replace_without_face(index, face, updated)
+        v.draft_changed()
 
     def identify_face(self, index: int, face: int, pupil_id: str | None,
                       reason: str = "") -> None:

@@ -112,6 +112,12 @@ class PhotoSet(QObject):
         self.check = PhotoCheck(self.check.channel, tuple(photos))
         self.changed.emit()
 
+    def replace_without_face(self, index: int, face: int, photo: PhotoResult) -> None:
+        """The photo once a box drawn by hand is taken away: later faces move up one."""
+        kept = self.blurred.get(index, set())
+        self.blurred[index] = {n if n < face else n - 1 for n in kept if n != face}
+        self.replace_photo(index, photo)
+
     def restore_photo(self, index: int, photo: PhotoResult, blurred: Iterable[int]) -> None:
         """A photo with the face decisions a draft kept (one redraw)."""
         photos = list(self.check.photos)

@@ -5,32 +5,36 @@ for a decision is shown as it is, so staff can see who it is."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
-from PySide6.QtCore import QCoreApplication, QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from croftpost.core.consent_model import Pupil
-from croftpost.core.photo_check import ADULT, CONSENTED, TOO_SMALL, UNKNOWN, FaceResult
+from croftpost.core.photo_check import (
+    ADULT,
+    AREA,
+    CONSENTED,
+    DRAWN,
+    TOO_SMALL,
+    UNKNOWN,
+    FaceResult,
+)
 from croftpost.core.posting import PHOTO_ATTENTION
 from croftpost.ui.labels import channel_short_name
 from croftpost.ui.theme import icon
 from croftpost.ui.views.compose_text import counted
-from croftpost.ui.views.photo_set import PhotoSet, box_rect
+from croftpost.ui.views.face_canvas import FaceCanvas
+from croftpost.ui.views.photo_set import PhotoSet
 from croftpost.ui.widgets import StatusMessage, Tone, explanation, heading
-
-LABEL_ICON = 16
-_COLOURS = {"ok": QColor("#1e6b34"), "blocked": QColor("#b3261e"), "blurred": QColor("#44546a")}
 
 _REASONS = {
     "no_match": "Not matched to any pupil with reference photos.",
@@ -44,6 +48,8 @@ _REASONS = {
     ADULT: "Identified by staff as an adult who has consented.",
     TOO_SMALL: "Too small in the photo to recognise reliably, so croftpost does not guess who "
                "it is.",
+    DRAWN: "Marked by hand: a face the check did not find.",
+    AREA: "Marked by hand: an area that is always blurred in the copy you post.",
 }
 
 
@@ -55,6 +61,8 @@ def face_label(face: FaceResult, pupils: Mapping[str, Pupil], channel: str) -> t
     """(icon, words) for a face. A protected pupil's name is never shown."""
     if face.reason == "protected":
         return "protected", _tr("Protected pupil: must be blurred")
+    if face.source == AREA:
+        return "status-info", _tr("Area to blur")
     if face.status == CONSENTED:
         if face.reason == ADULT:
             return "status-ok", _tr("Adult who has consented")
@@ -63,7 +71,8 @@ def face_label(face: FaceResult, pupils: Mapping[str, Pupil], channel: str) -> t
     if face.reason == TOO_SMALL and face.status == UNKNOWN:
         return "status-warning", _tr("Too small to identify")
     if face.status == UNKNOWN:
-        return "status-warning", _tr("Unknown")
+        return "status-warning", _tr("Unknown (marked by hand)") if face.source == DRAWN else (
+            _tr("Unknown"))
     return "status-error", _tr("No consent for {0}").format(channel_short_name(channel))
 
 
@@ -72,107 +81,13 @@ def face_reason(face: FaceResult, channel: str) -> str:
     return _tr(words).format(channel=channel_short_name(channel)) if words else ""
 
 
-class FaceCanvas(QWidget):
-    """The picture scaled to fit, each face boxed and labelled; clicking a face selects it."""
-
-    face_clicked = Signal(int)
-
-    def __init__(self, photos: PhotoSet, labeller: Callable[[FaceResult], tuple[str, str]],
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.photos, self._labeller = photos, labeller
-        self.index = 0
-        self.selected = -1
-        self.setMinimumSize(420, 320)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-
-    def _layout(self) -> tuple[QRect, float] | None:
-        """Where the picture is drawn, and how many screen pixels per full-size pixel."""
-        if self.index >= len(self.photos):
-            return None
-        image, photo = self.photos.image(self.index), self.photos.photos[self.index]
-        if image is None or photo.width <= 0:
-            return None
-        size = image.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
-        top_left = QPoint((self.width() - size.width()) // 2, (self.height() - size.height()) // 2)
-        return QRect(top_left, size), size.width() / photo.width
-
-    def face_rects(self) -> list[QRect]:
-        fitted = self._layout()
-        if fitted is None:
-            return []
-        area, scale = fitted
-        faces = self.photos.photos[self.index].faces
-        return [box_rect(f.box, scale).translated(area.topLeft()) for f in faces]
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
-        painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor("#1f2933"))
-        fitted = self._layout()
-        if fitted is None:
-            painter.setPen(QColor("#ffffff"))
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter,
-                             _tr("This photo could not be shown."))
-            return
-        image = self.photos.safe_image(self.index, only_chosen=True)
-        assert image is not None
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        painter.drawImage(fitted[0], image)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        faces = self.photos.photos[self.index].faces
-        placed: list[QRect] = []  # labels already drawn: the next one must not cover them
-        for n, (face, rect) in enumerate(zip(faces, self.face_rects(), strict=True)):
-            placed.append(self._draw_face(painter, n, face, rect, placed))
-
-    def _draw_face(self, painter: QPainter, n: int, face: FaceResult, rect: QRect,
-                   placed: list[QRect]) -> QRect:
-        blurred = self.photos.chosen(self.index, n)
-        kind = "ok" if not face.blocks else "blocked"
-        if blurred:
-            kind = "blurred"
-        pen = QPen(_COLOURS[kind], 4 if n == self.selected else 2)
-        if blurred:
-            pen.setStyle(Qt.PenStyle.DashLine)
-        painter.setPen(pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawRect(rect)
-        icon_name, words = self._labeller(face)
-        text = f"{n + 1}. {words}" + (_tr(" · blurred") if blurred else "")
-        metrics = QFontMetrics(painter.font())
-        tag = QRect(0, 0, metrics.horizontalAdvance(text) + LABEL_ICON + 14,
-                    max(LABEL_ICON, metrics.height()) + 6)
-        tag.moveTopLeft(QPoint(rect.left(), rect.bottom() + 3))
-        if tag.bottom() > self.height():
-            tag.moveBottomLeft(QPoint(rect.left(), rect.top() - 3))
-        tag.moveLeft(max(0, min(tag.left(), self.width() - tag.width())))
-        while any(tag.intersects(other) for other in placed) and tag.bottom() < self.height():
-            tag.translate(0, tag.height() + 2)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor("#ffffff"))
-        painter.drawRoundedRect(tag, 4, 4)
-        painter.drawPixmap(QRect(tag.left() + 4, tag.top() + (tag.height() - LABEL_ICON) // 2,
-                                 LABEL_ICON, LABEL_ICON), icon(icon_name).pixmap(LABEL_ICON))
-        painter.setPen(_COLOURS[kind])
-        painter.drawText(tag.adjusted(LABEL_ICON + 8, 0, -4, 0),
-                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
-        return tag
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
-        for n, rect in enumerate(self.face_rects()):
-            if rect.contains(event.position().toPoint()):
-                self.face_clicked.emit(n)
-                return
-        super().mousePressEvent(event)
-
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
-        return QSize(760, 560)
-
-
 class PhotoViewerDialog(QDialog):
     """One photo of the post. Changes go straight to the PhotoSet; "Identify" asks the view,
     which calls the core service (audited) and replaces the photo's result."""
 
     identify_requested = Signal(int, int)  # photo index, face index
+    mark_requested = Signal(int, str, object)  # photo index, DRAWN or AREA, box in photo px
+    unmark_requested = Signal(int, int)  # photo index, face index
 
     def __init__(self, photos: PhotoSet, index: int, pupils: Mapping[str, Pupil],
                  parent: QWidget | None = None) -> None:
@@ -188,6 +103,9 @@ class PhotoViewerDialog(QDialog):
         self.blur_button = QPushButton(_tr("&Blur this face"), self)
         self.identify_button = QPushButton(icon("user"), _tr("&Identify…"), self)
         self.blur_all_button = QPushButton(_tr("Blur &every face without consent"), self)
+        self.mark_face_button = QPushButton(_tr("&Mark a face the check missed"), self)
+        self.mark_area_button = QPushButton(_tr("Blur an a&rea…"), self)
+        self.unmark_button = QPushButton(_tr("Remo&ve this box"), self)
         self.close_button = QPushButton(_tr("Close"), self)
         self.message = StatusMessage(self)
         self.summary = heading("", self, level=2)
@@ -197,9 +115,15 @@ class PhotoViewerDialog(QDialog):
         self.blur_button.clicked.connect(self._on_blur_button_clicked)
         self.identify_button.clicked.connect(self._on_identify_button_clicked)
         self.blur_all_button.clicked.connect(self._on_blur_all_button_clicked)
+        self.mark_face_button.clicked.connect(lambda: self.canvas.start_drawing(DRAWN))
+        self.mark_area_button.clicked.connect(lambda: self.canvas.start_drawing(AREA))
+        self.unmark_button.clicked.connect(self._on_unmark_button_clicked)
+        self.canvas.box_drawn.connect(self._on_canvas_box_drawn)
+        self.canvas.drawing_changed.connect(self._on_canvas_drawing_changed)
         self.close_button.clicked.connect(self.accept)
         photos.changed.connect(self.refresh)
-        for button in (self.blur_button, self.identify_button, self.blur_all_button):
+        for button in (self.blur_button, self.identify_button, self.blur_all_button,
+                       self.mark_face_button, self.mark_area_button, self.unmark_button):
             button.setAutoDefault(False)  # Enter closes; it never blurs by surprise
         self.close_button.setDefault(True)
         self.resize(1100, 700)
@@ -219,8 +143,15 @@ class PhotoViewerDialog(QDialog):
         side.addWidget(self.detail)
         side.addWidget(self.blur_button)
         side.addWidget(self.identify_button)
+        side.addWidget(self.unmark_button)
         side.addSpacing(8)
         side.addWidget(self.blur_all_button)
+        side.addSpacing(8)
+        side.addWidget(explanation(_tr("See a face the check did not mark? Draw a box round it: "
+                                       "it then counts as unknown until it is blurred or "
+                                       "identified."), self))
+        side.addWidget(self.mark_face_button)
+        side.addWidget(self.mark_area_button)
         side.addWidget(self.message)
         side.addWidget(self.close_button)
         panel = QWidget(self)
@@ -277,7 +208,9 @@ class PhotoViewerDialog(QDialog):
         face, row = self._face(), self.faces.currentRow()
         self.canvas.selected = row
         self.blur_button.setEnabled(face is not None)
-        self.identify_button.setEnabled(face is not None and face.reason != "protected")
+        self.identify_button.setEnabled(face is not None and face.reason != "protected"
+                                        and face.source != AREA)
+        self.unmark_button.setEnabled(face is not None and face.source in (DRAWN, AREA))
         if face is None:
             smallest = self.photos.photos[self.index].min_face_px or 24
             self.detail.setText(_tr("Faces smaller than about {0} pixels across may be missed: "
@@ -302,6 +235,21 @@ class PhotoViewerDialog(QDialog):
         row = self.faces.currentRow()
         if row >= 0:
             self.photos.set_blur(self.index, row, not self.photos.chosen(self.index, row))
+
+    def _on_canvas_box_drawn(self, kind: str, box: tuple[int, int, int, int]) -> None:
+        self.mark_requested.emit(self.index, kind, box)
+
+    def _on_canvas_drawing_changed(self, drawing: bool) -> None:
+        for button in (self.mark_face_button, self.mark_area_button):
+            button.setEnabled(not drawing)
+
+    def _on_unmark_button_clicked(self) -> None:
+        row = self.faces.currentRow()
+        if row >= 0:
+            self.unmark_requested.emit(self.index, row)
+
+    def show_refusal(self, sentence: str) -> None:
+        self.message.show_message(Tone.ERROR, sentence)
 
     def _on_identify_button_clicked(self) -> None:
         row = self.faces.currentRow()
