@@ -72,6 +72,11 @@ class AuditLog:
         self._db = db
         self._clock = clock
 
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """The connection the log is on (readers on the same thread look names up on it)."""
+        return self._db
+
     def record(self, actor: str, action: str, target: str = "",
                details: Mapping[str, Any] | None = None) -> int:
         """Append one entry; joins the caller's transaction so a change and its audit entry

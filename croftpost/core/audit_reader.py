@@ -15,6 +15,7 @@ import sqlite_utils
 from croftpost.core.accounts import AccountService, Permission, Session
 from croftpost.core.audit import AuditEntry, AuditFilter, AuditLog, ChainReport, export_entries
 from croftpost.core.clock import Clock, utc_now
+from croftpost.storage import pupils_repo, staff_repo
 
 
 class AuditReader:
@@ -55,6 +56,16 @@ class AuditReader:
         """The whole log as CSV or JSON text. Recording that it was exported (and where to)
         is the caller's, which knows where it went."""
         return export_entries(self.iter_all(session), fmt)
+
+    def names(self, session: Session) -> dict[str, str]:
+        """Pupil ids and usernames with today's full names, so the log can be read as names:
+        the log itself keeps ids only (a deleted pupil's name must not stay in it)."""
+        self._require(session)
+        db = self._audit.db
+        found = staff_repo.names(db)
+        for row in pupils_repo.all_pupils(db):
+            found[row["pupil_id"]] = f"{row['first_name']} {row['last_name']}"
+        return found
 
     def _require(self, session: Session) -> None:
         self._accounts.require(session, Permission.READ_AUDIT)

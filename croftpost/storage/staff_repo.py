@@ -40,6 +40,12 @@ def usernames(db: sqlite_utils.Database) -> list[str]:
     return [r[0] for r in db.execute("SELECT username FROM staff ORDER BY full_name, username")]
 
 
+def names(db: sqlite_utils.Database) -> dict[str, str]:
+    """username -> full name, for every account (revoked ones too: the log still names them)."""
+    rows = db.execute("SELECT username, full_name FROM staff").fetchall()
+    return {str(username): str(full_name) for username, full_name in rows}
+
+
 def full_names(db: sqlite_utils.Database) -> list[str]:
     return [r[0] for r in db.execute("SELECT full_name FROM staff ORDER BY full_name")]
 

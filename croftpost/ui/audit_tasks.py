@@ -21,8 +21,8 @@ from croftpost.core.accounts import Session
 from croftpost.core.audit import AuditEntry, AuditFilter, ChainReport, export_entries
 from croftpost.core.audit_reader import AuditReader
 from croftpost.storage.db import open_db
+from croftpost.ui.audit_words import about, describe
 from croftpost.ui.labels import action_name, local_time
-from croftpost.ui.models.audit_model import short_details
 from croftpost.ui.pdf_writer import a4_writer
 from croftpost.ui.workers import ProgressFn
 
@@ -107,10 +107,11 @@ def export_pdf(
         total = reader.count(session, flt)
         start = max(0, total - PDF_LIMIT)
         entries = list(_matching(reader, session, flt, start, cancel, progress, total - start))
+        names = reader.names(session)
     finally:
         db.close()
     document = QTextDocument()
-    document.setHtml(_pdf_html(heading, entries, total))
+    document.setHtml(_pdf_html(heading, entries, total, names))
     writer = a4_writer(path, QPageLayout.Orientation.Landscape, 12)
     writer.setTitle(heading.title)
     document.setPageSize(QSizeF(writer.width(), writer.height()))
@@ -122,17 +123,18 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("audit_pdf", text)  # safe on a worker thread
 
 
-def _pdf_row(entry: AuditEntry) -> str:
+def _pdf_row(entry: AuditEntry, names: dict[str, str]) -> str:
     e = html.escape
     action = f"{e(action_name(entry.action))}<br><span style='color:#555;'>{e(entry.action)}</span>"
     return (
         f"<tr><td>{entry.seq}</td><td>{e(local_time(entry.at))}</td><td>{e(entry.actor)}</td>"
-        f"<td>{action}</td><td>{e(entry.target)}</td>"
-        f"<td>{e(short_details(entry.details, limit=None))}</td></tr>"
+        f"<td>{action}</td><td>{e(about(entry, names))}</td>"
+        f"<td>{e(describe(entry, names))}</td></tr>"
     )
 
 
-def _pdf_html(heading: ExportHeading, entries: list[AuditEntry], total: int) -> str:
+def _pdf_html(heading: ExportHeading, entries: list[AuditEntry], total: int,
+              names: dict[str, str]) -> str:
     e = html.escape
     if len(entries) == total:
         shown = _tr("{0:,} entries.").format(total)
@@ -150,5 +152,6 @@ def _pdf_html(heading: ExportHeading, entries: list[AuditEntry], total: int) -> 
         "<table border='1' cellspacing='0' cellpadding='3' width='100%' "
         "style='border-collapse: collapse; border-color: #888;'>"
         f"<thead><tr style='background: #e8edf3;'>{columns}</tr></thead>"
-        f"<tbody>{''.join(_pdf_row(entry) for entry in entries)}</tbody></table></body></html>"
+        f"<tbody>{''.join(_pdf_row(entry, names) for entry in entries)}</tbody>"
+        "</table></body></html>"
     )

@@ -7,8 +7,6 @@ Every page is read through the AuditReader, which checks the reader's permission
 
 from __future__ import annotations
 
-import json
-import re
 from datetime import date, datetime, time, timedelta
 from enum import IntEnum
 from typing import Any
@@ -20,11 +18,11 @@ from croftpost.core.audit import AuditEntry, AuditFilter
 from croftpost.core.audit_reader import AuditReader
 from croftpost.core.clock import iso
 from croftpost.core.errors import CroftpostError
+from croftpost.ui.audit_words import about, describe
 from croftpost.ui.labels import action_name, local_time
 from croftpost.ui.models.record_model import NO_INDEX, Index, RecordTableModel
 
 PAGE_SIZE = 500
-_STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 SHORT_DETAILS = 90
 
 
@@ -51,24 +49,8 @@ def local_day_bounds(first: date | None, last: date | None) -> tuple[str | None,
     return since, until
 
 
-def _shown(value: Any) -> str:
-    if isinstance(value, bool):
-        return _tr("yes") if value else _tr("no")
-    if isinstance(value, list):
-        return ", ".join(_shown(v) for v in value) or "-"
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, str) and _STAMP.match(value):
-        return local_time(value)
-    return str(value)
-
-
-def short_details(details: dict[str, Any], limit: int | None = SHORT_DETAILS) -> str:
-    """{"channels": ["facebook"], "role": "staff"} -> "channels: facebook; role: staff",
-    cut to `limit` characters (None: the whole text, as the PDF prints it)."""
-    parts = [f"{key}: {_shown(value)}" for key, value in details.items()]
-    text = "; ".join(parts)
-    return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
+def _cut(text: str, limit: int = SHORT_DETAILS) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class AuditTableModel(RecordTableModel[AuditEntry]):
@@ -91,6 +73,7 @@ class AuditTableModel(RecordTableModel[AuditEntry]):
         self._offset = 0
         self._exhausted = True
         self.total = 0  # matching entries when the filter was last applied
+        self.names: dict[str, str] = {}
 
     # -- loading ---------------------------------------------------------------------------
     def set_filter(self, flt: AuditFilter) -> None:
@@ -151,9 +134,15 @@ class AuditTableModel(RecordTableModel[AuditEntry]):
         return self.record(row)
 
     # -- cells ---------------------------------------------------------------------------------
-    def cell_tooltip(self, entry: AuditEntry, column: int) -> str:
-        details = json.dumps(entry.details, ensure_ascii=False, indent=1)
-        return _tr("Entry {0}: {1}\n{2}").format(entry.seq, entry.action, details)
+    def set_names(self, names: dict[str, str]) -> None:
+        """Pupil ids and usernames with their names, shown beside the ids (the log has ids)."""
+        self.names = names
+        if self._records:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self._records) - 1, len(self.headers) - 1))
+
+    def cell_tooltip(self, entry: AuditEntry, column: int) -> str | None:
+        return None  # the details pane beside the table says everything, in words
 
     def cell_text(self, entry: AuditEntry, column: int) -> str | None:
         match column:
@@ -164,7 +153,7 @@ class AuditTableModel(RecordTableModel[AuditEntry]):
             case AuditColumn.ACTION:
                 return action_name(entry.action)
             case AuditColumn.TARGET:
-                return entry.target
+                return about(entry, self.names)
             case AuditColumn.DETAILS:
-                return short_details(entry.details)
+                return _cut(describe(entry, self.names))
         return None

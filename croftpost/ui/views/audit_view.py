@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSplitter,
     QTableView,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +31,7 @@ from croftpost.core.audit import AuditFilter, ChainReport
 from croftpost.core.errors import AccountRevoked, CroftpostError, PermissionDenied
 from croftpost.core.services import Services
 from croftpost.ui import audit_tasks
+from croftpost.ui.audit_words import entry_html
 from croftpost.ui.labels import long_date, role_name
 from croftpost.ui.models.audit_model import AuditColumn, AuditTableModel
 from croftpost.ui.theme import icon
@@ -55,6 +58,10 @@ class AuditView(QWidget):
         self.model = AuditTableModel(self._reader, session, parent=self)
         self.filters = AuditFilterBar(self)
         self.table = self._make_table()
+        self.details = QTextBrowser(self)
+        self.details.setObjectName("auditDetails")
+        self.details.setAccessibleName(self.tr("The chosen entry, in full"))
+        self.details.setPlaceholderText(self.tr("Choose an entry to read it in full here."))
         self.message = StatusMessage(self)
         self.count_label = QLabel(self)
         self.count_label.setObjectName("countLabel")
@@ -98,6 +105,7 @@ class AuditView(QWidget):
         self.model.rowsInserted.connect(self._show_count)
         self.model.modelReset.connect(self._show_count)
         self.model.read_refused.connect(self._refuse)
+        self.table.selectionModel().currentRowChanged.connect(self._on_table_row_changed)
 
     def _lay_out(self) -> None:
         actions = QHBoxLayout()
@@ -121,7 +129,12 @@ class AuditView(QWidget):
         layout.addWidget(self.filters)
         layout.addLayout(actions)
         layout.addWidget(self.message)
-        layout.addWidget(self.table, 1)
+        split = QSplitter(Qt.Orientation.Vertical, self)
+        split.addWidget(self.table)
+        split.addWidget(self.details)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        layout.addWidget(split, 1)
         layout.addWidget(self.count_label)
 
     # -- loading -----------------------------------------------------------------------------
@@ -143,7 +156,18 @@ class AuditView(QWidget):
         except CroftpostError:  # a reader who may not manage staff still filters by action
             staff = []
         self.filters.set_choices(staff, actions)
+        try:
+            self.model.set_names(self._reader.names(self._session))
+        except CroftpostError as exc:
+            self._refuse(exc)
+            return
         self._show_filtered()
+
+    def _on_table_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid() or current.row() >= self.model.rowCount():
+            self.details.clear()
+            return
+        self.details.setHtml(entry_html(self.model.entry(current.row()), self.model.names))
 
     def _show_filtered(self) -> None:
         try:
