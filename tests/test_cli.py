@@ -155,3 +155,15 @@ def test_faces_whose_biometric_consent_lapsed_are_erased_at_the_next_login(cli_s
         conn.execute("UPDATE consents SET expires_on = '2026-01-31' WHERE pupil_id = 'P001'")
     assert run(["consent", "list"]) == 0
     assert stored() == ["P002"]
+
+
+def test_the_headteacher_records_the_policy_review_on_the_command_line(cli_school, capsys):
+    """The Croftlands profile's review was due by 30 September 2026."""
+    capsys.readouterr()
+    assert run(["school", "policy-review"]) in (0, 1)
+    said = capsys.readouterr().out
+    if "was due on 30 September 2026" in said:
+        assert "croftpost school policy-review --next-due YYYY-MM-DD" in said
+    assert run(["school", "policy-review", "--next-due", "2099-01-01"]) == 2  # too far ahead
+    assert run(["school", "policy-review", "--next-due", "2028-09-30"]) == 0
+    assert "next review due by 30 September 2028" in capsys.readouterr().out

@@ -104,7 +104,11 @@ def _status(args: argparse.Namespace) -> int:
     ctx.services.accounts.require(ctx.login(), Permission.READ_AUDIT)
     status = ctx.services.termly.review_status()
     if status.last_reviewed_at is None:
-        out("No termly review has been recorded yet: one is due now.")
+        if status.due:
+            out("No termly review has been recorded yet: one is due now.")
+        else:
+            out(f"No termly review yet: the first is due on {status.next_due_on}, a term after "
+                "the school started using croftpost.")
     elif status.due:
         out(f"A termly review is due (the last was on {status.last_reviewed_at[:10]} by "
             f"{status.last_reviewed_by}).")

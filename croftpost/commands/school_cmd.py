@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date
 
 from croftpost.cli import CliContext, out
 from croftpost.core.faces import IDENTIFY_PX, MIN_FACE_PX
@@ -27,6 +28,12 @@ def register(
     # Kept so that old scripts still run: there is no choice any more.
     scan.add_argument("scan", nargs="?", help=argparse.SUPPRESS)
     scan.set_defaults(handler=_face_scan)
+    review = sub.add_parser("policy-review", parents=[common],
+                            help="when the social media policy is next due for review; "
+                                 "--next-due records a review (headteacher)")
+    review.add_argument("--next-due", type=_iso_date, metavar="YYYY-MM-DD",
+                        help="the governors reviewed the policy and kept it: the next review date")
+    review.set_defaults(handler=_policy_review)
 
 
 def _set(args: argparse.Namespace) -> int:
@@ -56,4 +63,29 @@ def _face_scan(args: argparse.Namespace) -> int:
     if args.scan is not None:
         out(f"There is no face scan to choose any more ({args.scan!r} ignored).")
     out(face_scan_sentence())
+    return 0
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2027-09-30") from None
+
+
+def _policy_review(args: argparse.Namespace) -> int:
+    ctx = CliContext(args)
+    try:
+        if args.next_due is not None:
+            ctx.services.policy.record_review(ctx.login(), args.next_due)
+            out("Recorded: the policy was reviewed.")
+        review = ctx.services.policy.status()
+    finally:
+        ctx.close()
+    when = f"{review.due_on.day} {review.due_on:%B %Y}"
+    if review.overdue:
+        out(f"{review.title}: the review was due on {when}. When the governors have reviewed it, "
+            "record it: croftpost school policy-review --next-due YYYY-MM-DD")
+        return 1
+    out(f"{review.title}: next review due by {when}.")
     return 0

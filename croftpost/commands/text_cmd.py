@@ -18,6 +18,7 @@ from croftpost.cli import CliContext, out
 from croftpost.core.accounts import channel_label
 from croftpost.core.errors import BadInput
 from croftpost.core.policy_profile import PolicyProfile
+from croftpost.core.policy_review import PolicyReview
 from croftpost.core.text_service import BLOCKING_CANDIDATE, ModeratedComment, ModerationReport
 from croftpost.core.textcheck import CHANNELS, Finding, parse_comments
 
@@ -107,7 +108,7 @@ def _check_text(args: argparse.Namespace) -> int:
     text = read_text(args.file)
     service = ctx.services.text
     result = service.check(session, text, args.channel)
-    _note_overdue_review(service.policy_review_overdue(), service.profile)
+    _note_overdue_review(ctx.services.policy.status())
     if args.json:
         out(json.dumps({"verdict": result.verdict,
                         "findings": [finding_json(f) for f in result.findings]},
@@ -141,11 +142,12 @@ def _describe(finding: Finding, text: str, profile: PolicyProfile) -> str:
             f"    {finding.message}{quote}")
 
 
-def _note_overdue_review(overdue: bool, profile: PolicyProfile) -> None:
-    if overdue:
-        print(f"croftpost: note: the policy was due for review by "
-              f"{profile.next_review_due:%d %B %Y}; ask the headteacher whether it is still "
-              "current.", file=sys.stderr)
+def _note_overdue_review(review: PolicyReview) -> None:
+    if review.overdue:
+        when = f"{review.due_on.day} {review.due_on:%B %Y}"
+        print(f"croftpost: note: the social media policy was due for review on {when}. Once "
+              "the governors have reviewed it, the headteacher records it with `croftpost "
+              "school policy-review --next-due YYYY-MM-DD`.", file=sys.stderr)
 
 
 # -- moderate --------------------------------------------------------------------------------------
@@ -157,7 +159,7 @@ def _moderate(args: argparse.Namespace) -> int:
     comments = parse_comments(read_text(args.file))
     service = ctx.services.text
     report = service.moderate(session, comments)
-    _note_overdue_review(service.policy_review_overdue(), service.profile)
+    _note_overdue_review(ctx.services.policy.status())
     if args.json:
         out(json.dumps(moderation_json(report), ensure_ascii=False, indent=2))
     elif not comments:

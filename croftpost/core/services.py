@@ -21,6 +21,7 @@ from croftpost.core.consent import ConsentService
 from croftpost.core.drafts import DraftService
 from croftpost.core.face_marks import FaceMarkService
 from croftpost.core.photo_check import PhotoCheckService
+from croftpost.core.policy_review import PolicyReviewService
 from croftpost.core.school import SchoolService
 from croftpost.core.takedowns import TakedownService
 from croftpost.core.termly import TermlyService
@@ -46,6 +47,7 @@ class Services:
     takedowns: TakedownService
     termly: TermlyService
     audit_reader: AuditReader  # reading the log for a person: READ_AUDIT checked
+    policy: PolicyReviewService  # when the social media policy is next due for review
 
     def close(self) -> None:
         self.photos.close()
@@ -66,9 +68,10 @@ def _wire(data_dir: Path, db: sqlite_utils.Database, clock: Clock,
     text = TextService(db, audit, accounts, consent, school, clock, alerts=alerts)
     termly = TermlyService(db, audit, accounts, takedowns, alerts, clock)
     marks = FaceMarkService(audit, accounts, photos)
+    policy = PolicyReviewService(db, audit, accounts, lambda: text.profile, clock)
     return Services(data_dir, db, clock, audit, accounts, school, consent, drafts, photos,
                     marks, text, alerts, approvals, takedowns, termly,
-                    AuditReader(audit, accounts))
+                    AuditReader(audit, accounts), policy)
 
 
 def open_services(data_dir: Path, clock: Clock = utc_now,

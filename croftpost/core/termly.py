@@ -84,7 +84,7 @@ class ReviewStatus:
     due: bool
     last_reviewed_at: str | None
     last_reviewed_by: str | None
-    next_due_on: str | None  # ISO date; None when no review was ever recorded (due now)
+    next_due_on: str | None  # ISO date; None only for a school with no accounts at all
 
 
 class TermlyService:
@@ -125,10 +125,17 @@ class TermlyService:
         return report
 
     def review_status(self) -> ReviewStatus:
-        """Whether the termly review is due (shown to the headteacher; reveals no content)."""
+        """Whether the termly review is due (shown to the headteacher; reveals no content).
+        The first one is due a term after the school started with croftpost: a new school
+        has nothing to review on its first day."""
         last = takedowns_repo.last_review(self._db)
         if last is None:
-            return ReviewStatus(True, None, None, None)
+            started = staff_repo.first_created_at(self._db)
+            if started is None:
+                return ReviewStatus(True, None, None, None)
+            first_due = parse_iso(started) + TERM
+            return ReviewStatus(self._clock() >= first_due, None, None,
+                                first_due.astimezone().date().isoformat())
         next_due = parse_iso(last["reviewed_at"]) + TERM
         return ReviewStatus(self._clock() >= next_due, last["reviewed_at"],
                             last["reviewed_by"], next_due.astimezone().date().isoformat())

@@ -123,6 +123,7 @@ class TextService:
         return self._profile
 
     def policy_review_overdue(self) -> bool:
+        """By the profile's own date (PolicyReviewService also knows a recorded review)."""
         return self.profile.review_overdue(self._consent.today())
 
     # -- what the checker is told --------------------------------------------------------------

@@ -40,6 +40,12 @@ def usernames(db: sqlite_utils.Database) -> list[str]:
     return [r[0] for r in db.execute("SELECT username FROM staff ORDER BY full_name, username")]
 
 
+def first_created_at(db: sqlite_utils.Database) -> str | None:
+    """When the first account (the headteacher's, at set-up) was made: the school's start."""
+    row = db.execute("SELECT min(created_at) FROM staff").fetchone()
+    return str(row[0]) if row and row[0] else None
+
+
 def names(db: sqlite_utils.Database) -> dict[str, str]:
     """username -> full name, for every account (revoked ones too: the log still names them)."""
     rows = db.execute("SELECT username, full_name FROM staff").fetchall()

@@ -124,6 +124,7 @@ _ACTIONS = {
     "takedown.done": "Takedown done",
     "report.termly": "Termly report made",
     "report.reviewed": "Termly review recorded",
+    "policy.reviewed": "Policy review recorded",
     "audit.export": "Audit log exported",
     "backup": "Backup made",
     "restore": "Backup restored",

@@ -3,8 +3,6 @@ who is logged in at the bottom, and an idle lock over everything."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -24,11 +22,12 @@ from croftpost.core.accounts import Session, StaffMember
 from croftpost.core.errors import CroftpostError
 from croftpost.core.school import SchoolDetails
 from croftpost.core.services import Services
+from croftpost.ui.dialogs.form_dialog import FormDialogOwner
 from croftpost.ui.idle import IDLE_TIMEOUT_MS, IdleWatcher
 from croftpost.ui.labels import role_name
 from croftpost.ui.lock_screen import LockScreen
 from croftpost.ui.pages import PageContext, PageRegistry, PageSpec, default_registry
-from croftpost.ui.policy_notice import review_overdue_text
+from croftpost.ui.policy_notice import PolicyReviewDialog, policy_banner
 from croftpost.ui.safeguarding_notice import safeguarding_notice_text
 from croftpost.ui.theme import APP_ICON, icon
 from croftpost.ui.user_menu import UserMenuButton
@@ -38,7 +37,7 @@ from croftpost.ui.workers import TaskRunner, ThreadTaskRunner
 BANNER_REFRESH_MS = 60_000
 
 
-class MainWindow(QMainWindow):
+class MainWindow(QMainWindow, FormDialogOwner):
     logged_out = Signal()
     closed = Signal()  # by the window's close button, not by logging out
     locked = Signal()
@@ -52,7 +51,6 @@ class MainWindow(QMainWindow):
         registry: PageRegistry | None = None,
         tasks: TaskRunner | None = None,
         idle_timeout_ms: int = IDLE_TIMEOUT_MS,
-        today: date | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -73,6 +71,11 @@ class MainWindow(QMainWindow):
         self.page_stack = QStackedWidget(self)
         self.banner = StatusMessage(self)
         self.banner.setObjectName("banner")
+        self.policy_button = QPushButton(self.tr("Record the polic&y review…"), self.banner)
+        self.policy_button.clicked.connect(self._on_policy_button_clicked)
+        banner_layout = self.banner.layout()
+        assert banner_layout is not None
+        banner_layout.addWidget(self.policy_button)
         self.safeguarding_banner, self.safeguarding_button = self._make_safeguarding_banner()
         self.workspace = self._make_workspace()
         self.lock_screen = LockScreen(self.member.full_name, self.member.username, self)
@@ -84,7 +87,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.screens)
         self._make_status_bar()
         self._make_shortcuts()
-        self._show_policy_banner(today or date.today())
+        self._show_policy_banner()
         self.refresh_safeguarding_banner()
         # Alerts and takedown tasks also appear while this page stays open (another window,
         # the command line): read them again every so often. It is one small query.
@@ -179,10 +182,22 @@ class MainWindow(QMainWindow):
                 QKeySequence(f"Ctrl+{number}"), self, lambda row=number - 1: self._go_to_row(row)
             )
 
-    def _show_policy_banner(self, today: date) -> None:
-        text = review_overdue_text(today)
+    def _show_policy_banner(self) -> None:
+        text, records = policy_banner(self._services, self._session)
+        self.policy_button.setVisible(records)
         if text:
             self.banner.show_message(Tone.WARNING, text)
+        else:
+            self.banner.hide()
+
+    def _on_policy_button_clicked(self) -> None:
+        services, session = self._services, self._session
+        dialog = PolicyReviewDialog(services.clock().date(), self)
+
+        def record() -> None:
+            services.policy.record_review(session, dialog.chosen())
+
+        self.open_form(dialog, record, self._show_policy_banner)
 
     def _make_safeguarding_banner(self) -> tuple[StatusMessage, QPushButton]:
         banner = StatusMessage(self)

@@ -81,16 +81,26 @@ def test_only_the_head_sees_the_report(term):
         services.termly.mark_reviewed(teacher, date(2027, 1, 1), date(2027, 3, 31))
 
 
+def test_a_new_school_is_not_told_a_review_is_due_on_day_one(school, clock):
+    services, _ = school
+    status = services.termly.review_status()
+    assert not status.due and status.next_due_on == "2027-02-23"  # a term after 24 Nov 2026
+    clock.advance(weeks=13)
+    assert services.termly.review_status().due
+
+
 def test_review_is_due_until_done_and_again_a_term_later(term, clock):
     services, head, _, _ = term
-    today = date(2027, 1, 13)
+    assert not services.termly.review_status().due  # 13 Jan 2027: started 24 Nov 2026
+    clock.advance(days=41)
+    today = date(2027, 2, 23)
     status = services.termly.review_status()
     assert status.due and status.last_reviewed_at is None
     assert services.termly.default_period() == (today - timedelta(days=90), today)
-    done = services.termly.mark_reviewed(head, date(2026, 11, 1), date(2027, 1, 10))
+    done = services.termly.mark_reviewed(head, date(2026, 11, 1), date(2027, 2, 20))
     assert not done.due and done.last_reviewed_by == "head"
     assert services.audit.entries()[0].action == "report.reviewed"
-    assert services.termly.default_period() == (date(2027, 1, 11), today)
+    assert services.termly.default_period() == (date(2027, 2, 21), today)
     clock.advance(weeks=13, seconds=-1)
     assert not services.termly.review_status().due
     clock.advance(seconds=1)

@@ -100,6 +100,8 @@ RULES: dict[str, Rule] = {
     "text.checker": needs(Permission.CHECK_CONTENT),
     "text.moderate": CHANNEL,  # the school's Facebook page, where comments are
     "audit_reader.actions": needs(Permission.READ_AUDIT),
+    "audit_reader.names": needs(Permission.READ_AUDIT),
+    "policy.record_review": needs(Permission.MANAGE_SCHOOL),
     "audit_reader.count": needs(Permission.READ_AUDIT),
     "audit_reader.entries": needs(Permission.READ_AUDIT),
     "audit_reader.export": needs(Permission.READ_AUDIT),
@@ -131,7 +133,7 @@ INTERNAL = {
     "audit.actions", "audit.count", "audit.entries", "audit.iter_all", "audit.record",
     "audit.verify", "accounts.all_personal_accounts", "accounts.create_first_headteacher",
     "accounts.has_headteacher", "accounts.login", "accounts.staff_names", "school.create",
-    "school.details", "consent.all_pupils",
+    "school.details", "consent.all_pupils", "policy.status",
     "consent.gallery", "consent.posts_featuring",
     "consent.pupil", "consent.purge_lapsed_biometrics", "consent.today", "photos.close",
     "photos.refresh", "photos.warm_up", "text.context", "text.policy_review_overdue",
@@ -251,6 +253,8 @@ CALLS: dict[str, Call] = {
     "accounts.set_role": lambda w, s: w.services.accounts.set_role(s, "target1", "office"),
     "accounts.unlock": lambda w, s: w.services.accounts.unlock(s, "target1"),
     "school.set": lambda w, s: w.services.school.set(s, "phone", "01632 960999"),
+    "policy.record_review": lambda w, s: w.services.policy.record_review(s, date(2027, 9, 30)),
+    "audit_reader.names": lambda w, s: w.services.audit_reader.names(s),
     "consent.add_reference": lambda w, s: w.services.consent.add_reference(
         s, "P001", np.full(128, 0.05), None, "1" * 64),
     "consent.delete_pupil": lambda w, s: w.services.consent.delete_pupil(s, "P002"),
@@ -368,7 +372,7 @@ AUDIT_READS = sorted(name for name in RULES if name.startswith("audit_reader."))
 
 
 def test_staff_and_office_are_refused_every_read_of_the_audit_log() -> None:
-    assert len(AUDIT_READS) == 6
+    assert len(AUDIT_READS) == 7  # actions count entries export iter_all names verify
     for role in (Role.STAFF, Role.OFFICE):
         assert {(role, name) for name in AUDIT_READS} <= set(REFUSALS)
 

@@ -29,6 +29,7 @@ from croftpost.ui.dialogs.staff_dialogs import (
     ResetPasswordDialog,
 )
 from croftpost.ui.dialogs.start_dialogs import FirstRunDialog, LoginDialog
+from croftpost.ui.policy_notice import PolicyReviewDialog
 
 pytestmark = pytest.mark.gui
 
@@ -75,6 +76,7 @@ def makers(school, tmp_path):
         PersonalAccountDialog: lambda: PersonalAccountDialog("Sam Teacher"),
         NoteDialog: lambda: NoteDialog("Note", "", "Save", "Why"),
         ImportDialog: lambda: ImportDialog(lambda path: None),  # type: ignore[arg-type,return-value]
+        PolicyReviewDialog: lambda: PolicyReviewDialog(today),
     }
 
 

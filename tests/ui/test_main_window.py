@@ -3,8 +3,6 @@ screens plug in through the registry, and warns when the policy's review date ha
 
 from __future__ import annotations
 
-import sys
-import types
 from datetime import date
 
 import pytest
@@ -136,32 +134,42 @@ def test_a_later_screen_plugs_in_through_the_registry(school, make_window):
     assert seen[0].services is services and seen[0].session == head
 
 
-def _fake_policy_profile(monkeypatch, overdue):
-    module = types.ModuleType("croftpost.core.policy_profile")
-
-    class Profile:
-        review_due = date(2026, 9, 30)
-
-        def review_overdue(self, today):
-            return overdue and today > self.review_due
-
-    module.load_profile = Profile
-    monkeypatch.setitem(sys.modules, "croftpost.core.policy_profile", module)
-
-
-def test_banner_when_the_policy_review_is_overdue(school, make_window, monkeypatch):
-    _fake_policy_profile(monkeypatch, overdue=True)
+def test_the_headteacher_is_told_the_policy_review_is_overdue_and_records_it(
+        school, make_window, clock):
+    """The Croftlands profile's review was due by 30 September 2026 (the test clock says 24
+    November): the headteacher is told where to record the review, and after recording it the
+    banner goes, audited."""
     services, head = school
-    window = make_window(services, head, today=date(2026, 11, 24))
-    assert window.banner.isVisible()
+    window = make_window(services, head)
+    assert window.banner.isVisible() and window.policy_button.isVisible()
     assert window.banner.text() == (
-        "The social media policy was due for review on 30 September 2026. Ask the headteacher "
-        "to review it."
-    )
+        "The social media policy was due for review on 30 September 2026. When the governors "
+        "have reviewed it, record the review here with its next date.")
+    window.policy_button.click()
+    dialog = window.current_dialog
+    dialog.next_due.setDate(dialog.next_due.date().addMonths(-2))  # still after today
+    chosen = dialog.chosen()
+    dialog.ok_button.click()
+    assert not window.banner.isVisible()
+    status = services.policy.status()
+    assert status.due_on == chosen and not status.overdue
+    entry = services.audit.entries()[0]
+    assert (entry.action, entry.details) == (
+        "policy.reviewed", {"before": "2026-09-30", "after": chosen.isoformat()})
+    assert not make_window(services, head).banner.isVisible()  # the next start too
 
 
-def test_no_banner_when_the_review_is_not_due(school, make_window, monkeypatch):
-    _fake_policy_profile(monkeypatch, overdue=False)
+def test_staff_are_told_the_headteacher_records_the_review(school, make_window):
     services, head = school
-    window = make_window(services, head, today=date(2026, 11, 24))
+    teacher = add_staff(services, head, "teacher", channels=("dojo",))
+    window = make_window(services, teacher)
+    assert window.banner.isVisible() and not window.policy_button.isVisible()
+    assert "The headteacher records its review" in window.banner.text()
+    assert "Ask the headteacher" not in window.banner.text()
+
+
+def test_no_banner_when_the_review_is_not_due(school, make_window):
+    services, head = school
+    services.policy.record_review(head, date(2027, 9, 30))
+    window = make_window(services, head)
     assert not window.banner.isVisible()

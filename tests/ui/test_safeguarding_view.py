@@ -214,11 +214,15 @@ def test_the_pdf_is_drawn_on_a_worker_thread(qtbot, people, make_view, tmp_path)
     assert runner.shutdown()
 
 
-def test_marking_the_review_done_is_asked_first_and_audited(qtbot, people, make_view):
+def test_marking_the_review_done_is_asked_first_and_audited(qtbot, people, make_view, clock):
     services, head, _, _ = people
     view = make_view(services, head)
     panel = view.termly
     assert panel is not None
+    assert panel.status.tone == Tone.INFO  # a new school: the first review is a term away
+    assert panel.status.text().startswith("No termly review yet: the first is due by 23 Feb")
+    clock.advance(weeks=13)
+    panel.reload()
     assert panel.status.tone == Tone.WARNING
     assert panel.status.text() == "A termly review is due: none has been recorded yet."
     panel.confirm = lambda parent, title, question: False
@@ -249,8 +253,11 @@ def test_pages_by_role(people, make_window):
     assert isinstance(page, SafeguardingView) and page.termly is None
 
 
-def test_head_banner_for_alerts_and_the_review_until_both_are_dealt_with(people, make_window):
+def test_head_banner_for_alerts_and_the_review_until_both_are_dealt_with(people, make_window,
+                                                                         clock):
     services, head, _, _ = people
+    assert not make_window(services, head).safeguarding_banner.isVisible()  # day one
+    clock.advance(weeks=13)
     window = make_window(services, head)
     banner = window.safeguarding_banner
     assert banner.isVisible() and banner.tone == Tone.WARNING

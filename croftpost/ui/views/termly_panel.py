@@ -115,6 +115,11 @@ class TermlyReviewPanel(QGroupBox):
 
     def status_words(self, status: ReviewStatus) -> tuple[Tone, str]:
         if status.last_reviewed_at is None:
+            if not status.due and status.next_due_on:
+                return Tone.INFO, self.tr(
+                    "No termly review yet: the first is due by {0}, a term after the school "
+                    "started using croftpost.").format(long_date(date.fromisoformat(
+                        status.next_due_on)))
             return Tone.WARNING, self.tr("A termly review is due: none has been recorded yet.")
         when = local_time(status.last_reviewed_at)
         if status.due:
