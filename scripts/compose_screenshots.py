@@ -64,10 +64,24 @@ def draw_sports_day(path: Path) -> list[tuple[int, int, int, int]]:
                         140 * 16)
         painter.setPen(Qt.PenStyle.NoPen)
         boxes.append((HEAD_Y - r, x + r, HEAD_Y + r, x - r))
+    _child_turned_away(painter)
     painter.end()
     if not image.save(str(path), "JPEG", 92):
         raise SystemExit(f"could not write {path}")
     return boxes
+
+
+TURNED_AWAY = (1080, 300, 26)  # centre x, centre y, head radius: a child no detector sees
+TURNED_AWAY_BOX = (274, 1108, 330, 1052)  # what a teacher draws round them
+
+
+def _child_turned_away(painter: QPainter) -> None:
+    """A small child at the back, facing away: hair and shoulders, no face to detect."""
+    x, y, r = TURNED_AWAY
+    painter.setBrush(QColor("#7d5ba6"))
+    painter.drawRoundedRect(QRectF(x - 34, y + r - 4, 68, 96), 18, 18)
+    painter.setBrush(QColor("#5a3a22"))
+    painter.drawEllipse(QPointF(x, y), r, r)
 
 
 def drawn_check(path: Path, channel: str) -> PhotoCheck:
@@ -90,7 +104,7 @@ def compose_window(services: Services, username: str, folder: Path) -> tuple[Mai
                                                                                ComposeView]:
     session = services.accounts.login(username, DEMO_PASSWORD)
     window = MainWindow(services, session, tasks=ImmediateTaskRunner())
-    window.resize(1280, 800)
+    window.resize(1366, 768)
     window.show()
     view = window.show_page("compose")
     assert isinstance(view, ComposeView)
@@ -113,6 +127,15 @@ def compose_screens(app: QApplication, services: Services, folder: Path, save: S
     assert viewer is not None
     viewer.faces.setCurrentRow(1)
     save(app, viewer, "51-compose-faces")
+    view.photo_flow.mark(0, "drawn", TURNED_AWAY_BOX)  # as dragging a box round them does
+    save(app, viewer, "56-compose-hand-drawn-face")
+    viewer.faces.setCurrentRow(1)
+    viewer.identify_button.click()
+    identify = view.current_dialog
+    assert identify is not None
+    identify.search.setText("Year 3")  # type: ignore[attr-defined]
+    save(app, identify, "57-compose-identify")
+    identify.reject()
     viewer.blur_all_button.click()
     save(app, viewer, "52-compose-faces-blurred")
     viewer.accept()

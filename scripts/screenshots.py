@@ -41,7 +41,7 @@ from compose_screenshots import compose_screens  # noqa: E402 - beside this scri
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 STEPS = ("start", "head", "roles", "consent", "drafts", "compose", "safeguarding")
-WINDOW_SIZE = (1280, 800)
+WINDOW_SIZE = (1366, 768)  # the commonest school laptop screen
 
 
 def settle(app: QApplication, rounds: int = 5) -> None:

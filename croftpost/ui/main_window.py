@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from croftpost.core.accounts import Session, StaffMember
+from croftpost.core.accounts import Permission, Session, StaffMember
 from croftpost.core.errors import CroftpostError
 from croftpost.core.school import SchoolDetails
 from croftpost.core.services import Services
@@ -66,7 +66,7 @@ class MainWindow(QMainWindow, FormDialogOwner):
         self._logging_out = False
         self.setWindowTitle(self.tr("croftpost — {0}").format(self.school_name))
         self.setWindowIcon(icon(APP_ICON))
-        self.resize(1200, 780)
+        self._fit_to_screen(1280, 780)
         self.nav = self._make_nav()
         self.page_stack = QStackedWidget(self)
         self.banner = StatusMessage(self)
@@ -99,7 +99,7 @@ class MainWindow(QMainWindow, FormDialogOwner):
         self.idle.idle_timed_out.connect(self._on_idle_idle_timed_out)
         self.idle.start()
         if self._specs:
-            self.nav.setCurrentRow(0)
+            self.nav.setCurrentRow(self._landing_row())
 
     # -- building --------------------------------------------------------------------------
     def _make_nav(self) -> QListWidget:
@@ -175,6 +175,15 @@ class MainWindow(QMainWindow, FormDialogOwner):
     def _on_user_menu_message_posted(self, text: str) -> None:
         self.statusBar().showMessage(text, 10_000)
 
+    def _fit_to_screen(self, width: int, height: int) -> None:
+        """The default size, or the screen's free area on a small laptop (1366 x 768 with a
+        taskbar leaves about 728 px), so nothing starts off-screen."""
+        screen = self.screen()
+        free = screen.availableGeometry() if screen is not None else None
+        if free is not None and free.width() > 0:
+            width, height = min(width, free.width()), min(height, free.height())
+        self.resize(width, height)
+
     def _make_shortcuts(self) -> None:
         QShortcut(QKeySequence("Ctrl+L"), self, self._on_lock_button_clicked)
         for number, _spec in enumerate(self._specs[:9], start=1):
@@ -240,6 +249,15 @@ class MainWindow(QMainWindow, FormDialogOwner):
             self.show_page(key)
 
     # -- pages -----------------------------------------------------------------------------
+    def _landing_row(self) -> int:
+        """Where someone starts: the consent register for whoever keeps it and cannot post
+        (office staff), else the first page (composing, for those who post)."""
+        keys = self.page_keys()
+        if not self.member.channels and self.member.can(Permission.MANAGE_CONSENT) and (
+                "consent" in keys):
+            return keys.index("consent")
+        return 0
+
     def page_keys(self) -> list[str]:
         """The pages this person may see, in order."""
         return [spec.key for spec in self._specs]

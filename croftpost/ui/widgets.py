@@ -110,8 +110,10 @@ def explanation(text: str, parent: QWidget | None = None) -> QLabel:
 
 def record_table(parent: QWidget, model: QAbstractItemModel, name: str,
                  stretch: int | None = None) -> QTableView:
-    """A list of records, one selected row at a time, columns sized to their contents (the
-    `stretch` column takes the spare width). Tab leaves the table, arrows move within it."""
+    """A list of records, one selected row at a time, columns sized to their contents so no
+    text is ever cut short (a narrow window scrolls sideways instead); the `stretch` column
+    takes the spare width when it is the last one (a long text). Tab leaves the table, arrows
+    move within it."""
     table = QTableView(parent)
     table.setModel(model)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -123,7 +125,7 @@ def record_table(parent: QWidget, model: QAbstractItemModel, name: str,
     table.setAccessibleName(name)
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    if stretch is not None:
+    if stretch is not None and stretch == model.columnCount() - 1:
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return table
 

@@ -531,3 +531,7 @@ def test_a_face_the_check_missed_is_drawn_by_hand_and_blocks_until_blurred(
     [post] = services.drafts.history(head)
     faces = post.photos[0]["faces"]
     assert [(f["source"], f["blurred"]) for f in faces] == [("drawn", True), ("area", True)]
+    # The note about the last post goes once the next one is begun.
+    assert view.posting.result_message.text().startswith("Recorded as posted on")
+    type_text(qtbot, view, "Next week: the Year 4 trip")
+    assert not view.posting.result_message.isVisible()

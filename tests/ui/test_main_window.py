@@ -173,3 +173,15 @@ def test_no_banner_when_the_review_is_not_due(school, make_window):
     services.policy.record_review(head, date(2027, 9, 30))
     window = make_window(services, head)
     assert not window.banner.isVisible()
+
+
+def test_office_staff_start_on_the_consent_register_and_teachers_on_compose(school,
+                                                                              make_window):
+    services, head = school
+    office = add_staff(services, head, "office", role="office")
+    teacher = add_staff(services, head, "teacher", channels=("dojo",))
+    window = make_window(services, office)
+    assert window.nav.currentItem().text() == "Consent register"
+    assert window.page_stack.currentWidget() is window.page("consent")
+    assert make_window(services, teacher).nav.currentItem().text() == "Compose"
+    assert make_window(services, head).nav.currentItem().text() == "Compose"

@@ -86,10 +86,10 @@ class AuditView(QWidget):
         header = table.horizontalHeader()
         # Fixed widths: sizing to contents would read every row of a lazily loaded log.
         for column, width in (
-            (AuditColumn.TIME, 200),
-            (AuditColumn.WHO, 110),
-            (AuditColumn.ACTION, 190),
-            (AuditColumn.TARGET, 170),
+            (AuditColumn.TIME, 165),
+            (AuditColumn.WHO, 100),
+            (AuditColumn.ACTION, 205),
+            (AuditColumn.TARGET, 250),  # an id and a full name: "P001 · Ava Thornton"
         ):
             table.setColumnWidth(column, width)
         header.setStretchLastSection(True)

@@ -73,6 +73,7 @@ class PostingPanel(QWidget):
         self.prepared_post: PreparedPost | None = None
         self.approval: Approval | None = None
         self._exporting: TaskHandle | None = None
+        self._posted_note = False  # "Recorded as posted" is on show
         self.readiness_message = StatusMessage(self)
         self.approval_message = StatusMessage(self)
         self.result_message = StatusMessage(self)
@@ -226,6 +227,12 @@ class PostingPanel(QWidget):
         if self.approval is None or self.approval.state not in ("approved", "pending"):
             return []
         return [dict(a) for a in self.approval.snapshot.acknowledged_warnings]
+
+    def next_post_begun(self) -> None:
+        """The last post's "Recorded as posted" stops here: it is not about this one."""
+        if self._posted_note:
+            self._posted_note = False
+            self.result_message.clear()
 
     def reset(self) -> None:
         if self._exporting is not None:
@@ -388,4 +395,5 @@ class PostingPanel(QWidget):
         self.result_message.show_message(Tone.OK, self.tr(
             "Recorded as posted on {0} at {1}. You can start your next post.").format(
             where, local_clock_time(v.services.clock())))
+        self._posted_note = True  # it goes as soon as the next post is begun
         self.posted.emit(post)

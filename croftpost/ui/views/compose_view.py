@@ -153,6 +153,7 @@ class ComposeView(QWidget):
     def draft_changed(self) -> None:
         """Save in a moment (each change restarts the wait)."""
         self._save_timer.start()
+        self.posting.next_post_begun()
 
     def _on_editor_text_changed(self) -> None:
         if self.isVisible():  # a hidden page is checked when it is shown again

@@ -94,11 +94,13 @@ class ConsentDetailsPanel(QWidget):
     def _lay_out(self) -> None:
         """Under the table, in three columns: who and what to notice, the consents, and the
         published posts; the actions beside the name."""
-        top = QHBoxLayout()
+        top = QHBoxLayout()  # the name first, the actions after: a long name never wraps
         top.setSpacing(12)
-        top.addWidget(self.title, 1)
+        top.addWidget(self.title)
+        top.addStretch(1)
         for button in self._buttons():
             top.addWidget(button)
+        self.title.setWordWrap(False)
         who = QVBoxLayout()
         who.setSpacing(6)
         who.addWidget(self.subtitle)
@@ -110,9 +112,12 @@ class ConsentDetailsPanel(QWidget):
         enrolling.addWidget(self.cancel_enrol_button)
         who.addLayout(enrolling)
         who.addStretch(1)
+        who_box = QWidget(self)
+        who_box.setLayout(who)
+        who_box.setMinimumWidth(220)  # a pupil's id, class and notes read as sentences
         body = QHBoxLayout()
         body.setSpacing(12)
-        body.addLayout(who, 2)
+        body.addWidget(who_box, 2)
         body.addWidget(self._consents_box(), 3)
         body.addWidget(self._posts_box(), 4)
         layout = QVBoxLayout(self)

@@ -104,7 +104,7 @@ class PhotoViewerDialog(QDialog):
         self.identify_button = QPushButton(icon("user"), _tr("&Identify…"), self)
         self.blur_all_button = QPushButton(_tr("Blur &every face without consent"), self)
         self.mark_face_button = QPushButton(_tr("&Mark a face the check missed"), self)
-        self.mark_area_button = QPushButton(_tr("Blur an a&rea…"), self)
+        self.mark_area_button = QPushButton(_tr("Blur an a&rea"), self)
         self.unmark_button = QPushButton(_tr("Remo&ve this box"), self)
         self.close_button = QPushButton(_tr("Close"), self)
         self.message = StatusMessage(self)
