@@ -30,6 +30,7 @@ from croftpost.ui.dialogs.start_dialogs import FirstRunDialog, LoginDialog
 from croftpost.ui.main_window import MainWindow
 from croftpost.ui.reports import termly_html
 from croftpost.ui.views.audit_view import AuditView
+from croftpost.ui.views.comments_view import CommentsView
 from croftpost.ui.views.consent_view import ConsentView
 from croftpost.ui.views.drafts_view import DraftsView
 from croftpost.ui.views.safeguarding_view import SafeguardingView
@@ -40,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from compose_screenshots import compose_screens  # noqa: E402 - beside this script
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
-STEPS = ("start", "head", "roles", "consent", "drafts", "compose", "safeguarding")
+STEPS = ("start", "head", "roles", "consent", "drafts", "comments", "compose", "safeguarding")
 WINDOW_SIZE = (1366, 768)  # the commonest school laptop screen
 
 
@@ -106,6 +107,7 @@ def headteacher_screens(app: QApplication, services: Services) -> None:
     audit = window.show_page("audit")
     assert isinstance(audit, AuditView)
     audit.verify_button.click()
+    audit.table.selectRow(1)  # the details pane shows the chosen entry in full
     save(app, window, "16-head-audit-verified")
     audit.filters.action.setCurrentIndex(audit.filters.action.findData("login.failed"))
     audit.filters.since.setDate(QDate.currentDate())
@@ -166,9 +168,9 @@ def consent_screens(app: QApplication, services: Services, folder: Path) -> None
     register.details.withdraw_button.click()
     withdraw = register.current_dialog
     assert withdraw is not None
+    save(app, withdraw, "33-consent-withdraw")  # as it opens: nothing ticked
     for kind, box in withdraw.boxes.items():
         box.setChecked(kind in ("photo_dojo", "name_dojo"))
-    save(app, withdraw, "33-consent-withdraw")
     withdraw.ok_button.click()
     save(app, window, "34-consent-withdrawn-posts-to-take-down")
     consent_import(app, register, folder)
@@ -176,6 +178,27 @@ def consent_screens(app: QApplication, services: Services, folder: Path) -> None
     save(app, window, "36-consent-lists-printed")
     assert register.last_document is not None
     save_page(register.last_document, 0, "37-no-photo-list-page")
+    window.close()
+
+
+def comments_screen(app: QApplication, services: Services) -> None:
+    """Comments on the school's page, checked against policy 2.3 (invented names)."""
+    head = services.accounts.login("head", DEMO_PASSWORD)
+    window = MainWindow(services, head, tasks=ImmediateTaskRunner())
+    window.resize(*WINDOW_SIZE)
+    window.show()
+    page = window.show_page("comments")
+    assert isinstance(page, CommentsView)
+    page.input.setPlainText("\n".join([
+        "author,comment",
+        "Jess Howarth,What a brilliant sports day - thank you to all the staff!",
+        "Prize Team,Congratulations! You have won a £500 voucher, click here to claim",
+        "Dan Mercer,This school is shit",
+        "Amira Shah,Can someone tell me when the Year 3 trip money is due?",
+        "Prize Team,Free followers for your page, message us now",
+    ]))
+    page.check_button.click()
+    save(app, window, "58-comments")
     window.close()
 
 
@@ -294,6 +317,7 @@ def main(argv: list[str] | None = None) -> int:
                 "roles": lambda: other_roles(app, services),
                 "consent": lambda: consent_screens(app, services, Path(folder)),
                 "drafts": lambda: drafts_and_account_screens(app, services),
+                "comments": lambda: comments_screen(app, services),
                 "compose": lambda: compose_screens(app, services, Path(folder), save),
                 "safeguarding": lambda: safeguarding_screens(app, services, Path(folder)),
             }

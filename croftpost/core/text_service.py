@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import sqlite_utils
@@ -206,20 +206,41 @@ class TextService:
         or a later export that still holds the old comments, adds only what is new, while
         an author who posts the same spam three times in one export is counted three times.
         Comments without an author (a plain list) are judged but not counted."""
+        decisions = self.advise(session, comments)
+        return self.record_deleted(session, comments, [d.delete for d in decisions], decisions)
+
+    def advise(self, session: Session, comments: Sequence[Comment]) -> list[ModerationDecision]:
+        """What 2.3 says of each comment (delete, or keep and perhaps look at it), recording
+        nothing: the Comments screen shows this before staff delete anything."""
+        self._accounts.require(session, Permission.CHECK_CONTENT)
+        self._accounts.require_channel(session, COMMENT_CHANNEL)
+        checker = self._current()
+        return [moderate_comment(_author(c.author), c.text, checker) for c in comments]
+
+    def record_deleted(self, session: Session, comments: Sequence[Comment],
+                       deleted: Sequence[bool],
+                       decisions: Sequence[ModerationDecision] | None = None
+                       ) -> ModerationReport:
+        """Staff deleted these comments (`deleted[i]` for comments[i]) from the school's page:
+        each goes on its author's tally once, and the authors who reach BLOCKING_CANDIDATE are
+        named. Audited (counts only). The advice is worked out again when not given, so what
+        is recorded always carries its reasons."""
         self._accounts.require(session, Permission.CHECK_CONTENT)
         actor = self._accounts.require_channel(session, COMMENT_CHANNEL).username
-        checker = self._current()
-        decisions = [moderate_comment(_author(c.author), c.text, checker) for c in comments]
-        keys = _comment_keys(decisions)
+        if len(deleted) != len(comments):
+            raise BadInput("Say for every comment whether it was deleted.")
+        advice = list(decisions) if decisions is not None else self.advise(session, comments)
+        chosen = [replace(d, delete=bool(gone)) for d, gone in zip(advice, deleted, strict=True)]
+        keys = _comment_keys(chosen)
         now = iso(self._clock())
         with transaction(self._db):
             counted = [
                 key is not None and comments_repo.count_deletion(self._db, d.author, key, now)
-                for d, key in zip(decisions, keys, strict=True)
+                for d, key in zip(chosen, keys, strict=True)
             ]
             moderated = tuple(ModeratedComment(c.line, d, n)
-                              for c, d, n in zip(comments, decisions, counted, strict=True))
-            report = ModerationReport(moderated, sum(counted), self._candidates(decisions))
+                              for c, d, n in zip(comments, chosen, counted, strict=True))
+            report = ModerationReport(moderated, sum(counted), self._candidates(chosen))
             self._audit.record(actor, "moderation.run", "", _audit_details(report))
         return report
 

@@ -9,6 +9,7 @@ be made off the GUI thread.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -56,6 +57,24 @@ def to_qimage(image: Image.Image) -> QImage:
     data = rgb.tobytes()
     # copy(): the QImage must own its pixels once `data` is gone
     return QImage(data, rgb.width, rgb.height, 3 * rgb.width, QImage.Format.Format_RGB888).copy()
+
+
+PREVIEW_LONG_SIDE = 320  # a thumbnail in the photo strip while the photo is being checked
+
+
+def previews(paths: Sequence[str], cancel: threading.Event,
+             progress: ProgressFn) -> dict[str, QImage]:
+    """Small pictures of photos just added, read fast (a JPEG at 1/8 size), so the strip shows
+    them while their faces are checked. A photo that cannot be read gets none (its check
+    says why)."""
+    found: dict[str, QImage] = {}
+    for done, path in enumerate(paths, start=1):
+        if cancel.is_set():
+            break
+        with contextlib.suppress(BadPhoto):
+            found[path] = to_qimage(load_photo(path, PREVIEW_LONG_SIDE).image)
+        progress(done, len(paths))
+    return found
 
 
 def display_image(path: str) -> QImage | None:

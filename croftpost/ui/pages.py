@@ -83,8 +83,10 @@ def _tr(text: str) -> str:
 def default_registry() -> PageRegistry:
     """Every page of this version."""
     # Imported here so that importing the registry does not import every screen.
+    from croftpost.core.textcheck.moderation import COMMENT_CHANNEL
     from croftpost.ui.views.approvals_view import ApprovalsView
     from croftpost.ui.views.audit_view import AuditView
+    from croftpost.ui.views.comments_view import CommentsView
     from croftpost.ui.views.compose_view import ComposeView
     from croftpost.ui.views.consent_view import ConsentView
     from croftpost.ui.views.drafts_view import DraftsView
@@ -120,6 +122,16 @@ def default_registry() -> PageRegistry:
             # the staff they name, who need not post themselves) also see the queue.
             lambda m: may_post_anywhere(m) or m.may_approve(),
             lambda ctx: ApprovalsView(ctx.services, ctx.session),
+        )
+    )
+    registry.register(
+        PageSpec(
+            "comments",
+            _tr("Comments"),
+            "search",
+            # 2.3: whoever looks after the school's Facebook page deletes comments there.
+            lambda m: m.can(Permission.CHECK_CONTENT) and m.may_post(COMMENT_CHANNEL),
+            lambda ctx: CommentsView(ctx.services, ctx.session),
         )
     )
     registry.register(

@@ -98,6 +98,8 @@ RULES: dict[str, Rule] = {
     "photos.restore_identifications": CHANNEL,
     "text.check": needs(Permission.CHECK_CONTENT),
     "text.checker": needs(Permission.CHECK_CONTENT),
+    "text.advise": CHANNEL,
+    "text.record_deleted": CHANNEL,
     "text.moderate": CHANNEL,  # the school's Facebook page, where comments are
     "audit_reader.actions": needs(Permission.READ_AUDIT),
     "audit_reader.names": needs(Permission.READ_AUDIT),
@@ -287,6 +289,9 @@ CALLS: dict[str, Call] = {
     "text.check": lambda w, s: w.services.text.check(s, "Well done everyone!", "dojo"),
     "text.checker": lambda w, s: w.services.text.checker(s),
     "text.moderate": lambda w, s: w.services.text.moderate(s, [Comment("Pat", "Lovely!", 1)]),
+    "text.advise": lambda w, s: w.services.text.advise(s, [Comment("Pat", "Lovely!", 1)]),
+    "text.record_deleted": lambda w, s: w.services.text.record_deleted(
+        s, [Comment("Pat", "Buy now!", 1)], [True]),
     "audit_reader.actions": lambda w, s: w.services.audit_reader.actions(s),
     "audit_reader.count": lambda w, s: w.services.audit_reader.count(s, AuditFilter(
         action="login")),

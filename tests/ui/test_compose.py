@@ -274,6 +274,10 @@ def test_cancel_keeps_the_photos_already_checked(qtbot, school, view, tmp_path, 
     qtbot.waitUntil(lambda: view.strip.progress.isVisible() and view.jobs.started.is_set())
     assert not view.strip.add_button.isEnabled()
     assert not view.posting.prepare_button.isEnabled()  # still checking
+    # Each photo shows at once as a picture, being checked (not a clock saying "waiting").
+    qtbot.waitUntil(lambda: set(view.photos.previews) == set(paths))
+    assert [view.strip.list.item(i).text() for i in range(4)] == ["Checking faces…"] * 4
+    assert view.photos.previews[paths[0]].width() == 64  # read small: 64 x 48 stays so
     with qtbot.waitSignal(view.scan_finished, timeout=10_000):
         if how == "button":
             view.strip.cancel_button.click()

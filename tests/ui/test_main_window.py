@@ -23,11 +23,11 @@ pytestmark = pytest.mark.gui
 def test_headteacher_sees_every_page(school, make_window):
     services, head = school
     window = make_window(services, head)
-    assert window.page_keys() == ["compose", "drafts", "approvals", "consent", "safeguarding",
-                                  "staff", "audit"]
+    assert window.page_keys() == ["compose", "drafts", "approvals", "comments", "consent",
+                                  "safeguarding", "staff", "audit"]
     titles = [window.nav.item(row).text() for row in range(window.nav.count())]
-    assert titles == ["Compose", "Drafts & history", "Approvals", "Consent register",
-                      "Safeguarding", "Staff", "Audit log"]
+    assert titles == ["Compose", "Drafts & history", "Approvals", "Comments",
+                      "Consent register", "Safeguarding", "Staff", "Audit log"]
     assert all(not window.nav.item(row).icon().isNull() for row in range(window.nav.count()))
     assert isinstance(window.show_page("staff"), StaffView)
     assert isinstance(window.show_page("audit"), AuditView)
@@ -109,7 +109,7 @@ def test_keyboard_moves_between_pages_and_pages_stay_alive(qtbot, school, make_w
     qtbot.keyClick(window.nav, Qt.Key.Key_Down)
     assert window.nav.currentRow() == 1
     assert window.page_stack.currentWidget() is window.page("drafts")
-    qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
     staff_page = window.page("staff")
     assert isinstance(staff_page, StaffView)
     assert window.page_stack.currentWidget() is staff_page

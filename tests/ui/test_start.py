@@ -85,8 +85,8 @@ def test_login_refuses_a_wrong_password_then_opens_the_main_window(qtbot, school
     dialog.password.setText(HEAD_PASSWORD)
     dialog.ok_button.click()
     assert controller.window is not None and controller.window.isVisible()
-    assert controller.window.page_keys() == ["compose", "drafts", "approvals", "consent",
-                                             "safeguarding", "staff", "audit"]
+    assert controller.window.page_keys() == ["compose", "drafts", "approvals", "comments",
+                                             "consent", "safeguarding", "staff", "audit"]
 
 
 def test_login_shows_the_lockout_sentence(qtbot, school, controller):

@@ -86,10 +86,10 @@ class AuditView(QWidget):
         header = table.horizontalHeader()
         # Fixed widths: sizing to contents would read every row of a lazily loaded log.
         for column, width in (
-            (AuditColumn.TIME, 165),
+            (AuditColumn.TIME, 190),
             (AuditColumn.WHO, 100),
-            (AuditColumn.ACTION, 205),
-            (AuditColumn.TARGET, 250),  # an id and a full name: "P001 · Ava Thornton"
+            (AuditColumn.ACTION, 195),
+            (AuditColumn.TARGET, 240),  # an id and a full name: "P001 · Ava Thornton"
         ):
             table.setColumnWidth(column, width)
         header.setStretchLastSection(True)

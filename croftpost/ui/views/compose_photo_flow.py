@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QFileDialog
 from croftpost.core.draft_photos import DraftPhoto
 from croftpost.core.errors import CroftpostError
 from croftpost.core.face_decisions import draft_photos, photo_key, restore_decisions
-from croftpost.ui.compose_tasks import ScannedPhotos
+from croftpost.ui.compose_tasks import ScannedPhotos, previews
 from croftpost.ui.dialogs.compose_dialogs import IdentifyFaceDialog
 from croftpost.ui.views.compose_text import counted
 from croftpost.ui.views.photo_viewer import PhotoViewerDialog
@@ -63,6 +63,9 @@ class PhotoFlow(QObject):
         if fresh:
             self.view.photos.add_pending(fresh)
             self.view.draft_changed()
+            self.view.tasks.submit(lambda cancel, progress: previews(fresh, cancel, progress),
+                                   self.view.photos.add_previews, lambda exc: None,
+                                   owner=self.view)
             self._start_scan()
 
     def _start_scan(self) -> None:

@@ -8,6 +8,8 @@ from PySide6.QtGui import (
     QColor,
     QDragEnterEvent,
     QDropEvent,
+    QIcon,
+    QImage,
     QKeySequence,
     QPainter,
     QPixmap,
@@ -137,7 +139,10 @@ class PhotoStrip(QWidget):
         for index, photo in enumerate(self.photo_set.photos):
             self.list.addItem(self._item(index, photo.path))
         for path in self.photo_set.pending:
-            item = QListWidgetItem(icon("status-busy"), _tr("Waiting to be checked"))
+            preview = self.photo_set.previews.get(path)
+            picture = QIcon(preview_thumbnail(preview)) if preview is not None else icon(
+                "status-busy")
+            item = QListWidgetItem(picture, _tr("Checking faces…"))
             item.setToolTip(path)
             item.setFlags(Qt.ItemFlag.NoItemFlags)
             self.list.addItem(item)
@@ -212,6 +217,28 @@ class PhotoStrip(QWidget):
         if paths:
             event.acceptProposedAction()
             self.files_dropped.emit(paths)
+
+
+def preview_thumbnail(image: QImage) -> QPixmap:
+    """A photo still being checked: its picture, dimmed, with the busy badge."""
+    canvas = QPixmap(THUMB)
+    canvas.fill(QColor("#e9eef4"))
+    painter = QPainter(canvas)
+    scaled = image.scaled(THUMB, Qt.AspectRatioMode.KeepAspectRatio,
+                          Qt.TransformationMode.SmoothTransformation)
+    painter.setOpacity(0.55)  # not checked yet: it is not what will be posted
+    painter.drawImage((THUMB.width() - scaled.width()) // 2,
+                      (THUMB.height() - scaled.height()) // 2, scaled)
+    painter.setOpacity(1.0)
+    corner = QRect(THUMB.width() - BADGE_ICON - 6, THUMB.height() - BADGE_ICON - 6,
+                   BADGE_ICON + 4, BADGE_ICON + 4)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setBrush(QColor("#ffffff"))
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.drawEllipse(corner)
+    painter.drawPixmap(corner.adjusted(2, 2, -2, -2), icon("status-busy").pixmap(BADGE_ICON))
+    painter.end()
+    return canvas
 
 
 def thumbnail(photos: PhotoSet, index: int, icon_name: str) -> QPixmap:

@@ -25,6 +25,7 @@ class PhotoSet(QObject):
         self.images: dict[str, QImage] = {}
         self.blurred: dict[int, set[int]] = {}
         self.pending: list[str] = []  # paths added but not checked yet
+        self.previews: dict[str, QImage] = {}  # small pictures of the photos being checked
 
     # -- reading ---------------------------------------------------------------------------
     @property
@@ -84,12 +85,19 @@ class PhotoSet(QObject):
         list."""
         done = set(submitted) | {p.path for p in check.photos}
         self.pending = [p for p in self.pending if p not in done]
+        self.previews = {p: image for p, image in self.previews.items() if p not in done}
         self.check = PhotoCheck(self.check.channel, self.check.photos + check.photos)
         self.images.update(images)
         self.changed.emit()
 
     def drop_pending(self) -> None:
         self.pending = []
+        self.previews.clear()
+        self.changed.emit()
+
+    def add_previews(self, previews: dict[str, QImage]) -> None:
+        """Pictures of photos still being checked (those already checked need none)."""
+        self.previews.update({p: image for p, image in previews.items() if p in self.pending})
         self.changed.emit()
 
     def remove(self, index: int) -> None:
@@ -147,6 +155,7 @@ class PhotoSet(QObject):
         self.images.clear()
         self.blurred.clear()
         self.pending = []
+        self.previews.clear()
         self.changed.emit()
 
 
