@@ -12,7 +12,9 @@ from croftpost.cli import CliContext, out
 from croftpost.core.alerts import Alert
 
 _KINDS = {"protected_face": "face of a protected pupil in a photo",
-          "protected_name": "name of a protected pupil in a post"}
+          "protected_name": "name of a protected pupil in a post",
+          "protection_refused": "an attempt to lift a protection or delete the pupil (refused)",
+          "protection_kept": "the protection was put back when the pupil was imported again"}
 
 
 def register(

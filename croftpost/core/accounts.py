@@ -49,6 +49,7 @@ class Permission(StrEnum):
     MANAGE_CONSENT = "manage_consent"
     MANAGE_SCHOOL = "manage_school"
     CHECK_CONTENT = "check_content"
+    LIFT_PROTECTION = "lift_protection"  # lift a safeguarding protection, delete such a pupil
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -63,6 +64,9 @@ _REFUSALS = {
     Permission.MANAGE_CONSENT: "Only office staff and the headteacher can change consent records.",
     Permission.MANAGE_SCHOOL: "Only the headteacher can change the school's details.",
     Permission.CHECK_CONTENT: "Your account can't check posts.",
+    Permission.LIFT_PROTECTION: "Only the headteacher can lift a safeguarding protection or "
+                                "delete a protected pupil; the headteacher has been told of "
+                                "this attempt.",
 }
 
 

@@ -26,7 +26,11 @@ from croftpost.storage.db import transaction
 
 PROTECTED_FACE = "protected_face"
 PROTECTED_NAME = "protected_name"
-ALERT_KINDS = (PROTECTED_FACE, PROTECTED_NAME)
+# Someone without the right tried to lift a protection or delete a protected pupil (refused),
+# or a protected child was imported again and the protection was put back on them.
+PROTECTION_REFUSED = "protection_refused"
+PROTECTION_KEPT = "protection_kept"
+ALERT_KINDS = (PROTECTED_FACE, PROTECTED_NAME, PROTECTION_REFUSED, PROTECTION_KEPT)
 MAX_NOTE_CHARS = 2000
 
 

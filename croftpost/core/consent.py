@@ -17,6 +17,7 @@ import numpy as np
 import sqlite_utils
 
 from croftpost.core.accounts import AccountService, Permission, Session
+from croftpost.core.alerts import PROTECTION_KEPT, PROTECTION_REFUSED, AlertService
 from croftpost.core.audit import AuditLog
 from croftpost.core.clock import Clock, iso, local_today, utc_now
 from croftpost.core.consent_csv import ImportRejected, PupilRow, RowError, parse
@@ -68,11 +69,13 @@ class Gallery:
 
 class ConsentService:
     def __init__(self, db: sqlite_utils.Database, audit: AuditLog, accounts: AccountService,
-                 clock: Clock = utc_now, takedowns: TakedownService | None = None) -> None:
+                 clock: Clock = utc_now, takedowns: TakedownService | None = None,
+                 alerts: AlertService | None = None) -> None:
         self._db = db
         self._audit = audit
         self._accounts = accounts
         self._clock = clock
+        self._alerts = alerts or AlertService(db, audit, accounts, clock)
         # Withdrawals and protection create takedown tasks in the same transaction.
         self._takedowns = takedowns or TakedownService(db, audit, accounts, clock)
 
@@ -135,8 +138,24 @@ class ConsentService:
                 self._save_row(rows[change.pupil_id], now)
                 self._audit.record(actor, "consent.import", change.pupil_id,
                                    {"before": change.before, "after": change.after})
+                self._keep_protection(actor, rows[change.pupil_id], now)
         self._scrub_if_erased(enrolled)
         return plan
+
+    def _keep_protection(self, actor: str, row: PupilRow, now: str) -> None:
+        """A child protected before (deleted since, or under another id) is protected again
+        as they are imported, and the headteacher is told."""
+        key = pupils_repo.name_key(row.first_name, row.last_name, row.class_name)
+        kept = pupils_repo.protection_for(self._db, row.pupil_id, key)
+        current = pupils_repo.get(self._db, row.pupil_id)
+        if kept is None or (current is not None and current["protected"]):
+            return
+        pupils_repo.set_protection(self._db, row.pupil_id, True, kept["reason"], now)
+        pupils_repo.keep_protection(self._db, row.pupil_id, key, kept["reason"], now)
+        self._audit.record(actor, "consent.protect", row.pupil_id,
+                           {"before": False, "after": True, "kept_from": kept["pupil_id"]})
+        self._alerts.raise_alert(PROTECTION_KEPT, row.pupil_id, actor,
+                                 {"kept_from": kept["pupil_id"]})
 
     def _save_row(self, row: PupilRow, now: str) -> None:
         pupils_repo.upsert(self._db, {
@@ -182,14 +201,24 @@ class ConsentService:
         return self.pupil(pupil_id)
 
     def protect(self, session: Session, pupil_id: str, reason: str | None) -> Pupil:
-        """Mark (reason given) or unmark (None) a pupil as protected for safeguarding."""
+        """Mark (reason given) or unmark (None) a pupil as protected for safeguarding. Office
+        staff may protect; only the headteacher may lift a protection (an attempt by anyone
+        else is refused, and the headteacher is told)."""
         actor = self._accounts.require(session, Permission.MANAGE_CONSENT).username
         before = self.pupil(pupil_id)
         if reason is not None and not reason.strip():
             raise BadInput("Give the safeguarding reason (only the headteacher sees it).")
+        if reason is None and before.protected:
+            self._require_lifting(session, actor, pupil_id, "lift")
+        key = pupils_repo.name_key(before.first_name, before.last_name, before.class_name)
+        now = iso(self._clock())
         with transaction(self._db):
+            if reason is None:
+                pupils_repo.lift_protection(self._db, pupil_id, key)
+            else:
+                pupils_repo.keep_protection(self._db, pupil_id, key, reason.strip(), now)
             pupils_repo.set_protection(self._db, pupil_id, reason is not None,
-                                       reason.strip() if reason else None, iso(self._clock()))
+                                       reason.strip() if reason else None, now)
             # The reason itself stays out of the audit log: only that it changed.
             self._audit.record(actor, "consent.protect", pupil_id,
                                {"before": before.protected, "after": reason is not None})
@@ -198,13 +227,27 @@ class ConsentService:
         return self.pupil(pupil_id)
 
     def delete_pupil(self, session: Session, pupil_id: str) -> None:
+        """Erase a pupil's record. A protected pupil only by the headteacher, and their
+        protection stays (a re-import of the same child is protected again) until the
+        headteacher lifts it."""
         actor = self._accounts.require(session, Permission.MANAGE_CONSENT).username
         before = self.pupil(pupil_id)
+        if before.protected:
+            self._require_lifting(session, actor, pupil_id, "delete")
         with transaction(self._db):
             pupils_repo.delete(self._db, pupil_id)  # cascades to consents and encodings
             self._audit.record(actor, "consent.delete_pupil", pupil_id,
-                               {"before": _snapshot(before), "encodings_erased": before.encodings})
+                               {"before": _snapshot(before), "encodings_erased": before.encodings,
+                                "protected": before.protected})
         _scrub(self._db)
+
+    def _require_lifting(self, session: Session, actor: str, pupil_id: str, what: str) -> None:
+        """Only the headteacher lifts a protection; anyone else's attempt is an alert."""
+        try:
+            self._accounts.require(session, Permission.LIFT_PROTECTION)
+        except PermissionDenied:
+            self._alerts.raise_alert(PROTECTION_REFUSED, pupil_id, actor, {"tried": what})
+            raise
 
     def _encodings_stored(self, pupil_id: str | None = None) -> int:
         counts = pupils_repo.encoding_counts(self._db)

@@ -62,7 +62,7 @@ def _wire(data_dir: Path, db: sqlite_utils.Database, clock: Clock,
     alerts = AlertService(db, audit, accounts, clock)
     takedowns = TakedownService(db, audit, accounts, clock)
     approvals = ApprovalService(db, audit, accounts, clock)
-    consent = ConsentService(db, audit, accounts, clock, takedowns)
+    consent = ConsentService(db, audit, accounts, clock, takedowns, alerts)
     drafts = DraftService(db, audit, accounts, clock, approvals)
     photos = PhotoCheckService(db, audit, accounts, consent, clock, alerts=alerts)
     text = TextService(db, audit, accounts, consent, school, clock, alerts=alerts)

@@ -46,6 +46,29 @@ def set_protection(db: sqlite_utils.Database, pupil_id: str, protected: bool,
                " WHERE pupil_id = ?", [int(protected), reason, now, pupil_id])
 
 
+def name_key(first_name: str, last_name: str, class_name: str) -> str:
+    """The same child under another pupil id: names and class, spacing and case ignored."""
+    return " ".join(f"{first_name} {last_name}|{class_name}".split()).lower()
+
+
+def keep_protection(db: sqlite_utils.Database, pupil_id: str, key: str, reason: str | None,
+                    now: str) -> None:
+    db.execute("INSERT INTO protections (pupil_id, name_key, reason, since) VALUES (?, ?, ?, ?)"
+               " ON CONFLICT(pupil_id) DO UPDATE SET name_key = excluded.name_key,"
+               " reason = excluded.reason", [pupil_id, key, reason, now])
+
+
+def lift_protection(db: sqlite_utils.Database, pupil_id: str, key: str) -> None:
+    db.execute("DELETE FROM protections WHERE pupil_id = ? OR name_key = ?", [pupil_id, key])
+
+
+def protection_for(db: sqlite_utils.Database, pupil_id: str, key: str) -> dict[str, Any] | None:
+    """A protection kept for this pupil id, or for the same child under another id."""
+    found = _rows(db.execute("SELECT * FROM protections WHERE pupil_id = ? OR name_key = ?"
+                             " ORDER BY pupil_id = ? DESC LIMIT 1", [pupil_id, key, pupil_id]))
+    return found[0] if found else None
+
+
 def delete(db: sqlite_utils.Database, pupil_id: str) -> None:
     db.execute("DELETE FROM pupils WHERE pupil_id = ?", [pupil_id])
 

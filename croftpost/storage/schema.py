@@ -247,7 +247,25 @@ _V4_ONE_FACE_SCAN = """
 DELETE FROM settings WHERE key = 'photos.face_scan';
 """
 
+# A safeguarding protection outlives the pupil's record: deleting a protected pupil and
+# importing them again (same id, or same name and class) must not lift it. Only the
+# headteacher lifts a protection (croftpost.core.consent).
+_V5_PROTECTIONS = """
+CREATE TABLE protections (
+    pupil_id TEXT PRIMARY KEY,
+    name_key TEXT NOT NULL,
+    reason TEXT,
+    since TEXT NOT NULL
+);
+CREATE INDEX protections_name ON protections(name_key);
+INSERT INTO protections (pupil_id, name_key, reason, since)
+    SELECT pupil_id, lower(first_name || ' ' || last_name || '|' || class_name),
+           protected_reason, updated_at
+    FROM pupils WHERE protected = 1;
+"""
+
 MIGRATIONS: tuple[str, ...] = (
-    _V1_FOUNDATION, _V2_MODERATED_COMMENTS, _V3_APPROVALS_AND_EVIDENCE, _V4_ONE_FACE_SCAN
+    _V1_FOUNDATION, _V2_MODERATED_COMMENTS, _V3_APPROVALS_AND_EVIDENCE, _V4_ONE_FACE_SCAN,
+    _V5_PROTECTIONS,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -108,7 +108,9 @@ def _takedowns_table(tasks: list[dict[str, Any]]) -> str:
 
 
 _ALERT_KINDS = {"protected_face": "face of a protected pupil",
-                "protected_name": "name of a protected pupil"}
+                "protected_name": "name of a protected pupil",
+                "protection_refused": "attempt to lift a protection (refused)",
+                "protection_kept": "protection kept when the pupil was imported again"}
 
 
 def _alerts_table(alerts: list[dict[str, Any]]) -> str:

@@ -22,9 +22,10 @@ def test_the_old_setting_is_removed_when_an_older_database_is_opened(school) -> 
     services, _ = school
     path = services.data_dir / "croftpost.db"
     services.close()
-    with sqlite3.connect(path) as db:
+    with sqlite3.connect(path) as db:  # as a version 3 database was: no later tables
         db.execute("INSERT INTO settings (key, value) VALUES ('photos.face_scan', 'deep')")
-        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+        db.execute("DROP TABLE protections")
+        db.execute("PRAGMA user_version = 3")
     again = open_services(services.data_dir, services.clock)
     try:
         rows = again.db.execute("SELECT * FROM settings WHERE key LIKE 'photos.%'").fetchall()

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QIcon
 
-from croftpost.core.alerts import PROTECTED_FACE, Alert
+from croftpost.core.alerts import PROTECTED_FACE, PROTECTION_KEPT, PROTECTION_REFUSED, Alert
 from croftpost.core.clock import parse_iso
 from croftpost.core.takedowns import PROTECTED, TakedownTask
 from croftpost.ui.labels import channel_short_name, consent_kind_name, local_time
@@ -41,6 +41,10 @@ def alert_kind(alert: Alert) -> tuple[str, str]:
     """(icon, words) for what the check met: the pupil's face or their name."""
     if alert.kind == PROTECTED_FACE:
         return "face", _tr("Face in a photo")
+    if alert.kind == PROTECTION_REFUSED:
+        return "status-error", _tr("Tried to lift the protection (refused)")
+    if alert.kind == PROTECTION_KEPT:
+        return "protected", _tr("Imported again: protection kept")
     return "protected", _tr("Name in the text")
 
 
