@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from croftpost.core.textcheck.normalise import Normalised, normalise
+from croftpost.core.textcheck.readings import Reading
 
 # A word: letters and digits, with inner apostrophes (don't, o'neill, ava's).
 WORD = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")
@@ -47,11 +48,16 @@ def phrase_tokens(phrase: str) -> tuple[str, ...]:
 
 
 class Doc:
-    """The draft as the matchers see it. Offsets are into `norm.text` unless named original."""
+    """The draft as the matchers see it. Offsets are into `norm.text` unless named original.
 
-    def __init__(self, original: str) -> None:
+    Given a reading of the draft (in display order, say), the matchers read that instead, and
+    spans still lead back to the characters as typed.
+    """
+
+    def __init__(self, original: str, shown: Reading | None = None) -> None:
         self.original = original
-        self.norm: Normalised = normalise(original)
+        self.shown = shown
+        self.norm: Normalised = normalise(original if shown is None else shown.text)
         self.text = self.norm.text
         words: list[str] = []
         starts: list[int] = []
@@ -65,7 +71,20 @@ class Doc:
         self.ends = ends
 
     def span(self, start: int, end: int) -> tuple[int, int]:
-        return self.norm.span(start, end)
+        """The typed [start, end) behind normalised text[start:end]."""
+        begin, finish = self.norm.span(start, end)
+        if self.shown is None:
+            return begin, finish
+        typed = self.shown.source[begin:finish]
+        if not typed:
+            at = self.shown.source[begin] if begin < len(self.shown.source) else len(self.original)
+            return at, at
+        return min(typed), max(typed) + 1
+
+    def quote(self, start: int, end: int) -> str:
+        """The words behind normalised text[start:end] as a reader sees them."""
+        begin, finish = self.norm.span(start, end)
+        return (self.original if self.shown is None else self.shown.text)[begin:finish]
 
     def joined(self, left: int, right: int) -> bool:
         """True when words left and right (= left + 1) are separated only by spaces or hyphens."""

@@ -13,6 +13,7 @@ from itertools import accumulate
 
 from croftpost.core.errors import BadInput
 from croftpost.core.policy_profile import PolicyProfile
+from croftpost.core.textcheck.bidi import displayed
 from croftpost.core.textcheck.document import Doc, phrase_tokens
 from croftpost.core.textcheck.findings import CHANNELS, Finding, Hit, TextContext
 from croftpost.core.textcheck.matchers.abusive import DisguiseMatcher, expand, masked_only
@@ -29,6 +30,7 @@ from croftpost.core.textcheck.matchers.patterns import (
 )
 from croftpost.core.textcheck.matchers.personal import PersonalInfoMatcher
 from croftpost.core.textcheck.phrases import PhraseHit, PhraseIndex
+from croftpost.core.textcheck.readings import closed_up
 
 ALLOW = "_allow"  # phrase-index category of allow phrases; the rule names what they allow
 EVERYTHING = "*"
@@ -78,7 +80,20 @@ class TextChecker:
     def check(self, text: str, channel: str) -> list[Finding]:
         if channel not in CHANNELS:
             raise BadInput(f'Unknown channel "{channel}": use facebook or dojo.')
-        doc = Doc(text)
+        findings = self._check_doc(Doc(text), channel)
+        # Direction controls or letter-by-letter words: also check the draft as it is read.
+        readings = [r for r in (displayed(text), closed_up(text)) if r is not None]
+        if not readings:
+            return findings
+        seen = {(f.category, f.start, f.end) for f in findings}
+        for reading in readings:
+            for finding in self._check_doc(Doc(text, reading), channel):
+                if (finding.category, finding.start, finding.end) not in seen:
+                    seen.add((finding.category, finding.start, finding.end))
+                    findings.append(finding)
+        return sorted(findings, key=lambda f: (f.start, f.end, f.category))
+
+    def _check_doc(self, doc: Doc, channel: str) -> list[Finding]:
         hits, allowed = self._phrase_hits(doc)
         hits += self._names.find(doc, channel)
         hits += self._personal.find(doc)
@@ -138,7 +153,7 @@ class TextChecker:
                     end=end,
                     excerpt=excerpt,
                     clause=self.profile.categories[hit.category].clause,
-                    message=rule.render(excerpt),
+                    message=rule.render(doc.quote(hit.start, hit.end)),
                 )
             )
         return _without_echoes(findings)

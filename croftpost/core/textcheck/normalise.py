@@ -168,6 +168,8 @@ def _fold(char: str) -> tuple[str, bool]:
         return "", True
     if char in _LOOKALIKES:
         return _LOOKALIKES[char], False
+    if category == "Nd":  # Arabic-Indic, Devanagari, Bengali... digits read as 0-9
+        return str(unicodedata.decimal(char)), False
     pieces = []
     for part in unicodedata.normalize("NFKD", char):
         if unicodedata.category(part) in ("Mn", "Me"):

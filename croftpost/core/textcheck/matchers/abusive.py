@@ -115,7 +115,8 @@ class DisguiseMatcher:
             joined = left + right
             starred = f"{left}*{right}"
             if (len(joined) >= 3 and self._known(joined)) or (
-                    doc.text[gap_start] in "_*" and self._wildcard(starred)):
+                doc.text[gap_start] in "_*" and self._wildcard(starred)
+            ):
                 hits.append(Hit(CATEGORY, RULE, doc.starts[i], doc.ends[i + 1]))
         return hits
 
@@ -125,7 +126,7 @@ class DisguiseMatcher:
         such as a web address or a date, is not one disguised word)."""
         if word <= 0 or word >= len(doc.words):
             return False
-        gap = doc.text[doc.ends[word - 1]: doc.starts[word]]
+        gap = doc.text[doc.ends[word - 1] : doc.starts[word]]
         return len(gap) == 1 and gap in _SPLITTERS
 
     def _disguised_words(self, text: str) -> list[Hit]:

@@ -98,8 +98,11 @@ class DirectMessageMatcher:
         if self._pupils:
             for m in self._vocative.finditer(doc.text):
                 who = _word_before(doc.text, m.start())
-                if who is not None and doc.text[who : m.start()] in self._pupils and (
-                        doc.capitalised(who) and _at_sentence_start(doc, who)):
+                if (
+                    who is not None
+                    and doc.text[who : m.start()] in self._pupils
+                    and (doc.capitalised(who) and _at_sentence_start(doc, who))
+                ):
                     hits.append(Hit("direct_message", "greeting", who, m.end()))
         for m in self._initialled.finditer(doc.text):
             who = _word_before(doc.text, m.start() - 1)
@@ -107,9 +110,14 @@ class DirectMessageMatcher:
                 continue
             name = doc.text[who : m.start() - 1]
             rest = re.split(r"[.!?\n]", doc.text[m.end() : m.end() + 120], maxsplit=1)[0]
-            if (_at_sentence_start(doc, who) and doc.capitalised(who)
-                    and doc.capitalised(m.start("initial")) and name not in self._groups
-                    and name not in self._titles and _TO_YOU.search(rest)):
+            if (
+                _at_sentence_start(doc, who)
+                and doc.capitalised(who)
+                and doc.capitalised(m.start("initial"))
+                and name not in self._groups
+                and name not in self._titles
+                and _TO_YOU.search(rest)
+            ):
                 hits.append(Hit("direct_message", "greeting", who, m.end("initial")))
         return hits
 
@@ -181,8 +189,9 @@ class PoliticalMatcher:
             hits += [
                 Hit("political", "attack", m.start(), m.end())
                 for m in pattern.finditer(text)
-                if not self._not_subjects.search(text, max(0, m.start("subject") - 8),
-                                                 m.start("subject"))
+                if not self._not_subjects.search(
+                    text, max(0, m.start("subject") - 8), m.start("subject")
+                )
             ]
         if "#" in text:
             hits += [

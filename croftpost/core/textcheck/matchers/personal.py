@@ -24,6 +24,9 @@ _PHONE = re.compile(
     r"[+(0](?<![\w+].)(?:(?<=\+)\s?44\s?(?:\(0\)\s?)?|(?<=0)0\s?44\s?(?:\(0\)\s?)?|(?<=\()0|(?<=0))"
     r"(?:[\s\-().]{0,2}\d){9,10}(?!\d)"
 )
+# A number typed with letters for digits, "O77OO 9OO123" or "0l229 4O0321": o for 0, l or i for 1.
+_LETTERED_NUMBER = re.compile(r"(?<![a-z0-9])[0-9oli](?:[\s\-().]{0,2}[0-9oli]){8,13}(?![a-z0-9])")
+_AS_DIGITS = str.maketrans("oli", "011")
 _EMAIL = re.compile(
     r"(?<![\w.+%-])[a-z0-9_.+%-]{1,64}@[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){1,8}(?![\w-])"
 )
@@ -88,7 +91,7 @@ class PersonalInfoMatcher:
         text = doc.text
         hits = [
             Hit(CATEGORY, "phone", m.start(), m.end())
-            for m in _PHONE.finditer(text)
+            for m in _PHONE.finditer(_letters_as_digits(text))
             if self._is_personal_phone(m.group())
         ]
         hits += [
@@ -165,6 +168,24 @@ def _births(text: str) -> list[re.Match[str]]:
             found.append(m)
             reached = m.end()
     return found
+
+
+def _letters_as_digits(text: str) -> str:
+    """The text with o, l and i read as digits inside runs that are mostly digits already (at
+    least five), character for character so offsets stay put."""
+    runs = [
+        m
+        for m in _LETTERED_NUMBER.finditer(text)
+        if sum(c.isdigit() for c in m.group()) >= 5 and not m.group().isdigit()
+    ]
+    if not runs:
+        return text
+    pieces = []
+    done = 0
+    for m in runs:
+        pieces += [text[done : m.start()], m.group().translate(_AS_DIGITS)]
+        done = m.end()
+    return "".join(pieces) + text[done:]
 
 
 def _phone_digits(text: str) -> str:
