@@ -118,7 +118,7 @@ def test_invalid_utf8_is_bad_input_with_a_clear_message(cli_school, capsys):
 
 def test_unreadable_input_is_bad_input(cli_school, capsys):
     assert run(["check-text", str(cli_school / "missing.txt"), "--channel", "dojo"]) == 2
-    assert "Can't read" in capsys.readouterr().err
+    assert "missing.txt can't be used: the file does not exist" in capsys.readouterr().err
     assert run(["check-text", str(cli_school), "--channel", "dojo"]) == 2
     assert "is a folder" in capsys.readouterr().err
 

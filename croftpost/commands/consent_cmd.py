@@ -11,6 +11,7 @@ from croftpost.cli import CliContext, out
 from croftpost.core.consent_csv import ImportRejected, decode
 from croftpost.core.consent_model import Pupil
 from croftpost.core.errors import BadInput
+from croftpost.core.files import MAX_TEXT_BYTES, read_regular_file
 from croftpost.storage.schema import CONSENT_KINDS
 
 
@@ -61,7 +62,10 @@ def register(
 def _import(args: argparse.Namespace) -> int:
     ctx = CliContext(args)
     session = ctx.login()
-    data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+    if args.file == "-":
+        data = sys.stdin.buffer.read()
+    else:
+        data = read_regular_file(args.file, MAX_TEXT_BYTES)
     text = decode(data)
     plan = ctx.services.consent.plan_import(session, text)
     if plan.errors:

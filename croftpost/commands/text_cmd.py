@@ -12,11 +12,11 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from croftpost.cli import CliContext, out
 from croftpost.core.accounts import channel_label
 from croftpost.core.errors import BadInput
+from croftpost.core.files import MAX_TEXT_BYTES, read_regular_file
 from croftpost.core.policy_profile import PolicyProfile
 from croftpost.core.policy_review import PolicyReview
 from croftpost.core.text_service import BLOCKING_CANDIDATE, ModeratedComment, ModerationReport
@@ -75,9 +75,7 @@ def read_text(name: str) -> str:
     """A UTF-8 file or standard input as text; a clear BadInput for anything else."""
     label = "standard input" if name == "-" else name
     try:
-        data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
-    except IsADirectoryError:
-        raise BadInput(f"{label} is a folder, not a text file.") from None
+        data = sys.stdin.buffer.read() if name == "-" else read_regular_file(name, MAX_TEXT_BYTES)
     except OSError as exc:
         raise BadInput(f"Can't read {label}: {exc.strerror or exc}.") from None
     try:

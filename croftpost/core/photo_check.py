@@ -33,6 +33,7 @@ from croftpost.core.consent_model import Pupil
 from croftpost.core.errors import BadInput, BadPhoto, NotFound
 from croftpost.core.face_scan import FaceScanner
 from croftpost.core.faces import DEFAULT_PARAMS, PhotoScan, ScanFailure, ScanParams
+from croftpost.core.files import make_private_folder
 from croftpost.core.matching import (
     FACE_MODEL_NAME,
     MATCH_MARGIN,
@@ -249,7 +250,7 @@ class PhotoCheckService:
             if photo.frames > 1:
                 raise BadPhoto(still_photos_only(Path(photo.path).name, photo.frames))
         out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
+        make_private_folder(out)  # safe copies are still photos of children
         _remove_stale_parts(out)
         prefix = name_prefix or f"croftpost-{self._today().isoformat()}"
         extra = also_blur or {}

@@ -21,6 +21,12 @@ import numpy as np
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from croftpost.core.errors import BadPhoto
+from croftpost.core.files import (
+    MAX_PHOTO_BYTES,
+    UnreadableFile,
+    open_regular_file,
+    read_regular_file,
+)
 
 # A 100 MP camera photo is fine; beyond ~120 MP we refuse rather than risk gigabytes of RAM.
 MAX_PIXELS = 120_000_000
@@ -81,7 +87,11 @@ def _set_up_pillow() -> None:
 def file_sha256(path: Path) -> str:
     """The content hash the scan cache is keyed by."""
     digest = hashlib.sha256()
-    with open(path, "rb") as f:
+    try:
+        f = open_regular_file(path, MAX_PHOTO_BYTES)
+    except UnreadableFile as e:
+        raise _bad(Path(path).name, e.reason) from None
+    with f:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
@@ -180,13 +190,9 @@ def _reading(name: str) -> Iterator[None]:
 def _read_bytes(path: Path) -> bytes:
     """Read once: the hash and the pixels then come from exactly the same bytes."""
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise _bad(path.name, "the file does not exist") from None
-    except IsADirectoryError:
-        raise _bad(path.name, "it is a folder") from None
-    except OSError as e:
-        raise _bad(path.name, f"the file cannot be opened ({e.strerror or e})") from None
+        data = read_regular_file(path, MAX_PHOTO_BYTES)
+    except UnreadableFile as e:
+        raise _bad(path.name, e.reason) from None
     if not data:
         raise _bad(path.name, "the file is empty")
     return data

@@ -20,6 +20,7 @@ from pathlib import Path
 from PIL import Image, ImageFilter
 
 from croftpost.core.errors import BadInput, BadPhoto
+from croftpost.core.files import MAX_PHOTO_BYTES, UnreadableFile, open_regular_file
 from croftpost.core.photos import load_photo
 
 Box = tuple[int, int, int, int]  # top, right, bottom, left, upright full-resolution pixels
@@ -48,9 +49,9 @@ _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 def safe_copy_suffix(src_path: Path | str) -> str:
     """The suffix write_safe_copy needs: .png for a PNG (kept lossless), .jpg for the rest."""
     try:
-        with open(src_path, "rb") as f:
+        with open_regular_file(src_path, MAX_PHOTO_BYTES) as f:
             return ".png" if f.read(8) == _PNG_SIGNATURE else ".jpg"
-    except OSError:
+    except (OSError, UnreadableFile):
         return ".jpg"  # load_photo will explain the problem
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import sqlite_utils
 
 from croftpost.core.errors import BadInput
+from croftpost.core.files import make_private_folder
 from croftpost.storage.db import db_path
 from croftpost.storage.schema import SCHEMA_VERSION
 
@@ -19,7 +20,7 @@ KEEP_AUTOMATIC = 7
 
 def backup_to(db: sqlite_utils.Database, out_file: Path) -> Path:
     """Copy the live database page by page; other writers may carry on meanwhile."""
-    out_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    make_private_folder(out_file.parent)
     partial = out_file.with_name(out_file.name + ".partial")
     partial.unlink(missing_ok=True)
     fd = os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
@@ -63,7 +64,7 @@ def check_backup(path: Path) -> int:
 def restore_from(data_dir: Path, backup_file: Path) -> int:
     """Verify, then swap the backup in atomically. Run with the app closed."""
     entries = check_backup(backup_file)
-    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    make_private_folder(data_dir)
     staged = data_dir / "croftpost.db.restoring"
     staged.unlink(missing_ok=True)
     fd = os.open(staged, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)

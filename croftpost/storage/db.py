@@ -11,6 +11,7 @@ from pathlib import Path
 import sqlite_utils
 
 from croftpost.core.errors import DataFolderError
+from croftpost.core.files import make_private_folder
 from croftpost.storage.schema import MIGRATIONS, SCHEMA_VERSION
 
 DB_FILENAME = "croftpost.db"
@@ -30,7 +31,7 @@ def create_db(data_dir: Path) -> sqlite_utils.Database:
     if data_dir.exists() and not data_dir.is_dir():
         raise DataFolderError(f"{data_dir} is a file, not a folder: choose another data folder.")
     try:
-        data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_private_folder(data_dir)
         fd = os.open(db_path(data_dir), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     except FileExistsError:
         raise DataFolderError(

@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 
 from croftpost.core.consent import ImportPlan, PupilChange
 from croftpost.core.consent_csv import HEADER, decode
-from croftpost.core.errors import BadInput, CroftpostError
+from croftpost.core.errors import CroftpostError
+from croftpost.core.files import read_regular_file
 from croftpost.storage.schema import CONSENT_KINDS
 from croftpost.ui.dialogs.form_dialog import FormDialog
 from croftpost.ui.labels import consent_kind_name
@@ -119,9 +120,7 @@ class ImportDialog(FormDialog):
         """Read and plan the file: nothing is saved."""
         self.file_label.setText(str(path))
         try:
-            if path.stat().st_size > MAX_FILE_BYTES:
-                raise BadInput("This file is too big to be a consent spreadsheet.")
-            self.text = decode(path.read_bytes())
+            self.text = decode(read_regular_file(path, MAX_FILE_BYTES))
             plan = self._planner(self.text)
         except OSError as exc:
             self._fail(self.tr("The file can't be read: {0}.").format(exc.strerror or exc))

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from croftpost.core.accounts import Session
 from croftpost.core.errors import BadInput, CroftpostError
+from croftpost.core.files import read_regular_file
 from croftpost.core.services import Services
 from croftpost.core.text_service import BLOCKING_CANDIDATE, ModerationReport
 from croftpost.core.textcheck import Comment, Finding, ModerationDecision, parse_comments
@@ -207,9 +208,7 @@ class CommentsView(QWidget):
 
 def _read_comments(path: Path) -> str:
     try:
-        if not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
-            raise BadInput(f"{path.name} is not a comments file croftpost can open.")
-        return path.read_text(encoding="utf-8-sig")
+        return read_regular_file(path, MAX_FILE_BYTES).decode("utf-8-sig")
     except (OSError, UnicodeDecodeError):
         raise BadInput(f"{path.name} cannot be read as text.") from None
 
