@@ -46,11 +46,12 @@ class CliContext:
 
     def login(self) -> Session:
         credentials = self.credentials()
-        # Faces whose biometric consent has lapsed are erased by whichever comes first: the
-        # app's next login or a command's. First, so a damaged register stops the command
-        # before the login writes anything.
+        # The password first: nothing happens for someone who cannot log in. Then faces whose
+        # biometric consent has lapsed are erased, by whichever comes first: the app's next
+        # login or a command's.
+        session = self.services.accounts.login(*credentials)
         self.services.consent.purge_lapsed_biometrics()
-        return self.services.accounts.login(*credentials)
+        return session
 
     def credentials(self) -> tuple[str, str]:
         """(username, password), asked for once per command."""

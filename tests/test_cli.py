@@ -153,6 +153,12 @@ def test_faces_whose_biometric_consent_lapsed_are_erased_at_the_next_login(cli_s
     assert stored() == ["P001", "P002"]
     with sqlite3.connect(db_file) as conn:  # as if a new school year had come round
         conn.execute("UPDATE consents SET expires_on = '2026-01-31' WHERE pupil_id = 'P001'")
+    # Attack (issue 13, 4): the erasure ran before the password was checked, so with a large
+    # register anyone could make every command slow. Nothing happens for a wrong password.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CROFTPOST_PASSWORD", "not-the-password")
+        assert run(["consent", "list"]) != 0
+    assert stored() == ["P001", "P002"]
     assert run(["consent", "list"]) == 0
     assert stored() == ["P002"]
 

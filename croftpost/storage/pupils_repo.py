@@ -28,6 +28,18 @@ def all_pupils(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     return _rows(db.execute("SELECT * FROM pupils ORDER BY class_name, last_name, first_name"))
 
 
+_ENROLLED = "SELECT DISTINCT pupil_id FROM face_encodings"
+
+
+def enrolled(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """Only the pupils with face encodings: a handful, however large the register."""
+    return _rows(db.execute(f"SELECT * FROM pupils WHERE pupil_id IN ({_ENROLLED})"))
+
+
+def enrolled_consents(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    return _rows(db.execute(f"SELECT * FROM consents WHERE pupil_id IN ({_ENROLLED})"))
+
+
 def upsert(db: sqlite_utils.Database, row: dict[str, Any], now: str) -> None:
     db.execute(
         "INSERT INTO pupils (pupil_id, first_name, last_name, class_name, leaving_date,"
