@@ -11,7 +11,8 @@ from pathlib import Path
 
 from croftpost.cli import CliContext, out
 from croftpost.core.accounts import Permission
-from croftpost.core.errors import DataFolderError
+from croftpost.core.erasure import describe
+from croftpost.core.errors import BadInput, DataFolderError
 from croftpost.core.services import Services
 from croftpost.storage.backup import backup_to, check_backup, restore_from
 from croftpost.storage.db import db_path
@@ -37,8 +38,14 @@ def _backup(args: argparse.Namespace) -> int:
     ctx.services.accounts.require(session, Permission.MANAGE_STAFF)
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     target = Path(args.out) if args.out else ctx.data_dir / "backups" / f"croftpost-{stamp}.db"
-    ctx.services.audit.record(session.username, "backup", target.name)
-    backup_to(ctx.services.db, target)
+    try:
+        backup_to(ctx.services.db, target)
+    except (OSError, sqlite3.Error) as exc:  # a full disk, a folder that can't be written
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise BadInput(f"The backup was not written ({reason}: is the disk full?); nothing "
+                       f"was saved at {target}, and no backup is recorded.") from None
+    entries = check_backup(target)  # audited only once the copy is known to be whole
+    ctx.services.audit.record(session.username, "backup", target.name, {"entries": entries})
     out(f"Backed up to {target}.")
     return 0
 
@@ -57,10 +64,16 @@ def _restore(args: argparse.Namespace) -> int:
     entries = restore_from(ctx.data_dir, backup)
     from croftpost.core.services import open_services
 
-    restored = open_services(ctx.data_dir)
-    restored.audit.record(username, "restore", backup.name)
+    restored = open_services(ctx.data_dir)  # re-applies the erasures made after the backup
+    reapplied = restored.reapplied_erasures
+    restored.audit.record(username, "restore", backup.name,
+                          {"erasures_reapplied": len(reapplied)})
     restored.close()
     out(f"Restored {backup.name}: its audit log of {entries} entries is intact.")
+    if reapplied:
+        out(f"Re-applied {len(reapplied)} erasure(s) made after this backup was taken:")
+        for entry in reapplied:
+            out(f"  {describe(entry)}")
     return 0
 
 

@@ -78,6 +78,7 @@ def _import(args: argparse.Namespace) -> int:
             ctx.services.consent.import_csv(session, text)
         except ImportRejected as exc:  # the file changed between plan and import
             raise BadInput(str(exc)) from None
+        say_if_erasure_pending(ctx)
     verb = "Would add" if args.dry_run else "Added"
     out(f"{verb} {len(plan.new)} pupil(s), {'would update' if args.dry_run else 'updated'} "
         f"{len(plan.updated)}, {plan.unchanged} unchanged.")
@@ -130,6 +131,7 @@ def _withdraw(args: argparse.Namespace) -> int:
     kinds = [k.strip() for k in args.kinds.split(",")] if args.kinds else None
     pupil = ctx.services.consent.withdraw(ctx.login(), args.pupil_id, kinds)
     out(f"Recorded the withdrawal for {pupil.pupil_id} from {ctx.services.consent.today()}.")
+    say_if_erasure_pending(ctx)
     posts = ctx.services.consent.posts_featuring(pupil.pupil_id)
     if posts:
         out(f"{len(posts)} published post(s) show this pupil and should be taken down:")
@@ -149,4 +151,17 @@ def _delete(args: argparse.Namespace) -> int:
     ctx = CliContext(args)
     ctx.services.consent.delete_pupil(ctx.login(), args.pupil_id)
     out(f"Deleted {args.pupil_id} and erased their face references.")
+    say_if_erasure_pending(ctx)
     return 0
+
+
+def say_if_erasure_pending(ctx: CliContext) -> None:
+    if ctx.services.consent.erasure_pending:
+        out(ERASURE_PENDING)
+
+
+ERASURE_PENDING = (
+    "The erased data is gone from the register, but another croftpost window or command has "
+    "the database open, so its old copy is still in the database files. It is wiped as soon as "
+    "that window closes, and croftpost checks again at every start and login."
+)

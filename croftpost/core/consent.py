@@ -22,11 +22,12 @@ from croftpost.core.audit import AuditLog
 from croftpost.core.clock import Clock, iso, local_today, utc_now
 from croftpost.core.consent_csv import ImportRejected, PupilRow, RowError, parse
 from croftpost.core.consent_model import BIOMETRIC, ConsentRecord, Pupil
+from croftpost.core.erasure import ErasureKeeper, apply_erasure
 from croftpost.core.errors import BadInput, NotFound, PermissionDenied
 from croftpost.core.takedowns import TakedownService
 from croftpost.storage import pupils_repo
-from croftpost.storage.backup import erase_encodings_from_backups
 from croftpost.storage.db import transaction
+from croftpost.storage.erasures_repo import Erasure
 from croftpost.storage.schema import CONSENT_KINDS
 
 
@@ -78,6 +79,7 @@ class ConsentService:
         self._alerts = alerts or AlertService(db, audit, accounts, clock)
         # Withdrawals and protection create takedown tasks in the same transaction.
         self._takedowns = takedowns or TakedownService(db, audit, accounts, clock)
+        self._erasure = ErasureKeeper(db, audit, clock)
 
     def today(self) -> date:
         return local_today(self._clock)
@@ -142,14 +144,20 @@ class ConsentService:
         if plan.errors:
             raise ImportRejected(plan.errors)
         rows = {r.pupil_id: r for r in parse(text)[0]}
-        now, enrolled = iso(self._clock()), self._encodings_stored()
+        now = iso(self._clock())
+        befores = {p.pupil_id: p for p in self.all_pupils()}
+        erased = []
         with transaction(self._db):
             for change in plan.changes:
                 self._save_row(rows[change.pupil_id], now)
                 self._audit.record(actor, "consent.import", change.pupil_id,
                                    {"before": change.before, "after": change.after})
                 self._keep_protection(actor, rows[change.pupil_id], now)
-        self._scrub_if_erased(enrolled)
+                if change.pupil_id in befores:
+                    erased += self._erasure.entries_for(befores[change.pupil_id],
+                                                        self.pupil(change.pupil_id))
+            self._erasure.record(erased)
+        self._erasure.finish(erased)
         return plan
 
     def _keep_protection(self, actor: str, row: PupilRow, now: str) -> None:
@@ -187,7 +195,9 @@ class ConsentService:
             pupils_repo.put_consent(self._db, pupil_id, kind, given, _iso_date(expires_on),
                                     None, iso(self._clock()))
             self._audit_change(actor, "consent.set", before)
-        self._scrub_if_erased(before.encodings, pupil_id)
+            erased = self._erasure.entries_for(before, self.pupil(pupil_id))
+            self._erasure.record(erased)
+        self._erasure.finish(erased)
         return self.pupil(pupil_id)
 
     def withdraw(self, session: Session, pupil_id: str,
@@ -207,7 +217,9 @@ class ConsentService:
                                         _iso_date(old.expires_on) if old else None, today, now)
             self._audit_change(actor, "consent.withdraw", before)
             self._takedowns.on_consent_withdrawn(actor, pupil_id, chosen)
-        self._scrub_if_erased(before.encodings, pupil_id)
+            erased = self._erasure.entries_for(before, self.pupil(pupil_id))
+            self._erasure.record(erased)
+        self._erasure.finish(erased)
         return self.pupil(pupil_id)
 
     def protect(self, session: Session, pupil_id: str, reason: str | None) -> Pupil:
@@ -249,7 +261,9 @@ class ConsentService:
             self._audit.record(actor, "consent.delete_pupil", pupil_id,
                                {"before": _snapshot(before), "encodings_erased": before.encodings,
                                 "protected": before.protected})
-        _scrub(self._db)
+            erased = self._erasure.entries_for(before, None)
+            self._erasure.record(erased)
+        self._erasure.finish(erased)
 
     def _require_lifting(self, session: Session, actor: str, pupil_id: str, what: str) -> None:
         """Only the headteacher lifts a protection; anyone else's attempt is an alert."""
@@ -259,13 +273,23 @@ class ConsentService:
             self._alerts.raise_alert(PROTECTION_REFUSED, pupil_id, actor, {"tried": what})
             raise
 
-    def _encodings_stored(self, pupil_id: str | None = None) -> int:
-        counts = pupils_repo.encoding_counts(self._db)
-        return counts.get(pupil_id, 0) if pupil_id else sum(counts.values())
+    # -- erasure on every path (see erasure.py) -----------------------------------------------
+    @property
+    def erasure_pending(self) -> bool:
+        """An erasure is waiting for another croftpost window to let go of the database: the
+        erased data is still in the database files until then."""
+        return self._erasure.pending
 
-    def _scrub_if_erased(self, before: int, pupil_id: str | None = None) -> None:
-        if self._encodings_stored(pupil_id) < before:
-            _scrub(self._db)
+    def finish_pending_erasure(self) -> bool:
+        """Try again; True when no erasure is pending any more."""
+        return self._erasure.finish_pending()
+
+    def at_start(self) -> list[Erasure]:
+        """Before anyone logs in: remove leftover copies, re-apply the erasures this database
+        lacks (restored from an older backup), finish a pending erasure. Returns what was
+        re-applied."""
+        now = iso(self._clock())
+        return self._erasure.at_start(lambda entry: apply_erasure(self._db, entry, now))
 
     def _audit_change(self, actor: str, action: str, before: Pupil) -> None:
         after = self.pupil(before.pupil_id)
@@ -300,7 +324,7 @@ class ConsentService:
 
     def purge_lapsed_biometrics(self) -> int:
         """Erase encodings whose biometric consent has expired or whose pupil has left."""
-        today, erased = self.today(), 0
+        today, erased, entries = self.today(), 0, []
         for pupil in self._enrolled_pupils():
             if not pupil.biometric_allowed(today):
                 with transaction(self._db):
@@ -308,8 +332,10 @@ class ConsentService:
                     self._audit.record("system", "consent.encodings_erased", pupil.pupil_id,
                                        {"reason": "biometric consent lapsed", "count":
                                         pupil.encodings})
-        if erased:
-            _scrub(self._db)
+                    found = self._erasure.entries_for(pupil, self.pupil(pupil.pupil_id))
+                    self._erasure.record(found)
+                    entries += found
+        self._erasure.finish(entries)
         return erased
 
     def gallery(self) -> Gallery:
@@ -325,15 +351,6 @@ class ConsentService:
 
     def posts_featuring(self, pupil_id: str) -> list[dict[str, object]]:
         return pupils_repo.posts_featuring(self._db, pupil_id)
-
-
-def _scrub(db: sqlite_utils.Database) -> None:
-    """Erased rows are zeroed where they stood (PRAGMA secure_delete), but until a checkpoint
-    the WAL, and the main file, still hold the pages as they were before: a copy of the data
-    folder would still carry a withdrawn child's face encoding. Copy the zeroed pages over
-    them and empty the WAL now, and take the encodings out of the automatic backups too."""
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    erase_encodings_from_backups(db)
 
 
 def _record(row: dict[str, Any]) -> ConsentRecord:

@@ -5,7 +5,7 @@ The CLI and the screens both start here, so they share every rule.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlite_utils
@@ -27,6 +27,7 @@ from croftpost.core.takedowns import TakedownService
 from croftpost.core.termly import TermlyService
 from croftpost.core.text_service import TextService
 from croftpost.storage.db import create_db, open_db
+from croftpost.storage.erasures_repo import Erasure
 
 
 @dataclass
@@ -48,6 +49,8 @@ class Services:
     termly: TermlyService
     audit_reader: AuditReader  # reading the log for a person: READ_AUDIT checked
     policy: PolicyReviewService  # when the social media policy is next due for review
+    # Erasures re-applied as the folder was opened (a restored older backup lacked them).
+    reapplied_erasures: list[Erasure] = field(default_factory=list)
 
     def close(self) -> None:
         self.photos.close()
@@ -76,7 +79,14 @@ def _wire(data_dir: Path, db: sqlite_utils.Database, clock: Clock,
 
 def open_services(data_dir: Path, clock: Clock = utc_now,
                   hasher: PasswordHasher | None = None) -> Services:
-    return _wire(data_dir, open_db(data_dir), clock, hasher)
+    services = _wire(data_dir, open_db(data_dir), clock, hasher)
+    try:
+        # Before anyone can log in: no erasure is undone by an older database.
+        services.reapplied_erasures = services.consent.at_start()
+    except BaseException:
+        services.close()
+        raise
+    return services
 
 
 def set_up_school(data_dir: Path, school_name: str, head_username: str, head_name: str,

@@ -18,21 +18,72 @@ BACKUP_DIR = "backups"
 KEEP_AUTOMATIC = 7
 
 
+PARTIAL = ".partial"
+RESTORING = "croftpost.db.restoring"
+
+
 def backup_to(db: sqlite_utils.Database, out_file: Path) -> Path:
-    """Copy the live database page by page; other writers may carry on meanwhile."""
+    """Copy the live database page by page; other writers may carry on meanwhile. A copy
+    that fails part way (a full disk) leaves nothing behind."""
     make_private_folder(out_file.parent)
-    partial = out_file.with_name(out_file.name + ".partial")
+    partial = out_file.with_name(out_file.name + PARTIAL)
     partial.unlink(missing_ok=True)
-    fd = os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    os.close(fd)
-    target = sqlite3.connect(partial)
     try:
-        db.conn.backup(target)
-        target.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
-    finally:
-        target.close()
-    os.replace(partial, out_file)
+        target = _locked_new_file(partial)
+        try:
+            db.conn.backup(target)
+            target.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+        finally:
+            target.close()
+        os.replace(partial, out_file)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     return out_file
+
+
+def _locked_new_file(path: Path) -> sqlite3.Connection:
+    """A new, owner-only database file, locked for as long as the connection is open, so that
+    `remove_leftovers` can tell a copy still being written from one whose writer died."""
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+    conn.execute("BEGIN EXCLUSIVE")
+    conn.execute("COMMIT")  # in exclusive locking mode the lock stays after the commit
+    return conn
+
+
+def remove_leftovers(data_dir: Path) -> list[Path]:
+    """Attack (issue 13, 2): a backup or restore killed part way left `backups/*.partial` or
+    `croftpost.db.restoring`, each a full copy of the register with every face encoding, and
+    later withdrawals and deletions never reached them. Remove every such copy whose writer
+    has gone (one still being written is locked, and kept). Returns what was removed."""
+    candidates = [data_dir / RESTORING, *sorted((data_dir / BACKUP_DIR).glob(f"*{PARTIAL}"))]
+    removed = []
+    for path in candidates:
+        if path.is_file() and not _being_written(path):
+            for suffix in ("", "-journal", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
+def _being_written(path: Path) -> bool:
+    try:
+        conn = sqlite3.connect(path, timeout=0, isolation_level=None)
+    except sqlite3.Error:
+        return False
+    try:
+        conn.execute("BEGIN EXCLUSIVE")
+        conn.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError as exc:
+        return "locked" in str(exc) or "busy" in str(exc)
+    except sqlite3.DatabaseError:
+        return False  # not a database (yet, or any more): nobody is writing it as one
+    finally:
+        conn.close()
 
 
 def check_backup(path: Path) -> int:
@@ -65,17 +116,19 @@ def restore_from(data_dir: Path, backup_file: Path) -> int:
     """Verify, then swap the backup in atomically. Run with the app closed."""
     entries = check_backup(backup_file)
     make_private_folder(data_dir)
-    staged = data_dir / "croftpost.db.restoring"
+    staged = data_dir / RESTORING
     staged.unlink(missing_ok=True)
-    fd = os.open(staged, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    os.close(fd)
-    source = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
-    target = sqlite3.connect(staged)
     try:
-        source.backup(target)
-    finally:
-        source.close()
-        target.close()
+        target = _locked_new_file(staged)
+        source = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
+        try:
+            source.backup(target)
+        finally:
+            source.close()
+            target.close()
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
     live = db_path(data_dir)
     for suffix in ("-wal", "-shm"):
         Path(f"{live}{suffix}").unlink(missing_ok=True)

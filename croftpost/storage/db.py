@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import weakref
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
@@ -40,12 +42,22 @@ def create_db(data_dir: Path) -> sqlite_utils.Database:
     except OSError as exc:
         raise DataFolderError(f"Can't create the data folder {data_dir}: {exc.strerror}.") from None
     os.close(fd)
+    _set_aside_old_ledger(data_dir)
     try:
         return _open(data_dir, new=True)
     except BaseException:  # leave no half-made database behind to be mistaken for a school
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db_path(data_dir)}{suffix}").unlink(missing_ok=True)
         raise
+
+
+def _set_aside_old_ledger(data_dir: Path) -> None:
+    """A new school in a folder that held another: its erasure ledger belongs to the old
+    database (a restore of that school's backup needs it), not to this one's pupils."""
+    ledger = data_dir / "erasures.log"
+    if ledger.exists():
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        ledger.rename(data_dir / f"erasures-before-{stamp}.log")
 
 
 def open_db(data_dir: Path) -> sqlite_utils.Database:
@@ -66,6 +78,7 @@ def _open(data_dir: Path, new: bool) -> sqlite_utils.Database:
     # isolation_level=None: we open transactions ourselves (see transaction()).
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     db = sqlite_utils.Database(conn, execute_plugins=False)
+    _FILES[db] = (path, _identity(path))
     try:
         if not new:
             _refuse_foreign(db, path)
@@ -157,8 +170,44 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield db
+        _require_same_file(db)
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+# Each open database's file and that file's identity (device, inode) when it was opened.
+_FILES: weakref.WeakKeyDictionary[sqlite_utils.Database, tuple[Path, tuple[int, int] | None]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _require_same_file(db: sqlite_utils.Database) -> None:
+    """Attack (issue 13, 2): with the data folder deleted (or the database replaced) during an
+    enrol, SQLite carried on writing into the unlinked file and croftpost reported success.
+    A change is committed only while the database is still the file that was opened."""
+    known = _FILES.get(db)
+    if known is None:
+        return
+    path, identity = known
+    if identity is not None and _identity(path) != identity:
+        raise DataFolderError(
+            f"The database {path} was removed or replaced while croftpost was using it; "
+            "nothing was saved. Close croftpost and open it again."
+        )
+
+
+def data_dir_of(db: sqlite_utils.Database) -> Path | None:
+    """The folder of the database file behind `db` (None for an in-memory one)."""
+    row = db.execute("PRAGMA database_list").fetchone()
+    return Path(row[2]).parent if row and row[2] else None

@@ -25,3 +25,9 @@ def put(db: sqlite_utils.Database, content_hash: str, params_key: str, gallery_k
 def forget_other_galleries(db: sqlite_utils.Database, gallery_key: str) -> int:
     """Results matched against an older set of enrolled faces can never be used again."""
     return db.execute("DELETE FROM photo_checks WHERE gallery_key != ?", [gallery_key]).rowcount
+
+
+def forget_all(db: sqlite_utils.Database) -> int:
+    """Empty the cache: after an erasure no result may keep an erased pupil's id, face boxes or
+    match distances (a photo checked again is simply scanned again)."""
+    return db.execute("DELETE FROM photo_checks").rowcount

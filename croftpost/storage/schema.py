@@ -264,8 +264,21 @@ INSERT INTO protections (pupil_id, name_key, reason, since)
     FROM pupils WHERE protected = 1;
 """
 
+# The erasure ledger: what was erased about which pupil, and when (ids and consent kinds only,
+# no names). A restore of an older backup re-applies the entries it lacks (see erasures_repo).
+_V6_ERASURE_LEDGER = """
+CREATE TABLE erasures (
+    id TEXT PRIMARY KEY,
+    pupil_id TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('withdrawn', 'refused', 'faces', 'pupil')),
+    consents TEXT NOT NULL DEFAULT '',
+    on_date TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     _V1_FOUNDATION, _V2_MODERATED_COMMENTS, _V3_APPROVALS_AND_EVIDENCE, _V4_ONE_FACE_SCAN,
-    _V5_PROTECTIONS,
+    _V5_PROTECTIONS, _V6_ERASURE_LEDGER,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -39,6 +39,7 @@ _KEYS = {
     "account": "Whole account", "added": "Added", "personal_accounts": "Personal accounts",
     "kind": "Kind", "areas": "Areas", "acknowledged_warnings": "Warnings acknowledged",
     "entries": "Entries", "format": "Format", "pupils": "Pupils", "rows": "Rows",
+    "consents": "Consents", "on": "On", "erasures_reapplied": "Erasures applied again",
 }
 
 

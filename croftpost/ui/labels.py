@@ -100,6 +100,7 @@ _ACTIONS = {
     "consent.protect": "Pupil protected",
     "consent.delete_pupil": "Pupil deleted",
     "consent.encodings_erased": "Face data erased",
+    "consent.erasure_reapplied": "Erasure applied again after a restore",
     "moderation.run": "Comments moderated",
     "photo.checked": "Photos checked",
     "photo.exported": "Safe copies written",

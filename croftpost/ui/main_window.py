@@ -3,6 +3,9 @@ who is logged in at the bottom, and an idle lock over everything."""
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
+
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -240,6 +243,10 @@ class MainWindow(QMainWindow, FormDialogOwner):
             key is not None and self.page_stack.currentWidget() is not self._pages.get(key))
 
     def _on_banner_timer_timeout(self) -> None:
+        # An erasure another window held up is finished as soon as it can be (one small query
+        # when none is pending), locked or not.
+        with contextlib.suppress(CroftpostError, sqlite3.Error):  # tried again next minute
+            self._services.consent.finish_pending_erasure()
         if not self.is_locked and not self._logging_out:
             self.refresh_safeguarding_banner()
 

@@ -138,6 +138,8 @@ INTERNAL = {
     "school.details", "consent.all_pupils", "policy.status",
     "consent.gallery", "consent.posts_featuring",
     "consent.pupil", "consent.purge_lapsed_biometrics", "consent.today", "photos.close",
+    # Erasure housekeeping at every start and idle moment: it only ever erases more.
+    "consent.at_start", "consent.finish_pending_erasure",
     "photos.refresh", "photos.warm_up", "text.context", "text.policy_review_overdue",
     "alerts.between", "alerts.raise_alert", "approvals.approvers", "approvals.can_approve",
     "approvals.clearance", "approvals.mark_published", "approvals.required_channels",

@@ -20,7 +20,7 @@ _ACTION_WORDS = (
     "login.failed login.refused moderation.run password.change photo.area_marked "
     "photo.checked photo.exported photo.face_identified photo.face_marked "
     "photo.identification_restored photo.mark_removed photo.marks_restored policy.reviewed "
-    "post.published "
+    "post.published consent.erasure_reapplied "
     "report.reviewed report.termly restore school.create school.set school.setup "
     "session.locked session.logout session.unlocked staff.add staff.approver staff.authorise "
     "staff.password_reset staff.personal_account staff.reinstate staff.revoke staff.role "

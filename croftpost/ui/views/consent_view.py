@@ -230,6 +230,12 @@ class ConsentView(QWidget, FormDialogOwner):
     def done(self, pupil_id: str, tone: Tone, sentence: str) -> None:
         """After a change: the register read again, that pupil selected, one sentence said."""
         self.reload(pupil_id)
+        if self._consent.erasure_pending:
+            tone = Tone.WARNING
+            sentence += "\n" + self.tr(
+                "Another croftpost window or command has the database open, so the erased data "
+                "is still in its files: it is wiped as soon as that window closes, and croftpost "
+                "checks again every minute.")
         self.message.show_message(tone, sentence)
 
     def _on_edit_button_clicked(self) -> None:
