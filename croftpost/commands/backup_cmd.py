@@ -68,6 +68,8 @@ def _restore(args: argparse.Namespace) -> int:
     reapplied = restored.reapplied_erasures
     restored.audit.record(username, "restore", backup.name,
                           {"erasures_reapplied": len(reapplied)})
+    # The headteacher put this log back on purpose: this PC expects it from now on.
+    restored.anchors.after_restore(username, backup.name)
     restored.close()
     out(f"Restored {backup.name}: its audit log of {entries} entries is intact.")
     if reapplied:

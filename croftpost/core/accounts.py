@@ -7,7 +7,7 @@ that moment, that they may do it: a revoked account is refused at once, even mid
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
@@ -117,6 +117,16 @@ class AccountService:
         self._audit = audit
         self._clock = clock
         self._hasher = hasher or PasswordHasher()  # Argon2id, RFC 9106 low-memory profile
+        # Called after each successful login with the password (the audit anchors unlock the
+        # headteacher's signing key with it), and after a change of one's own password.
+        self.login_hooks: list[Callable[[StaffMember, str], None]] = []
+        self.password_hooks: list[Callable[[str, str, str], None]] = []
+
+    @property
+    def hash_params(self) -> tuple[int, int, int]:
+        """Argon2id time cost, memory (KiB) and lanes: keys derived from passwords cost the
+        same as checking one."""
+        return self._hasher.time_cost, self._hasher.memory_cost, self._hasher.parallelism
 
     # -- first run and login -------------------------------------------------------------
     def has_headteacher(self) -> bool:
@@ -150,6 +160,9 @@ class AccountService:
         with transaction(self._db):
             staff_repo.update(self._db, username, failed_logins=0, locked_until=None)
             self._audit.record(username, "login", username)
+        member = self._member(username)
+        for hook in self.login_hooks:
+            hook(member, password)
         return Session(username)
 
     def check_password(self, session: Session, password: str) -> None:
@@ -293,6 +306,8 @@ class AccountService:
         with transaction(self._db):
             staff_repo.update(self._db, member.username, password_hash=self._hash(new))
             self._audit.record(member.username, "password.change", member.username)
+        for hook in self.password_hooks:
+            hook(member.username, old, new)
 
     def unlock(self, session: Session, username: str) -> StaffMember:
         head = self.require(session, Permission.MANAGE_STAFF)

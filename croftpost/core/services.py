@@ -5,6 +5,8 @@ The CLI and the screens both start here, so they share every rule.
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from croftpost.core.accounts import AccountService, Session
 from croftpost.core.alerts import AlertService
 from croftpost.core.approvals import ApprovalService
 from croftpost.core.audit import AuditLog
+from croftpost.core.audit_anchors import AuditAnchors
 from croftpost.core.audit_reader import AuditReader
 from croftpost.core.clock import Clock, utc_now
 from croftpost.core.consent import ConsentService
@@ -49,11 +52,14 @@ class Services:
     termly: TermlyService
     audit_reader: AuditReader  # reading the log for a person: READ_AUDIT checked
     policy: PolicyReviewService  # when the social media policy is next due for review
+    anchors: AuditAnchors  # signed checkpoints and this PC's record of the audit log
     # Erasures re-applied as the folder was opened (a restored older backup lacked them).
     reapplied_erasures: list[Erasure] = field(default_factory=list)
 
     def close(self) -> None:
         self.photos.close()
+        with contextlib.suppress(sqlite3.Error, OSError):  # closing must not fail over a record
+            self.anchors.note_seen()
         self.db.close()
 
 
@@ -72,9 +78,10 @@ def _wire(data_dir: Path, db: sqlite_utils.Database, clock: Clock,
     termly = TermlyService(db, audit, accounts, takedowns, alerts, clock)
     marks = FaceMarkService(audit, accounts, photos)
     policy = PolicyReviewService(db, audit, accounts, lambda: text.profile, clock)
+    anchors = AuditAnchors(db, audit, accounts, clock, key_params=accounts.hash_params)
     return Services(data_dir, db, clock, audit, accounts, school, consent, drafts, photos,
                     marks, text, alerts, approvals, takedowns, termly,
-                    AuditReader(audit, accounts), policy)
+                    AuditReader(audit, accounts), policy, anchors)
 
 
 def open_services(data_dir: Path, clock: Clock = utc_now,
@@ -83,6 +90,7 @@ def open_services(data_dir: Path, clock: Clock = utc_now,
     try:
         # Before anyone can log in: no erasure is undone by an older database.
         services.reapplied_erasures = services.consent.at_start()
+        services.anchors.note_seen()
     except BaseException:
         services.close()
         raise
@@ -97,6 +105,7 @@ def set_up_school(data_dir: Path, school_name: str, head_username: str, head_nam
     try:
         session = services.accounts.create_first_headteacher(head_username, head_name, password)
         services.school.create(school_name, head_username)
+        services.anchors.new_school_here()
     except BaseException:
         services.close()
         for suffix in ("", "-wal", "-shm"):

@@ -20,6 +20,7 @@ import sqlite_utils
 from croftpost.core.accounts import AccountService, Permission, Session
 from croftpost.core.alerts import Alert, AlertService
 from croftpost.core.audit import AuditLog
+from croftpost.core.audit_anchors import latest_checkpoint_line
 from croftpost.core.clock import Clock, iso, local_today, parse_iso, utc_now
 from croftpost.core.errors import BadInput
 from croftpost.core.takedowns import TakedownService, TakedownTask
@@ -74,6 +75,8 @@ class TermlyReport:
     posts: list[ReportPost]
     open_takedowns: list[TakedownTask]
     alerts: list[Alert]
+    # The audit log's newest signed checkpoint: on paper, it anchors the log (audit_anchors.py).
+    audit_checkpoint: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -118,7 +121,8 @@ class TermlyService:
             period_start=start.isoformat(), period_end=end.isoformat(),
             generated_at=iso(self._clock()), generated_by=head.full_name,
             posts=posts, open_takedowns=self._takedowns.open_tasks(),
-            alerts=self._alerts.between(since, until))
+            alerts=self._alerts.between(since, until),
+            audit_checkpoint=latest_checkpoint_line(self._db))
         self._audit.record(head.username, "report.termly", "", {
             "start": report.period_start, "end": report.period_end, "posts": len(posts),
             "open_takedowns": len(report.open_takedowns), "alerts": len(report.alerts)})

@@ -277,8 +277,31 @@ CREATE TABLE erasures (
 );
 """
 
+# Anchors for the audit log (core/audit_anchors.py): each headteacher's signing key, wrapped
+# under a key derived from their password, and the signed checkpoints of the chain's head.
+_V7_AUDIT_ANCHORS = """
+INSERT OR IGNORE INTO settings (key, value) VALUES ('school_id', lower(hex(randomblob(16))));
+CREATE TABLE anchor_keys (
+    username TEXT PRIMARY KEY,
+    key_id TEXT NOT NULL,
+    salt TEXT NOT NULL,
+    params TEXT NOT NULL,
+    wrapped TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE audit_checkpoints (
+    id INTEGER PRIMARY KEY,
+    seq INTEGER NOT NULL,
+    hash TEXT NOT NULL,
+    at TEXT NOT NULL,
+    signer TEXT NOT NULL,
+    key_id TEXT NOT NULL,
+    mac TEXT NOT NULL
+);
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     _V1_FOUNDATION, _V2_MODERATED_COMMENTS, _V3_APPROVALS_AND_EVIDENCE, _V4_ONE_FACE_SCAN,
-    _V5_PROTECTIONS, _V6_ERASURE_LEDGER,
+    _V5_PROTECTIONS, _V6_ERASURE_LEDGER, _V7_AUDIT_ANCHORS,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

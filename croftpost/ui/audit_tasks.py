@@ -18,7 +18,8 @@ from PySide6.QtCore import QCoreApplication, QSizeF
 from PySide6.QtGui import QPageLayout, QTextDocument
 
 from croftpost.core.accounts import Session
-from croftpost.core.audit import AuditEntry, AuditFilter, ChainReport, export_entries
+from croftpost.core.audit import AuditEntry, AuditFilter, export_entries
+from croftpost.core.audit_anchors import AnchorReport, AuditAnchors
 from croftpost.core.audit_reader import AuditReader
 from croftpost.storage.db import open_db
 from croftpost.ui.audit_words import about, describe
@@ -41,12 +42,15 @@ class ExportHeading:
     title: str
     subtitle: str
     filter_text: str
+    checkpoint: str | None = None  # the audit log's newest signed checkpoint, for paper
 
 
-def verify_log(data_dir: Path, session: Session) -> ChainReport:
+def verify_log(data_dir: Path, session: Session, anchors: AuditAnchors) -> AnchorReport:
+    """The chain, its signed checkpoints and this PC's record (with the keys unlocked at
+    login, which stay in memory on the screens' side)."""
     db = open_db(data_dir)
     try:
-        return AuditReader.on(db).verify(session)
+        return anchors.on(db).verify(session)
     finally:
         db.close()
 
@@ -133,6 +137,13 @@ def _pdf_row(entry: AuditEntry, names: dict[str, str]) -> str:
     )
 
 
+def _checkpoint_html(line: str | None) -> str:
+    if not line:
+        return ""
+    label = _tr("Audit log checkpoint (keep this page)")
+    return f"<p>{html.escape(label)}: {html.escape(line)}</p>"
+
+
 def _pdf_html(heading: ExportHeading, entries: list[AuditEntry], total: int,
               names: dict[str, str]) -> str:
     e = html.escape
@@ -148,7 +159,7 @@ def _pdf_html(heading: ExportHeading, entries: list[AuditEntry], total: int,
     return (
         "<html><body style='font-family: sans-serif; font-size: 9pt;'>"
         f"<h2>{e(heading.title)}</h2><p>{e(heading.subtitle)}<br>{e(heading.filter_text)}<br>"
-        f"{e(shown)}</p>"
+        f"{e(shown)}</p>{_checkpoint_html(heading.checkpoint)}"
         "<table border='1' cellspacing='0' cellpadding='3' width='100%' "
         "style='border-collapse: collapse; border-color: #888;'>"
         f"<thead><tr style='background: #e8edf3;'>{columns}</tr></thead>"

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from croftpost.core.accounts import Permission, Session, StaffMember
+from croftpost.core.audit_anchors import AnchorReport
 from croftpost.core.errors import CroftpostError
 from croftpost.core.school import SchoolDetails
 from croftpost.core.services import Services
@@ -80,6 +81,8 @@ class MainWindow(QMainWindow, FormDialogOwner):
         assert banner_layout is not None
         banner_layout.addWidget(self.policy_button)
         self.safeguarding_banner, self.safeguarding_button = self._make_safeguarding_banner()
+        self.audit_banner = StatusMessage(self)
+        self.audit_banner.setObjectName("banner")
         self.workspace = self._make_workspace()
         self.lock_screen = LockScreen(self.member.full_name, self.member.username, self)
         self.lock_screen.unlock_requested.connect(self._on_lock_screen_unlock_requested)
@@ -92,6 +95,7 @@ class MainWindow(QMainWindow, FormDialogOwner):
         self._make_shortcuts()
         self._show_policy_banner()
         self.refresh_safeguarding_banner()
+        self.show_audit_check(services.anchors.login_report)
         # Alerts and takedown tasks also appear while this page stays open (another window,
         # the command line): read them again every so often. It is one small query.
         self.banner_timer = QTimer(self)
@@ -149,6 +153,7 @@ class MainWindow(QMainWindow, FormDialogOwner):
         layout = QVBoxLayout(workspace)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        layout.addWidget(self.audit_banner)
         layout.addWidget(self.banner)
         layout.addWidget(self.safeguarding_banner)
         layout.addLayout(body, 1)
@@ -242,11 +247,24 @@ class MainWindow(QMainWindow, FormDialogOwner):
         self.safeguarding_button.setVisible(
             key is not None and self.page_stack.currentWidget() is not self._pages.get(key))
 
+    def show_audit_check(self, report: AnchorReport | None) -> None:
+        """Red, above everything, for the headteacher, when the check at login found the audit
+        log rewritten, truncated or replaced by an older copy. It stays until the next login."""
+        if report is None or report.intact or not self.member.can(Permission.READ_AUDIT):
+            self.audit_banner.clear()
+            return
+        self.audit_banner.show_message(Tone.ERROR, self.tr(
+            "The audit log has been tampered with. {0} Keep the data folder as it is and ask "
+            "your IT support to look into it.").format(" ".join(report.problems)))
+
     def _on_banner_timer_timeout(self) -> None:
         # An erasure another window held up is finished as soon as it can be (one small query
         # when none is pending), locked or not.
         with contextlib.suppress(CroftpostError, sqlite3.Error):  # tried again next minute
             self._services.consent.finish_pending_erasure()
+        if self.member.can(Permission.READ_AUDIT):  # a headteacher signs once a day of use
+            with contextlib.suppress(CroftpostError, sqlite3.Error):
+                self._services.anchors.daily_checkpoint(self._session)
         if not self.is_locked and not self._logging_out:
             self.refresh_safeguarding_banner()
 

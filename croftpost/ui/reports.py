@@ -143,7 +143,17 @@ def termly_html(data: dict[str, Any]) -> str:
         f"<h2>{_e(_tr('Posts'))}</h2>{_posts_table(posts)}"
         f"<h2>{_e(_tr('Open takedown tasks'))}</h2>{_takedowns_table(tasks)}"
         f"<h2>{_e(_tr('Alerts about protected pupils'))}</h2>{_alerts_table(alerts)}"
-        f"<p class='note'>{_e(_tr(_NOTE))}</p></body></html>")
+        f"<p class='note'>{_e(_tr(_NOTE))}</p>{_checkpoint(data.get('audit_checkpoint'))}"
+        "</body></html>")
+
+
+def _checkpoint(line: str | None) -> str:
+    """The audit log's latest signed checkpoint: kept on paper, a later `croftpost audit
+    verify` can be compared with it even if every copy on the PC was rewritten."""
+    if not line:
+        return f"<p class='note'>{_e(_tr('The audit log has no signed checkpoint yet.'))}</p>"
+    return (f"<p class='note'>{_e(_tr('Audit log checkpoint (keep this page)'))}: "
+            f"{_e(line)}</p>")
 
 
 _NOTE = ("Text hashes are the first characters of the SHA-256 of the exact text published; the "

@@ -26,6 +26,8 @@ def test_the_old_setting_is_removed_when_an_older_database_is_opened(school) -> 
         db.execute("INSERT INTO settings (key, value) VALUES ('photos.face_scan', 'deep')")
         db.execute("DROP TABLE protections")
         db.execute("DROP TABLE erasures")
+        db.execute("DROP TABLE anchor_keys")
+        db.execute("DROP TABLE audit_checkpoints")
         db.execute("PRAGMA user_version = 3")
     again = open_services(services.data_dir, services.clock)
     try:

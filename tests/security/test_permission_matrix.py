@@ -109,6 +109,8 @@ RULES: dict[str, Rule] = {
     "audit_reader.export": needs(Permission.READ_AUDIT),
     "audit_reader.iter_all": needs(Permission.READ_AUDIT),
     "audit_reader.verify": needs(Permission.READ_AUDIT),
+    "anchors.verify": needs(Permission.READ_AUDIT),
+    "anchors.daily_checkpoint": needs(Permission.READ_AUDIT),
     "alerts.acknowledge": needs(Permission.READ_AUDIT),
     "alerts.alerts": needs(Permission.READ_AUDIT),
     "alerts.open_count": needs(Permission.READ_AUDIT),
@@ -145,6 +147,12 @@ INTERNAL = {
     "approvals.clearance", "approvals.mark_published", "approvals.required_channels",
     "approvals.requires_approval", "takedowns.on_consent_withdrawn", "takedowns.on_protected",
     "takedowns.open_tasks", "termly.default_period", "termly.review_status",
+    # Audit anchors: a checkpoint is signed only with a headteacher's key unlocked at login;
+    # raising this PC's record only ever raises it; a restore is the headteacher's (checked by
+    # the restore command against the backup).
+    "anchors.checkpoint", "anchors.checkpoints", "anchors.latest_checkpoint",
+    "anchors.note_seen", "anchors.after_restore", "anchors.new_school_here",
+    "anchors.latest_line", "anchors.on",
 }
 
 
@@ -301,6 +309,8 @@ CALLS: dict[str, Call] = {
     "audit_reader.export": lambda w, s: w.services.audit_reader.export(s, "json"),
     "audit_reader.iter_all": lambda w, s: list(w.services.audit_reader.iter_all(s)),
     "audit_reader.verify": lambda w, s: w.services.audit_reader.verify(s),
+    "anchors.verify": lambda w, s: w.services.anchors.verify(s),
+    "anchors.daily_checkpoint": lambda w, s: w.services.anchors.daily_checkpoint(s),
     "alerts.acknowledge": lambda w, s: w.services.alerts.acknowledge(s, w.alert_id, "seen"),
     "alerts.alerts": lambda w, s: w.services.alerts.alerts(s),
     "alerts.open_count": lambda w, s: w.services.alerts.open_count(s),

@@ -70,7 +70,7 @@ def test_transaction_is_all_or_nothing(tmp_path):
         with transaction(db):
             db.execute("INSERT INTO settings VALUES ('b', '2')")
         raise RuntimeError("crash half way")
-    assert db.execute("SELECT count(*) FROM settings").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM settings WHERE key IN ('a', 'b')").fetchone()[0] == 0
 
 
 def test_encoding_without_biometric_consent_is_refused_by_the_database(tmp_path):

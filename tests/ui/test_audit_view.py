@@ -148,7 +148,8 @@ def test_verify_says_intact_for_a_hundred_thousand_entries(big_school, make_view
     view.verify_button.click()
     count = services.audit.count()
     assert view.message.tone == Tone.OK
-    assert view.message.text() == f"The audit log is intact: {count:,} entries."
+    assert view.message.text() == (f"The audit log is intact: {count:,} entries. "
+                                   "1 signed checkpoint(s) checked.")
 
 
 def test_verify_finds_the_changed_entry_on_a_worker_thread(qtbot, school, make_view):
@@ -165,9 +166,9 @@ def test_verify_finds_the_changed_entry_on_a_worker_thread(qtbot, school, make_v
     services.db.execute("UPDATE audit_log SET target = 'someone else' WHERE seq = 7")
     with qtbot.waitSignal(view.verify_finished, timeout=10_000):
         view.verify_button.click()
-    assert view.message.tone == Tone.WARNING
+    assert view.message.tone == Tone.ERROR
     assert view.message.text().startswith(
-        "The audit log has been changed at entry 7: its contents were changed after it was written."
+        "The audit log has been tampered with. Entry 7 was edited after it was written."
     )
     assert runner.shutdown()
 

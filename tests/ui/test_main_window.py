@@ -14,6 +14,7 @@ from croftpost.ui.views.approvals_view import ApprovalsView
 from croftpost.ui.views.audit_view import AuditView
 from croftpost.ui.views.placeholder_view import PlaceholderView
 from croftpost.ui.views.staff_view import StaffView
+from croftpost.ui.widgets import Tone
 from tests.core.posting_helpers import publication
 from tests.ui.conftest import add_staff
 
@@ -185,3 +186,22 @@ def test_office_staff_start_on_the_consent_register_and_teachers_on_compose(scho
     assert window.page_stack.currentWidget() is window.page("consent")
     assert make_window(services, teacher).nav.currentItem().text() == "Compose"
     assert make_window(services, head).nav.currentItem().text() == "Compose"
+
+
+def test_the_headteacher_sees_a_red_banner_when_the_login_check_finds_the_log_rewritten(
+        school, make_window):
+    from tests.conftest import HEAD_PASSWORD
+
+    services, head = school
+    teacher = add_staff(services, head, "teacher", channels=("dojo",))
+    services.accounts.login("head", HEAD_PASSWORD)  # signs a checkpoint of the log as it is
+    assert make_window(services, head).audit_banner.isHidden()
+    services.db.execute("DROP TRIGGER audit_log_no_delete")
+    services.db.execute("DELETE FROM audit_log WHERE seq > 2")
+    head = services.accounts.login("head", HEAD_PASSWORD)
+    window = make_window(services, head)
+    assert not window.audit_banner.isHidden()
+    assert window.audit_banner.tone == Tone.ERROR
+    assert "tampered with" in window.audit_banner.text()
+    assert "truncated" in window.audit_banner.text()
+    assert make_window(services, teacher).audit_banner.isHidden()  # it is the head's to act on

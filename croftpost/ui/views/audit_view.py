@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from croftpost.core.accounts import Session
-from croftpost.core.audit import AuditFilter, ChainReport
+from croftpost.core.audit import AuditFilter
+from croftpost.core.audit_anchors import AnchorReport
 from croftpost.core.errors import AccountRevoked, CroftpostError, PermissionDenied
 from croftpost.core.services import Services
 from croftpost.ui import audit_tasks
@@ -43,7 +44,7 @@ EXPORT_FORMATS = {"csv": "CSV (*.csv)", "pdf": "PDF (*.pdf)"}
 
 
 class AuditView(QWidget):
-    verify_finished = Signal(object)  # the ChainReport, or the exception
+    verify_finished = Signal(object)  # the AnchorReport, or the exception
     export_finished = Signal(object)  # how many entries, or the exception
 
     def __init__(
@@ -190,26 +191,30 @@ class AuditView(QWidget):
         self.verify_button.setEnabled(False)
         self.message.show_message(Tone.BUSY, self.tr("Checking every entry of the log…"))
         data_dir, session = self._services.data_dir, self._session
+        anchors = self._services.anchors
         self._tasks.submit(
-            lambda cancel, progress: audit_tasks.verify_log(data_dir, session),
+            lambda cancel, progress: audit_tasks.verify_log(data_dir, session, anchors),
             self._on_verify_task_finished,
             self._on_verify_task_failed,
             owner=self,
         )
 
-    def _on_verify_task_finished(self, report: ChainReport) -> None:
+    def _on_verify_task_finished(self, report: AnchorReport) -> None:
         self.verify_button.setEnabled(True)
         if report.intact:
+            notes = " ".join(report.notes)
             self.message.show_message(
-                Tone.OK, self.tr("The audit log is intact: {0:,} entries.").format(report.entries)
+                Tone.OK,
+                self.tr("The audit log is intact: {0:,} entries. {1}").format(
+                    report.entries, notes).strip(),
             )
         else:
             self.message.show_message(
-                Tone.WARNING,
+                Tone.ERROR,
                 self.tr(
-                    "The audit log has been changed at entry {0}: {1}. Keep a copy of the data "
-                    "folder and ask your IT support to look into it."
-                ).format(report.first_bad_seq, report.problem),
+                    "The audit log has been tampered with. {0} Keep a copy of the data folder "
+                    "and ask your IT support to look into it."
+                ).format(" ".join(report.problems)),
             )
         self.verify_finished.emit(report)
 
@@ -281,7 +286,8 @@ class AuditView(QWidget):
             me.username,
             role_name(me.role),
         )
-        heading_ = audit_tasks.ExportHeading(title, subtitle, self._describe(flt))
+        heading_ = audit_tasks.ExportHeading(title, subtitle, self._describe(flt),
+                                             self._services.anchors.latest_line())
         return lambda cancel, progress: audit_tasks.export_pdf(
             data_dir, session, flt, path, heading_, cancel, progress
         )
