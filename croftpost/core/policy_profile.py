@@ -83,6 +83,8 @@ class PolicyProfile:
     organisations: tuple[str, ...]
     allow_phrases: tuple[str, ...]
     path: Path
+    # The meaning layer's classifier (assets/models); None reads with the rules alone.
+    meaning_model: Path | None = None
 
     def review_overdue(self, today: date) -> bool:
         """True once the review date has passed: the policy may no longer be the school's."""
@@ -135,6 +137,7 @@ def _build(data: Mapping[str, Any], file: Path) -> PolicyProfile:
         organisations=_strings(_optional(data, "organisations"), "organisations.allowed"),
         allow_phrases=_strings(_optional(data, "allow"), "allow.phrases"),
         path=file,
+        meaning_model=_meaning_model(_optional(data, "meaning"), file),
     )
 
 
@@ -182,6 +185,18 @@ def _rule(name: str, table: Mapping[str, Any], key: str, file: Path) -> Rule:
         capitalised=_strings(table, f"{key}.capitalised", "capitalised"),
         suppressible=_strings(table, f"{key}.suppressible", "suppressible"),
     )
+
+
+def _meaning_model(table: Mapping[str, Any], profile_file: Path) -> Path | None:
+    """The classifier file named by [meaning] model, beside the profile or in the assets."""
+    if not table:
+        return None
+    relative = _text(table, "meaning.model")
+    beside, shipped = profile_file.parent / relative, assets_dir() / "models" / Path(relative).name
+    for candidate in (beside, shipped):
+        if candidate.is_file():
+            return candidate
+    raise BadInput(f"meaning.model: the classifier {relative} was not found.")
 
 
 def _word_file(relative: str, key: str, profile_file: Path) -> tuple[str, ...]:

@@ -129,7 +129,10 @@ def test_another_schools_copy_changes_what_is_found(tmp_path):
         text = text.replace('    "PTA",\n', '    "PTA",\n    "Ravensdale Rovers FC",\n')
         # This school also treats "tuck shop" as an advert and lets "bar" events pass.
         text = text.replace('"shop now", "order now",', '"shop now", "tuck shop", "order now",')
-        return text.replace('"pub", "licensed bar", "cash bar",', "")
+        text = text.replace('"pub", "licensed bar", "cash bar",', "")
+        # ...and the meaning layer no longer reads for unsuitable content either.
+        rule = text.index("[categories.age_inappropriate.rules.meaning]")
+        return text[:rule] + text[text.index("\n\n", rule) + 2 :]
 
     other = load_profile(_copy(tmp_path, edit))
     croftlands = load_profile()

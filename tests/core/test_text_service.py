@@ -77,7 +77,7 @@ def test_withdrawn_consent_blocks_at_once(pupils):
 
 def test_consent_that_expires_blocks_from_the_next_day_without_any_change(pupils, clock):
     services, head = pupils
-    text = "Otis Brathay ran for the county."
+    text = "Otis Brathay swam for the county."
     assert services.text.check(head, text, "facebook").verdict == "ok"
     clock.advance(days=6)  # 30 November: the last day the consent counts
     assert services.text.check(head, text, "facebook").verdict == "ok"

@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
+from dataclasses import replace
 from itertools import accumulate
 
 from croftpost.core.errors import BadInput
-from croftpost.core.policy_profile import PolicyProfile
+from croftpost.core.policy_profile import PolicyProfile, Rule
 from croftpost.core.textcheck.bidi import displayed
 from croftpost.core.textcheck.document import Doc, phrase_tokens
 from croftpost.core.textcheck.findings import CHANNELS, Finding, Hit, TextContext
@@ -29,11 +30,14 @@ from croftpost.core.textcheck.matchers.patterns import (
     spam_hits,
 )
 from croftpost.core.textcheck.matchers.personal import PersonalInfoMatcher
+from croftpost.core.textcheck.meaning import MeaningModel, Reading, load_model, sentences
 from croftpost.core.textcheck.phrases import PhraseHit, PhraseIndex
 from croftpost.core.textcheck.readings import closed_up
 
 ALLOW = "_allow"  # phrase-index category of allow phrases; the rule names what they allow
 EVERYTHING = "*"
+MEANING = "meaning"  # the classifier is confident: the profile's meaning rule as written
+MEANING_UNSURE = "meaning-unsure"  # the classifier is not sure: the same rule, as a warning
 
 
 class TextChecker:
@@ -76,24 +80,35 @@ class TextChecker:
             for rule in cats["commercial"].rules.values()
             for w in rule.suppressible
         }
+        self._meaning: MeaningModel | None = (
+            load_model(profile.meaning_model) if profile.meaning_model else None
+        )
+        self._meaning_rules = _meaning_rules(profile, self._meaning)
 
     def check(self, text: str, channel: str) -> list[Finding]:
         if channel not in CHANNELS:
             raise BadInput(f'Unknown channel "{channel}": use facebook or dojo.')
-        findings = self._check_doc(Doc(text), channel)
         # Direction controls or letter-by-letter words: also check the draft as it is read.
         readings = [r for r in (displayed(text), closed_up(text)) if r is not None]
-        if not readings:
-            return findings
-        seen = {(f.category, f.start, f.end) for f in findings}
-        for reading in readings:
-            for finding in self._check_doc(Doc(text, reading), channel):
-                if (finding.category, finding.start, finding.end) not in seen:
-                    seen.add((finding.category, finding.start, finding.end))
-                    findings.append(finding)
-        return sorted(findings, key=lambda f: (f.start, f.end, f.category))
+        ruled: dict[tuple[str, int, int], Finding] = {}
+        meant: dict[tuple[str, int, int], Finding] = {}
+        for doc in [Doc(text)] + [Doc(text, reading) for reading in readings]:
+            by_rules, by_meaning = self._check_doc(doc, channel)
+            for found, into in ((by_rules, ruled), (by_meaning, meant)):
+                for finding in found:
+                    into.setdefault((finding.category, finding.start, finding.end), finding)
+        # The classifier adds what the rules cannot see: never beside a rule's block, in
+        # whichever reading the rule found it.
+        blocks = _Spans(Hit(f.category, "", f.start, f.end) for f in ruled.values()
+                        if f.severity == "block")
+        findings = list(ruled.values()) + [
+            f for key, f in meant.items()
+            if key not in ruled and not blocks.overlap(f)
+        ]
+        return sorted(_without_echoes(findings), key=lambda f: (f.start, f.end, f.category))
 
-    def _check_doc(self, doc: Doc, channel: str) -> list[Finding]:
+    def _check_doc(self, doc: Doc, channel: str) -> tuple[list[Finding], list[Finding]]:
+        """The rules' findings, and the classifier's where the rules found nothing of its kind."""
         hits, allowed = self._phrase_hits(doc)
         hits += self._names.find(doc, channel)
         hits += self._personal.find(doc)
@@ -105,7 +120,46 @@ class TextChecker:
         hits += donation_hits(doc)
         hits += age_hits(doc)
         hits += spam_hits(doc)
-        return self._findings(doc, hits, allowed)
+        return (self._findings(doc, hits, allowed),
+                self._findings(doc, self._meaning_hits(doc, hits), allowed))
+
+    def _meaning_hits(self, doc: Doc, rule_hits: list[Hit]) -> list[Hit]:
+        """Passages that read like a category, where the rules found nothing of it there.
+
+        A short draft is read whole; a long one in overlapping passages of a few sentences.
+        The underline falls on the passage's most telling sentence."""
+        model = self._meaning
+        if model is None or not self._meaning_rules:
+            return []
+        found: dict[tuple[str, int, int], str] = {}
+        for passage in model.read(doc.text):
+            for category in self._meaning_rules:
+                score = passage.scores[category]
+                if score < model.warn_at[category]:
+                    continue
+                start, end = self._telling_sentence(model, doc, passage, category)
+                rule = MEANING if score >= model.block_at[category] else MEANING_UNSURE
+                if any(start < h.end and h.start < end and (self._blocks(h) or (
+                        h.category == category and rule == MEANING_UNSURE)) for h in rule_hits):
+                    continue  # the rules already said it there, more precisely
+                key = (category, start, end)
+                if found.get(key) != MEANING:
+                    found[key] = rule
+        return [Hit(category, rule, start, end) for (category, start, end), rule in found.items()]
+
+    @staticmethod
+    def _telling_sentence(
+        model: MeaningModel, doc: Doc, passage: Reading, category: str
+    ) -> tuple[int, int]:
+        spans = sentences(doc.text[passage.start : passage.end])
+        if len(spans) <= 1:
+            return passage.start, passage.end
+        shifted = [(passage.start + s, passage.start + e) for s, e in spans]
+        readable = model.read_spans(doc.text, shifted)
+        if not readable:  # each sentence too short to judge alone: the passage is the finding
+            return passage.start, passage.end
+        best = max(readable, key=lambda r: r.scores[category])
+        return best.start, best.end
 
     def _phrase_hits(self, doc: Doc) -> tuple[list[Hit], list[Hit]]:
         hits: list[Hit] = []
@@ -138,7 +192,7 @@ class TextChecker:
         general = _Spans(h for h in allowed if h.rule == EVERYTHING)
         own = {c: _Spans(h for h in allowed if h.rule == c) for c in {h.rule for h in allowed}}
         for hit in _distinct(hits):
-            rule = self.profile.categories[hit.category].rules.get(hit.rule)
+            rule = self._rule(hit)
             if rule is None or (hit.category in own and own[hit.category].cover(hit)):
                 continue
             if rule.severity == "warn" and general.cover(hit):
@@ -156,7 +210,32 @@ class TextChecker:
                     message=rule.render(doc.quote(hit.start, hit.end)),
                 )
             )
-        return _without_echoes(findings)
+        return findings
+
+    def _blocks(self, hit: Hit) -> bool:
+        rule = self._rule(hit)
+        return rule is not None and rule.severity == "block"
+
+    def _rule(self, hit: Hit) -> Rule | None:
+        if hit.rule in (MEANING, MEANING_UNSURE):
+            return self._meaning_rules.get(hit.category, {}).get(hit.rule)
+        return self.profile.categories[hit.category].rules.get(hit.rule)
+
+
+def _meaning_rules(
+    profile: PolicyProfile, model: MeaningModel | None
+) -> dict[str, dict[str, Rule]]:
+    """The categories the classifier may report: those the model knows and the profile gives a
+    meaning rule. An unsure reading only ever warns, whatever the rule's severity."""
+    if model is None:
+        return {}
+    rules = {}
+    for category in model.classes:
+        rule = profile.categories.get(category, None)
+        meaning = rule.rules.get(MEANING) if rule else None
+        if meaning is not None:
+            rules[category] = {MEANING: meaning, MEANING_UNSURE: replace(meaning, severity="warn")}
+    return rules
 
 
 def build_checker(context: TextContext, profile: PolicyProfile) -> TextChecker:
@@ -245,3 +324,8 @@ class _Spans:
     def cover(self, span: Hit | Finding) -> bool:
         at = bisect_right(self._starts, span.start) - 1
         return at >= 0 and self._reach[at] >= span.end
+
+    def overlap(self, span: Hit | Finding) -> bool:
+        """Does any span share a character with [start, end)?"""
+        at = bisect_right(self._starts, span.end - 1) - 1  # the spans starting before its end
+        return at >= 0 and self._reach[at] > span.start

@@ -29,6 +29,38 @@ _BEFORE_MONTH = frozenset(
 
 
 _Classes = dict[tuple[str, ...], list[tuple[int, int]]]  # class name words -> where named
+_TITLE_LINKS = frozenset(("of", "the", "a", "called", "titled", "entitled", "about"))
+_QUOTES = {"\"": "\"", "\u201c": "\u201d", "\u2018": "\u2019", "'": "'"}
+_QUOTE_REACH = 80
+
+
+def _quoted_with_others(doc: Doc, word: int) -> bool:
+    """True when word sits inside a quotation of at least two words on one line."""
+    text, start, end = doc.text, doc.starts[word], doc.ends[word]
+    line_start = text.rfind("\n", max(0, start - _QUOTE_REACH), start) + 1
+    for opening, closing in _QUOTES.items():
+        left = text.rfind(opening, max(line_start, start - _QUOTE_REACH), start)
+        if left < 0 or (opening == "'" and left > 0 and text[left - 1].isalnum()):
+            continue  # an apostrophe inside a word ("o'neill") opens nothing
+        right = text.find(closing, end, end + _QUOTE_REACH)
+        if right < 0 or "\n" in text[end:right]:
+            continue
+        if len(text[left + 1 : right].split()) >= 2:
+            return True
+    return False
+
+
+def _near(a: str, b: str) -> bool:
+    """Within two edits: "Tysen" is a slip for "Tyson", and still this pupil's name."""
+    if abs(len(a) - len(b)) > 2:
+        return False
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        current = [i]
+        for j, y in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
+        previous = current
+    return previous[-1] <= 2
 
 
 def _class_key(pupil: PupilName) -> tuple[str, ...]:
@@ -48,6 +80,9 @@ class NameMatcher:
         self._window = int(category.options.get("class_window", 40))
         self._calendar = frozenset(category.words("calendar_words"))
         self._titles = frozenset(category.words("adult_titles"))
+        self._title_cues = frozenset(category.words("title_cues"))
+        self._not_surnames = frozenset(category.words("not_surnames"))
+        self._pupil_surnames = frozenset(w for p in pupils for w in phrase_tokens(p.last_name))
         self._by_first: dict[str, list[Entry]] = {}
         self._by_last: dict[str, list[Entry]] = defaultdict(list)
         for index, pupil in enumerate(pupils):
@@ -186,11 +221,37 @@ class NameMatcher:
             return None  # "saying grace", "3 May": a word, not a name
         if word > 0 and doc.words[word - 1] in self._titles and doc.joined(word - 1, word):
             return None  # "Miss Grace Hamer": a member of staff or a parent
+        if not any(p.protected for p in pupils) and (
+            self._in_a_title(doc, word) or self._someone_elses_name(doc, word, pupils)
+        ):
+            return None  # "the story of Daniel in the Lions' Den", "our visitor Grace Darling"
         if any(p.protected for p in pupils):
             return Hit(CATEGORY, "protected_first_name", found.start, found.end)
         if any(channel not in p.name_consent for p in pupils):
             return Hit(CATEGORY, "first_name", found.start, found.end)
         return None
+
+    def _in_a_title(self, doc: Doc, word: int) -> bool:
+        """A first name in quotes with other words ("'Joseph and his Brothers'"), or straight
+        after a word naming a work: "the pantomime Aladdin", "the story of Daniel"."""
+        if _quoted_with_others(doc, word):
+            return True
+        at = word - 1
+        while at >= 0 and doc.words[at] in _TITLE_LINKS and word - at <= 2:
+            at -= 1
+        return at >= 0 and word - at <= 3 and doc.words[at] in self._title_cues
+
+    def _someone_elses_name(self, doc: Doc, word: int, pupils: list[PupilName]) -> bool:
+        """The first name of someone else's full name ("our author visit from Holly Webb"): a
+        capitalised word follows that is no pupil's surname, nor a slip for this pupil's."""
+        after = word + 1
+        if after >= len(doc.words) or not doc.joined(word, after):
+            return False
+        surname = doc.words[after].removesuffix("'s")
+        if (not surname.isalpha() or not doc.capitalised(doc.starts[after])
+                or surname in self._not_surnames or surname in self._pupil_surnames):
+            return False
+        return not any(_near(surname, t) for p in pupils for t in phrase_tokens(p.last_name))
 
     def _class_nearby(self, found: _Found, places: list[tuple[int, int]] | tuple[()]) -> bool:
         return any(

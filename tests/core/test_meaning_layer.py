@@ -1,0 +1,169 @@
+"""The meaning layer: a classifier beside the rules that reads whole sentences (issue 14).
+
+These use the model croftpost ships (assets/models/meaning-classifier.npz) through the real
+checker. The sentences here were written for these tests: none is in the training corpus or a
+held-out set.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from croftpost.core.errors import BadInput
+from croftpost.core.policy_profile import default_profile_path, load_profile
+from croftpost.core.textcheck import Finding, TextChecker, build_checker, moderate_comment
+from croftpost.core.textcheck.meaning import MeaningModel, sentences
+from tests.corpus.fixture import CONTEXT
+
+MEANING_CATEGORIES = {"abusive", "age_inappropriate", "commercial", "direct_message",
+                      "political", "spam"}
+POLITICAL_ASIDE = ("Our library has had a lovely refit. Sadly the people running this country "
+                   "keep squeezing school budgets while lining their own pockets, so please "
+                   "donate any books you have finished with.")
+SCAM = ("Your page has been reported and will be permanently disabled within 24 hours. "
+        "To appeal, confirm your login details at meta-page-appeals-centre.net now.")
+
+
+@pytest.fixture(scope="module")
+def checker() -> TextChecker:
+    return build_checker(CONTEXT, load_profile())
+
+
+def meaning(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.category in MEANING_CATEGORIES]
+
+
+def profile_copy(tmp_path: Path, edit: tuple[str, str] | None = None) -> Path:
+    """The school's profile, copied (so its word lists and model are found by name) and edited."""
+    text = default_profile_path().read_text(encoding="utf-8")
+    if edit:
+        assert edit[0] in text
+        text = text.replace(edit[0], edit[1])
+    path = tmp_path / "profile.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_sentences_split_at_their_ends_and_join_fragments():
+    text = "We went to the farm. Lovely!\nNext week: swimming? Yes."
+    spans = [text[s:e] for s, e in sentences(text)]
+    assert spans == ["We went to the farm. Lovely!", "Next week: swimming? Yes."]
+
+
+def test_the_shipped_model_reads_every_category_with_ordered_thresholds():
+    model = MeaningModel(load_profile().meaning_model)  # type: ignore[arg-type]
+    assert set(model.classes) >= MEANING_CATEGORIES
+    for category in MEANING_CATEGORIES:
+        assert 0 < model.warn_at[category] <= model.block_at[category] <= 1
+    scores = model.score(["a perfectly ordinary sentence"])[0]
+    assert scores.sum() == pytest.approx(1.0, abs=1e-5)
+
+
+def test_a_political_aside_with_no_listed_word_is_found_and_underlined(checker):
+    findings = meaning(checker.check(POLITICAL_ASIDE, "facebook"))
+    assert [f.category for f in findings] == ["political"]
+    found = findings[0]
+    assert found.clause == "2.1"
+    assert found.excerpt.startswith("Sadly the people running this country")
+    assert POLITICAL_ASIDE[found.start : found.end] == found.excerpt
+    assert "political" in found.message
+
+
+def test_a_scam_notice_is_spam_and_its_comment_is_deleted(checker):
+    findings = meaning(checker.check(SCAM, "facebook"))
+    assert "spam" in {f.category for f in findings}
+    assert all(f.clause == "2.3" for f in findings if f.category == "spam")
+    assert moderate_comment("Meta Support", SCAM, checker).delete
+
+
+def test_look_alike_letters_do_not_hide_the_meaning(checker):
+    disguised = POLITICAL_ASIDE.replace("o", "\u043e").replace("a", "\u0430")  # Cyrillic о, а
+    findings = meaning(checker.check(disguised, "facebook"))
+    assert [f.category for f in findings] == ["political"]
+    assert disguised[findings[0].start : findings[0].end] == findings[0].excerpt
+    assert "\u043e" in findings[0].excerpt  # the underline is on what was typed
+
+
+@pytest.mark.parametrize("text", [
+    "Year 6 visited the Houses of Parliament and learnt how a bill becomes law.",
+    "PC Hughes led a workshop with Year 5 on why carrying a knife is never safe.",
+    "Tickets for the Halloween disco are £3 from the office, with squash and crisps included.",
+    "Well done to the whole netball team, who won every match on Saturday!",
+    "Thank you to Booths for donating fruit for our healthy snack week.",
+])
+def test_ordinary_school_posts_raise_nothing(checker, text):
+    assert checker.check(text, "facebook") == []
+
+
+def test_a_warn_only_profile_never_blocks_on_meaning(tmp_path):
+    old = ('[categories.political.rules.meaning]\n'
+           '# The meaning layer: blocks when the classifier is confident, warns when it is not.\n'
+           'severity = "block"')
+    path = profile_copy(tmp_path, (old, old.replace('"block"', '"warn"')))
+    checker = build_checker(CONTEXT, load_profile(path))
+    findings = meaning(checker.check(POLITICAL_ASIDE, "facebook"))
+    assert [(f.category, f.severity) for f in findings] == [("political", "warn")]
+
+
+def test_without_a_meaning_table_only_the_rules_read(tmp_path):
+    text = default_profile_path().read_text(encoding="utf-8")
+    path = tmp_path / "profile.toml"
+    path.write_text(text.split("\n[meaning]\n")[0], encoding="utf-8")
+    profile = load_profile(path)
+    assert profile.meaning_model is None
+    assert meaning(build_checker(CONTEXT, profile).check(POLITICAL_ASIDE, "facebook")) == []
+
+
+def test_a_missing_or_damaged_model_is_refused_by_name(tmp_path):
+    path = profile_copy(tmp_path, ('model = "meaning-classifier.npz"', 'model = "gone.npz"'))
+    with pytest.raises(BadInput, match="gone.npz was not found"):
+        load_profile(path)
+    broken = tmp_path / "broken.npz"
+    broken.write_bytes(b"PK\x03\x04 not really a model")
+    with pytest.raises(BadInput, match="broken.npz can't be read"):
+        MeaningModel(broken)
+    shipped = load_profile().meaning_model
+    assert shipped is not None
+    with np.load(shipped) as data:
+        arrays = {k: data[k] for k in data.files}
+    arrays["weights"] = arrays["weights"][:-1]
+    np.savez(tmp_path / "short.npz", **arrays)
+    with pytest.raises(BadInput, match="sizes disagree"):
+        MeaningModel(tmp_path / "short.npz")
+
+
+def test_a_model_beside_the_profile_is_preferred(tmp_path):
+    shipped = load_profile().meaning_model
+    assert shipped is not None
+    shutil.copy(shipped, tmp_path / "meaning-classifier.npz")
+    assert load_profile(profile_copy(tmp_path)).meaning_model == tmp_path / "meaning-classifier.npz"
+
+
+# -- names in titles and other people's names (fewer false alarms) --------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "Class 2 acted out the story of Grace and the Lighthouse for assembly.",
+    "Our Year 4 choir sang 'Holly and the Ivy' beautifully.",
+    "We loved the author visit from Holly Webb this morning.",
+])
+def test_a_first_name_in_a_title_or_someone_elses_name_is_not_a_pupil(checker, text):
+    assert [f for f in checker.check(text, "facebook") if f.category == "pupil_name"] == []
+
+
+@pytest.mark.parametrize("text", [
+    "Well done Grace for a brilliant assembly!",
+    "Well done Grace Tysen for a brilliant assembly!",  # a slip for a pupil's surname
+    "Grace and Holly ran the tuck shop today.",
+])
+def test_a_pupils_first_name_still_warns(checker, text):
+    assert "pupil_name" in {f.category for f in checker.check(text, "facebook")}
+
+
+def test_a_protected_pupils_first_name_warns_even_in_a_title(checker):
+    found = checker.check("Year 6 performed the musical Leo and the Lions.", "facebook")
+    assert "pupil_name" in {f.category for f in found}
