@@ -6,6 +6,7 @@ from croftpost.commands import (
     audit_cmd,
     backup_cmd,
     consent_cmd,
+    draft_cmd,
     photo_cmd,
     report_cmd,
     school_cmd,
@@ -16,4 +17,5 @@ from croftpost.commands import (
 )
 
 COMMAND_MODULES = (setup_cmd, staff_cmd, school_cmd, consent_cmd, photo_cmd, text_cmd,
-                   approvals_cmd, takedowns_cmd, alerts_cmd, report_cmd, audit_cmd, backup_cmd)
+                   draft_cmd, approvals_cmd, takedowns_cmd, alerts_cmd, report_cmd, audit_cmd,
+                   backup_cmd)

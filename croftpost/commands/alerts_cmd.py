@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from croftpost.cli import CliContext, out
+from croftpost.commands.context import CliContext, out
 from croftpost.core.alerts import Alert
 
 _KINDS = {"protected_face": "face of a protected pupil in a photo",

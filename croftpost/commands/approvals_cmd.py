@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 
-from croftpost.cli import CliContext, out
+from croftpost.commands.context import CliContext, out
 from croftpost.core.approvals import Approval
 from croftpost.core.errors import BadInput
 from croftpost.storage.schema import CHANNELS

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from croftpost.cli import CliContext, out, write_output
+from croftpost.commands.context import CliContext, out, write_output
 
 
 def register(

@@ -9,7 +9,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from croftpost.cli import CliContext, out
+from croftpost.commands.context import CliContext, out
 from croftpost.core.accounts import Permission
 from croftpost.core.erasure import describe
 from croftpost.core.errors import BadInput, DataFolderError

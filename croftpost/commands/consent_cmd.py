@@ -7,7 +7,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from croftpost.cli import CliContext, out
+from croftpost.commands.context import CliContext, out
 from croftpost.core.consent_csv import ImportRejected, decode
 from croftpost.core.consent_model import Pupil
 from croftpost.core.errors import BadInput

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from croftpost.cli import CliContext, out
+from croftpost.commands.context import CliContext, out
 from croftpost.core.accounts import Session
 from croftpost.core.consent_model import Pupil
 from croftpost.core.photo_check import CONSENTED, TOO_SMALL, FaceResult, PhotoCheck, PhotoResult

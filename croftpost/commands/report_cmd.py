@@ -20,7 +20,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from croftpost.cli import CliContext, out, write_output
+from croftpost.commands.context import CliContext, out, write_output
 from croftpost.core.accounts import Permission
 from croftpost.core.errors import CroftpostError
 

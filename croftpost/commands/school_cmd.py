@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from croftpost.cli import CliContext, out
+from croftpost.commands.context import CliContext, out
 from croftpost.core.faces import IDENTIFY_PX, MIN_FACE_PX
 from croftpost.core.school import SETTABLE_KEYS
 

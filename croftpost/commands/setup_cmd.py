@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from croftpost.cli import CliContext, out, read_password
+from croftpost.commands.context import CliContext, out, read_password
 from croftpost.core.services import set_up_school
 
 

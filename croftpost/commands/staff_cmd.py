@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from croftpost.cli import CliContext, out
+from croftpost.commands.context import CliContext, out
 from croftpost.core.accounts import StaffMember, parse_channels
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from croftpost.cli import CliContext, out
+from croftpost.commands.context import CliContext, out
 from croftpost.core.takedowns import TakedownTask
 
 _REASONS = {"withdrawn": "consent withdrawn", "protected": "pupil now protected"}

@@ -13,7 +13,7 @@ import json
 import sys
 from collections.abc import Sequence
 
-from croftpost.cli import CliContext, out
+from croftpost.commands.context import CliContext, out
 from croftpost.core.accounts import channel_label
 from croftpost.core.errors import BadInput
 from croftpost.core.files import MAX_TEXT_BYTES, read_regular_file

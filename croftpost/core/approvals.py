@@ -14,7 +14,7 @@ import hashlib
 import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlite_utils
 
@@ -23,12 +23,10 @@ from croftpost.core.audit import AuditLog, canonical_details
 from croftpost.core.clock import Clock, iso, utc_now
 from croftpost.core.draft_photos import photos_from_json
 from croftpost.core.errors import BadInput, NotFound, PermissionDenied, short_text
+from croftpost.core.posting import Publication
 from croftpost.storage import approvals_repo, drafts_repo, settings_repo, staff_repo
 from croftpost.storage.db import transaction
 from croftpost.storage.schema import CHANNELS
-
-if TYPE_CHECKING:  # drafts imports this module; the type is only needed by the checker
-    from croftpost.core.drafts import Publication
 
 MAX_COMMENT_CHARS = 2000
 _SETTING = "approval.required."

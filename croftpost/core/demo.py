@@ -13,7 +13,7 @@ from argon2 import PasswordHasher
 from croftpost.core.accounts import Session
 from croftpost.core.alerts import PROTECTED_FACE, PROTECTED_NAME
 from croftpost.core.consent_csv import HEADER
-from croftpost.core.drafts import Publication, PublishedPhoto
+from croftpost.core.posting import Publication, PublishedPhoto
 from croftpost.core.services import Services, set_up_school
 
 DEMO_PASSWORD = "demo-password"

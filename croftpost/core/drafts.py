@@ -22,6 +22,7 @@ from croftpost.core.audit import AuditLog
 from croftpost.core.clock import Clock, iso, utc_now
 from croftpost.core.draft_photos import DraftPhoto, photos_from_json, photos_to_json
 from croftpost.core.errors import BadInput, NotFound, PermissionDenied
+from croftpost.core.posting import Publication
 from croftpost.storage import drafts_repo
 from croftpost.storage.db import transaction
 
@@ -38,28 +39,12 @@ class Draft:
     state: str
     created_at: str
     updated_at: str
+    acknowledged: list[dict[str, str]] = field(default_factory=list)  # warnings with reasons
+    prepared: dict[str, Any] = field(default_factory=dict)  # the last safe copies' hashes
 
     @property
     def photo_paths(self) -> list[str]:
         return [p.path for p in self.photos]
-
-
-@dataclass(frozen=True)
-class PublishedPhoto:
-    original_sha256: str
-    safe_sha256: str
-    faces: list[dict[str, Any]] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Publication:
-    """Everything a school needs later to answer a parent, a subject access request or the ICO."""
-
-    text: str
-    photos: list[PublishedPhoto]
-    pupils: dict[str, dict[str, Any]]  # pupil id -> consent state at this moment
-    acknowledged_warnings: list[dict[str, str]]
-    face_model: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -72,6 +57,7 @@ class Post:
     photos: list[dict[str, Any]]
     posted_at: str
     pupils: list[str]
+    url: str = ""  # where it was posted, when staff gave the link
 
 
 def sha256_text(text: str) -> str:
@@ -99,17 +85,32 @@ class DraftService:
         return self.get(session, draft_id)
 
     def save(self, session: Session, draft_id: int, body: str,
-             photos: Sequence[str | DraftPhoto], channel: str | None = None) -> Draft:
-        """Photos as plain paths, or DraftPhoto with their hash and face decisions."""
+             photos: Sequence[str | DraftPhoto], channel: str | None = None, *,
+             acknowledged: Sequence[dict[str, str]] | None = None,
+             prepared: dict[str, Any] | None = None) -> Draft:
+        """Photos as plain paths, or DraftPhoto with their hash and face decisions. Warnings
+        acknowledged and the last safe copies made are kept when not given."""
         draft = self._own(session, draft_id)
         if channel and channel != draft.channel:
             self._accounts.require_channel(session, channel)
         if len(body) > MAX_DRAFT_CHARS:
             raise BadInput(f"A post can be at most {MAX_DRAFT_CHARS:,} characters long.")
+        extra: dict[str, str] = {}
+        if acknowledged is not None:
+            extra["acknowledged"] = json.dumps(list(acknowledged), ensure_ascii=False)
+        if prepared is not None:
+            extra["prepared"] = json.dumps(prepared)
         drafts_repo.update_draft(self._db, draft_id, body=body, photos=photos_to_json(photos),
                                  channel=channel or draft.channel,
-                                 updated_at=iso(self._clock()))
+                                 updated_at=iso(self._clock()), **extra)
         return self.get(session, draft_id)
+
+    def remember_prepared(self, session: Session, draft_id: int,
+                          record: dict[str, Any]) -> None:
+        """The safe copies just made for this draft (PostComposer.publish checks them)."""
+        self._own(session, draft_id)
+        drafts_repo.update_draft(self._db, draft_id, prepared=json.dumps(record),
+                                 updated_at=iso(self._clock()))
 
     def get(self, session: Session, draft_id: int) -> Draft:
         self._accounts.current(session)
@@ -135,7 +136,7 @@ class DraftService:
         return [self._post(r) for r in drafts_repo.posts(self._db, author)]
 
     def publish(self, session: Session, draft_id: int | None, channel: str,
-                publication: Publication) -> Post:
+                publication: Publication, url: str = "") -> Post:
         """Record that a post went out: hashes of the exact text and images, the pupils shown
         and their consent at this moment, and who acknowledged which warning. On a channel
         that needs approval, only content with a matching approval goes out."""
@@ -151,10 +152,10 @@ class DraftService:
                 "draft_id": draft_id, "text_sha256": text_hash, "photos": photos,
                 "pupils": publication.pupils, "face_model": publication.face_model,
                 "acknowledged_warnings": publication.acknowledged_warnings,
-                "approval_id": approval_id})
+                "approval_id": approval_id} | ({"url": url} if url else {}))
             post_id = drafts_repo.insert_post(self._db, draft_id, member.username, channel,
                                               text_hash, json.dumps(photos), now, seq,
-                                              list(publication.pupils))
+                                              list(publication.pupils), url)
             if approval_id is not None:
                 self._approvals.mark_published(approval_id, post_id)
             if draft_id is not None:
@@ -175,10 +176,27 @@ class DraftService:
     def _post(self, row: dict[str, Any]) -> Post:
         return Post(row["id"], row["draft_id"], row["author"], row["channel"],
                     row["text_sha256"], json.loads(row["photos"]), row["posted_at"],
-                    drafts_repo.post_pupils(self._db, row["id"]))
+                    drafts_repo.post_pupils(self._db, row["id"]), row.get("url") or "")
 
 
 def _draft(row: dict[str, Any]) -> Draft:
     return Draft(row["id"], row["author"], row["channel"], row["body"],
                  photos_from_json(row["photos"]), row["state"], row["created_at"],
-                 row["updated_at"])
+                 row["updated_at"], _json_list(row.get("acknowledged")),
+                 _json_dict(row.get("prepared")))
+
+
+def _json_list(text: str | None) -> list[dict[str, str]]:
+    try:
+        value = json.loads(text or "[]")
+    except ValueError:
+        return []  # a damaged record: the warnings need their reasons again (fail safe)
+    return [dict(v) for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _json_dict(text: str | None) -> dict[str, Any]:
+    try:
+        value = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}

@@ -26,6 +26,10 @@ class AccountRevoked(CroftpostError):
     """The account has been revoked by the headteacher."""
 
 
+class Refused(CroftpostError):
+    """A request that is understood but may not go ahead yet (a post that still blocks)."""
+
+
 class NotFound(CroftpostError):
     """A named record (staff member, pupil, draft) does not exist."""
 

@@ -14,12 +14,11 @@ so "chosen for blurring" only records that a person looked at that face and deci
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from croftpost.core.consent_model import NAME_KINDS, PHOTO_KINDS, Pupil
-from croftpost.core.drafts import Publication, PublishedPhoto
 from croftpost.core.errors import BadInput
 from croftpost.core.photo_check import AREA, ExportedPhoto, PhotoCheck, PhotoResult, evidence
 from croftpost.core.textcheck import Finding
@@ -34,6 +33,25 @@ PHOTO_ATTENTION = "attention"  # a face without consent still needs a decision
 PHOTO_ERROR = "error"  # the photo could not be checked: it cannot be posted
 
 Blurred = Mapping[int, Collection[int]]  # photo index -> indexes of faces chosen for blurring
+
+
+@dataclass(frozen=True)
+class PublishedPhoto:
+    original_sha256: str
+    safe_sha256: str
+    faces: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Publication:
+    """Everything a school needs later to answer a parent, a subject access request or the ICO.
+    Built only here (build_publication), from a draft that is ready."""
+
+    text: str
+    photos: list[PublishedPhoto]
+    pupils: dict[str, dict[str, Any]]  # pupil id -> consent state at this moment
+    acknowledged_warnings: list[dict[str, str]]
+    face_model: dict[str, Any]
 
 
 def post_text(raw: str) -> str:

@@ -20,6 +20,7 @@ from croftpost.core.audit import AuditLog
 from croftpost.core.audit_anchors import AuditAnchors
 from croftpost.core.audit_reader import AuditReader
 from croftpost.core.clock import Clock, utc_now
+from croftpost.core.composer import ComposerParts
 from croftpost.core.consent import ConsentService
 from croftpost.core.drafts import DraftService
 from croftpost.core.face_marks import FaceMarkService
@@ -55,6 +56,12 @@ class Services:
     anchors: AuditAnchors  # signed checkpoints and this PC's record of the audit log
     # Erasures re-applied as the folder was opened (a restored older backup lacked them).
     reapplied_erasures: list[Erasure] = field(default_factory=list)
+
+    @property
+    def composer_parts(self) -> ComposerParts:
+        """What a PostComposer drives: `PostComposer.open(services.composer_parts, ...)`."""
+        return ComposerParts(self.drafts, self.photos, self.marks, self.text, self.approvals,
+                             self.consent)
 
     def close(self) -> None:
         self.photos.close()

@@ -26,7 +26,7 @@ def get_draft(db: sqlite_utils.Database, draft_id: int) -> dict[str, Any] | None
 
 
 def update_draft(db: sqlite_utils.Database, draft_id: int, **fields: Any) -> None:
-    allowed = {"channel", "body", "photos", "state", "updated_at"}
+    allowed = {"channel", "body", "photos", "state", "updated_at", "acknowledged", "prepared"}
     if set(fields) - allowed:
         raise ValueError(f"not updatable: {sorted(set(fields) - allowed)}")
     assignments = ", ".join(f"{k} = ?" for k in fields)
@@ -48,11 +48,11 @@ def drafts(db: sqlite_utils.Database, author: str | None, state: str) -> list[di
 
 def insert_post(db: sqlite_utils.Database, draft_id: int | None, author: str, channel: str,
                 text_sha256: str, photos: str, posted_at: str, audit_seq: int,
-                pupil_ids: list[str]) -> int:
+                pupil_ids: list[str], url: str = "") -> int:
     cursor = db.execute(
-        "INSERT INTO posts (draft_id, author, channel, text_sha256, photos, posted_at, audit_seq)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [draft_id, author, channel, text_sha256, photos, posted_at, audit_seq])
+        "INSERT INTO posts (draft_id, author, channel, text_sha256, photos, posted_at, audit_seq,"
+        " url) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [draft_id, author, channel, text_sha256, photos, posted_at, audit_seq, url])
     post_id = int(cursor.lastrowid or 0)
     for pupil_id in sorted(set(pupil_ids)):
         db.execute("INSERT INTO post_pupils (post_id, pupil_id) VALUES (?, ?)",

@@ -300,8 +300,16 @@ CREATE TABLE audit_checkpoints (
 );
 """
 
+# The composer (core/composer.py) keeps a draft's acknowledged warnings and its last safe copies
+# with the draft, so a post can go from draft to published over several commands.
+_V8_COMPOSER = """
+ALTER TABLE drafts ADD COLUMN acknowledged TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE drafts ADD COLUMN prepared TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE posts ADD COLUMN url TEXT NOT NULL DEFAULT '';
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     _V1_FOUNDATION, _V2_MODERATED_COMMENTS, _V3_APPROVALS_AND_EVIDENCE, _V4_ONE_FACE_SCAN,
-    _V5_PROTECTIONS, _V6_ERASURE_LEDGER, _V7_AUDIT_ANCHORS,
+    _V5_PROTECTIONS, _V6_ERASURE_LEDGER, _V7_AUDIT_ANCHORS, _V8_COMPOSER,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -21,7 +21,10 @@ from PySide6.QtGui import QImage
 
 from croftpost.core.accounts import Session
 from croftpost.core.clock import Clock
+from croftpost.core.composer import ComposerParts, PostComposer
+from croftpost.core.drafts import Post
 from croftpost.core.errors import BadPhoto
+from croftpost.core.face_marks import FaceMarkService
 from croftpost.core.faces import DEFAULT_PARAMS, ScanParams
 from croftpost.core.photo_check import ExportedPhoto, PhotoCheck, PhotoCheckService, for_posting
 from croftpost.core.photos import load_photo
@@ -119,6 +122,19 @@ class PhotoJobs:
             if photo.error is None and (image := display_image(photo.path)) is not None:
                 images[photo.path] = image
         return ScannedPhotos(check, images)
+
+    def publish(self, session: Session, draft_id: int, url: str = "") -> Post:
+        """Record the post from its saved draft, checked again now (PostComposer.publish)."""
+        services = open_services(self.data_dir, self.clock)
+        checker = self._checker(services)
+        try:
+            parts = ComposerParts(services.drafts, checker,
+                                  FaceMarkService(services.audit, services.accounts, checker),
+                                  services.text, services.approvals, services.consent)
+            return PostComposer.open(parts, session, draft_id).publish(url)
+        finally:
+            checker.close()
+            services.close()
 
     def export(self, session: Session, check: PhotoCheck, out_dir: Path,
                also_blur: Mapping[int, Sequence[int]], cancel: threading.Event,

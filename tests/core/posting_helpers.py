@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from croftpost.core.consent_csv import HEADER
-from croftpost.core.drafts import Publication, PublishedPhoto
+from croftpost.core.posting import Publication, PublishedPhoto
 
 # Ava: photos and names everywhere. Ben: Dojo only. Cara: everything, later protected.
 REGISTER_CSV = "\r\n".join([

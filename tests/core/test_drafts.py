@@ -7,8 +7,9 @@ import json
 import pytest
 
 from croftpost.core.draft_photos import DraftPhoto, Identification
-from croftpost.core.drafts import Publication, PublishedPhoto, sha256_text
+from croftpost.core.drafts import sha256_text
 from croftpost.core.errors import BadInput, PermissionDenied
+from croftpost.core.posting import Publication, PublishedPhoto
 from croftpost.core.services import open_services
 from tests.conftest import STAFF_PASSWORD
 

@@ -28,6 +28,9 @@ def test_the_old_setting_is_removed_when_an_older_database_is_opened(school) -> 
         db.execute("DROP TABLE erasures")
         db.execute("DROP TABLE anchor_keys")
         db.execute("DROP TABLE audit_checkpoints")
+        for table, column in (("drafts", "acknowledged"), ("drafts", "prepared"),
+                              ("posts", "url")):
+            db.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
         db.execute("PRAGMA user_version = 3")
     again = open_services(services.data_dir, services.clock)
     try:

@@ -7,8 +7,9 @@ from datetime import date, timedelta
 import pytest
 
 from croftpost.core.alerts import PROTECTED_FACE
-from croftpost.core.drafts import PublishedPhoto, sha256_text
+from croftpost.core.drafts import sha256_text
 from croftpost.core.errors import BadInput, PermissionDenied
+from croftpost.core.posting import PublishedPhoto
 from tests.conftest import STAFF_PASSWORD
 from tests.core.posting_helpers import REGISTER_CSV, photo, post, publication
 

@@ -27,9 +27,9 @@ from croftpost.core.alerts import PROTECTED_NAME
 from croftpost.core.audit import AuditFilter
 from croftpost.core.clock import iso
 from croftpost.core.consent_csv import HEADER
-from croftpost.core.drafts import Publication
 from croftpost.core.errors import AccountRevoked, PermissionDenied
 from croftpost.core.photo_check import FaceResult, PhotoCheck, PhotoResult
+from croftpost.core.posting import Publication
 from croftpost.core.services import Services, set_up_school
 from croftpost.core.textcheck import Comment
 from croftpost.storage import drafts_repo
@@ -89,6 +89,7 @@ RULES: dict[str, Rule] = {
     "drafts.my_drafts": OWN,
     "drafts.publish": CHANNEL,
     "drafts.save": Rule("others", Permission.MANAGE_STAFF),
+    "drafts.remember_prepared": Rule("others", Permission.MANAGE_STAFF),
     "photos.check": needs(Permission.CHECK_CONTENT),
     "photos.export": CHANNEL,
     "photos.identify": CHANNEL,
@@ -287,6 +288,8 @@ CALLS: dict[str, Call] = {
     "drafts.my_drafts": lambda w, s: w.services.drafts.my_drafts(s),
     "drafts.publish": lambda w, s: w.services.drafts.publish(s, None, "dojo", publication()),
     "drafts.save": lambda w, s: w.services.drafts.save(s, w.draft_id, "Changed", []),
+    "drafts.remember_prepared": lambda w, s: w.services.drafts.remember_prepared(
+        s, w.draft_id, {}),
     "photos.check": lambda w, s: w.services.photos.check(s, [], "dojo"),
     "photos.export": lambda w, s: w.services.photos.export(s, PhotoCheck("dojo", ()), w.out_dir),
     "photos.identify": lambda w, s: w.services.photos.identify(s, PHOTO, 0, None, "dojo", "TA"),

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from croftpost.core.consent_csv import HEADER
-from croftpost.core.drafts import Publication
+from croftpost.core.posting import Publication
 from croftpost.ui.models.consent_model import (
     ConsentColumn,
     ConsentFilterProxy,

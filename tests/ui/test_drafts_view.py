@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from croftpost.core.drafts import Publication
+from croftpost.core.posting import Publication
 from croftpost.ui.models.drafts_model import (
     DraftColumn,
     DraftsTableModel,

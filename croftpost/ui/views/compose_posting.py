@@ -19,10 +19,11 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from croftpost.core.approvals import Approval, content_hash
-from croftpost.core.drafts import Publication
+from croftpost.core.composer import prepared_record
+from croftpost.core.drafts import Post
 from croftpost.core.errors import CroftpostError
 from croftpost.core.photo_check import ExportedPhoto, PhotoCheck
-from croftpost.core.posting import Readiness, build_publication, post_text, readiness
+from croftpost.core.posting import Publication, Readiness, build_publication, post_text, readiness
 from croftpost.core.textcheck import Finding
 from croftpost.ui.compose_tasks import channel_url, default_export_root
 from croftpost.ui.dialogs.compose_dialogs import AcknowledgeWarningsDialog
@@ -350,6 +351,12 @@ class PostingPanel(QWidget):
         except CroftpostError as exc:
             self._on_export_task_failed(exc)
             return
+        try:  # publishing checks the copies against what the draft keeps of them
+            v.services.drafts.remember_prepared(v.session, v.draft_id or 0,
+                                                prepared_record(v.channel(), publication, folder))
+        except CroftpostError as exc:
+            self._on_export_task_failed(exc)
+            return
         self.prepared_post = PreparedPost(publication, snap.key, folder, exported)
         QGuiApplication.clipboard().setText(publication.text)
         self._say_prepared(folder, len(exported))
@@ -384,13 +391,21 @@ class PostingPanel(QWidget):
                 "Has this post gone out on {0}? croftpost records it now, with the pupils who "
                 "appear in it.").format(where)):
             return
-        try:
-            post = v.services.drafts.publish(v.session, v.draft_id, v.channel(),
-                                             prepared.publication)
-        except CroftpostError as exc:
-            self.result_message.show_message(Tone.ERROR, error_sentence(exc))
-            self.refresh_approval()
-            return
+        v.save_draft()
+        jobs, session, draft_id = v.jobs, v.session, v.draft_id
+        self.result_message.show_message(Tone.BUSY, self.tr("Checking the post once more…"))
+        # The composer opens the saved draft, checks it again and records it: on a worker,
+        # as a photo whose cached check was erased is scanned again.
+        v.tasks.submit(lambda cancel, progress: jobs.publish(session, draft_id),
+                       self._on_publish_task_finished, self._on_publish_task_failed, owner=self)
+
+    def _on_publish_task_failed(self, exc: BaseException) -> None:
+        self.result_message.show_message(Tone.ERROR, error_sentence(exc))
+        self.refresh_approval()
+
+    def _on_publish_task_finished(self, post: Post) -> None:
+        v = self.view
+        where = channel_name(v.channel())
         v.new_post(save=False)
         self.result_message.show_message(Tone.OK, self.tr(
             "Recorded as posted on {0} at {1}. You can start your next post.").format(

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 
 from croftpost.core.accounts import Session
 from croftpost.core.consent_model import Pupil
-from croftpost.core.draft_photos import DraftPhoto
 from croftpost.core.errors import CroftpostError
 from croftpost.core.posting import current_acknowledgements, unacknowledged
 from croftpost.core.services import Services
@@ -69,7 +68,8 @@ class ComposeView(QWidget):
         self.findings: tuple[Finding, ...] = ()
         self.acknowledged: list[dict[str, str]] = []
         self.current_dialog: QWidget | None = None
-        self._saved: tuple[str, str, tuple[DraftPhoto, ...]] | None = None
+        # text, channel, photos with their decisions, acknowledged warnings: as last saved
+        self._saved: tuple[object, ...] | None = None
         self._watching_window = False
         self.photos = PhotoSet(self.channels[0] if self.channels else "facebook", self)
         self._preview_images: list[QImage] = []
@@ -245,17 +245,20 @@ class ComposeView(QWidget):
     def save_draft(self) -> None:
         """Save now (the timer calls this a second after the last change)."""
         self._save_timer.stop()
-        state = (self.text(), self.channel(), tuple(self.photo_flow.draft_photos()))
+        acknowledged = tuple(tuple(sorted(a.items())) for a in self.acknowledged)
+        state = (self.text(), self.channel(), tuple(self.photo_flow.draft_photos()), acknowledged)
         if state == self._saved or (self.draft_id is None and not state[0].strip()
                                     and not state[2]):
             return
-        body, channel, paths = state
+        body, channel, paths, _ = state
         try:
             if self.draft_id is None:
                 self.draft_id = self.services.drafts.create(
                     self.session, channel, body, list(paths)).id
-            else:
-                self.services.drafts.save(self.session, self.draft_id, body, list(paths), channel)
+            # The reasons given for warnings are kept with the draft: publishing reads them
+            # from there (PostComposer.publish trusts only what was saved).
+            self.services.drafts.save(self.session, self.draft_id, body, list(paths), channel,
+                                      acknowledged=self.acknowledged)
         except CroftpostError as exc:
             self.message.show_error(exc)
             return
@@ -280,9 +283,10 @@ class ComposeView(QWidget):
         self._reset(draft.channel)
         self.editor.setPlainText(draft.body)
         self.draft_id = draft.id
-        self._saved = (draft.body, draft.channel, tuple(draft.photos))
+        self.acknowledged = draft.acknowledged or self.posting.approved_acknowledgements()
+        self._saved = (draft.body, draft.channel, tuple(draft.photos),
+                       tuple(tuple(sorted(a.items())) for a in self.acknowledged))
         self.draft_label.setText(self.tr("Draft {0}").format(draft.id))
-        self.acknowledged = self.posting.approved_acknowledgements()
         self.check_text_now()
         self._save_timer.stop()  # nothing changed yet; restoring the faces may change them
         self.photo_flow.remember(draft.photos)
