@@ -21,7 +21,7 @@ from croftpost.commands.context import (  # noqa: F401 - the names callers knew 
     read_password,
     write_output,
 )
-from croftpost.core.errors import CroftpostError
+from croftpost.errors import CroftpostError
 from croftpost.storage.db import explain_database_error
 
 log = logging.getLogger(__name__)

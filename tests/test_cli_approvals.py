@@ -10,8 +10,8 @@ import pytest
 
 from croftpost.cli import run
 from croftpost.core.alerts import PROTECTED_NAME
-from croftpost.core.errors import PermissionDenied
 from croftpost.core.services import open_services
+from croftpost.errors import PermissionDenied
 from tests.core.posting_helpers import REGISTER_CSV, photo, publication
 
 HEAD_PW = "head-password-1"

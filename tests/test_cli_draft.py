@@ -128,7 +128,7 @@ def test_the_composer_refuses_what_is_not_there(school, tmp_path):
         head = services.accounts.login("head", HEAD_PW)
         composer = PostComposer.start(services.composer_parts, head, "dojo", "Hello all",
                                       [str(school)])
-        from croftpost.core.errors import BadInput
+        from croftpost.errors import BadInput
 
         with pytest.raises(BadInput, match="no photo 3"):
             composer.blur_face(2, 0)

@@ -14,7 +14,7 @@ import argparse
 
 from croftpost.commands.context import CliContext, out
 from croftpost.core.approvals import Approval
-from croftpost.core.errors import BadInput
+from croftpost.errors import BadInput
 from croftpost.storage.schema import CHANNELS
 
 

@@ -48,8 +48,7 @@ def _export(args: argparse.Namespace) -> int:
     ctx = CliContext(args)
     session = ctx.login()
     write_output(ctx.services.audit_reader.export(session, args.format), args.out)
-    ctx.services.audit.record(session.username, "audit.export", args.format,
-                              {"to_file": bool(args.out)})
+    ctx.services.audit_reader.record_export(session, args.format, {"to_file": bool(args.out)})
     line = ctx.services.anchors.latest_line()
     if line:  # beside the export, not in it: the CSV stays one table (stderr when it is stdout)
         print(f"Audit log checkpoint (keep it with the export): {line}",

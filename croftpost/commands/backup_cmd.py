@@ -6,15 +6,14 @@ import argparse
 import shutil
 import sqlite3
 import tempfile
-from datetime import UTC, datetime
 from pathlib import Path
 
 from croftpost.commands.context import CliContext, out
 from croftpost.core.accounts import Permission
+from croftpost.core.backups import check_backup
 from croftpost.core.erasure import describe
-from croftpost.core.errors import BadInput, DataFolderError
-from croftpost.core.services import Services
-from croftpost.storage.backup import backup_to, check_backup, restore_from
+from croftpost.core.services import Services, restore_school
+from croftpost.errors import DataFolderError
 from croftpost.storage.db import db_path
 
 
@@ -35,18 +34,8 @@ def register(
 def _backup(args: argparse.Namespace) -> int:
     ctx = CliContext(args)
     session = ctx.login()
-    ctx.services.accounts.require(session, Permission.MANAGE_STAFF)
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    target = Path(args.out) if args.out else ctx.data_dir / "backups" / f"croftpost-{stamp}.db"
-    try:
-        backup_to(ctx.services.db, target)
-    except (OSError, sqlite3.Error) as exc:  # a full disk, a folder that can't be written
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise BadInput(f"The backup was not written ({reason}: is the disk full?); nothing "
-                       f"was saved at {target}, and no backup is recorded.") from None
-    entries = check_backup(target)  # audited only once the copy is known to be whole
-    ctx.services.audit.record(session.username, "backup", target.name, {"entries": entries})
-    out(f"Backed up to {target}.")
+    result = ctx.services.backups.backup(session, Path(args.out) if args.out else None)
+    out(f"Backed up to {result.path}.")
     return 0
 
 
@@ -61,27 +50,19 @@ def _restore(args: argparse.Namespace) -> int:
         check_backup(backup)
         username = _headteacher_in_backup(ctx, backup)
     ctx.close()
-    entries = restore_from(ctx.data_dir, backup)
-    from croftpost.core.services import open_services
-
-    restored = open_services(ctx.data_dir)  # re-applies the erasures made after the backup
-    reapplied = restored.reapplied_erasures
-    restored.audit.record(username, "restore", backup.name,
-                          {"erasures_reapplied": len(reapplied)})
-    # The headteacher put this log back on purpose: this PC expects it from now on.
-    restored.anchors.after_restore(username, backup.name)
-    restored.close()
-    out(f"Restored {backup.name}: its audit log of {entries} entries is intact.")
-    if reapplied:
-        out(f"Re-applied {len(reapplied)} erasure(s) made after this backup was taken:")
-        for entry in reapplied:
+    # Re-applies the erasures made after the backup; this PC then expects the restored log.
+    result = restore_school(ctx.data_dir, backup, username)
+    out(f"Restored {backup.name}: its audit log of {result.entries} entries is intact.")
+    if result.reapplied:
+        out(f"Re-applied {len(result.reapplied)} erasure(s) made after this backup was taken:")
+        for entry in result.reapplied:
             out(f"  {describe(entry)}")
     return 0
 
 
 def _headteacher(ctx: CliContext, services: Services) -> str:
     session = services.accounts.login(*ctx.credentials())
-    return services.accounts.require(session, Permission.MANAGE_STAFF).username
+    return services.accounts.require(session, Permission.BACKUP).username
 
 
 def _headteacher_in_backup(ctx: CliContext, backup: Path) -> str:

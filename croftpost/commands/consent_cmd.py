@@ -10,8 +10,8 @@ from pathlib import Path
 from croftpost.commands.context import CliContext, out
 from croftpost.core.consent_csv import ImportRejected, decode
 from croftpost.core.consent_model import Pupil
-from croftpost.core.errors import BadInput
-from croftpost.core.files import MAX_TEXT_BYTES, read_regular_file
+from croftpost.errors import BadInput
+from croftpost.files import MAX_TEXT_BYTES, read_regular_file
 from croftpost.storage.schema import CONSENT_KINDS
 
 

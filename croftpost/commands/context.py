@@ -13,8 +13,8 @@ from pathlib import Path
 
 from croftpost.config import resolve_data_dir
 from croftpost.core.accounts import Session
-from croftpost.core.errors import BadInput
 from croftpost.core.services import Services, open_services
+from croftpost.errors import BadInput
 
 PASSWORD_ENV = "CROFTPOST_PASSWORD"
 USER_ENV = "CROFTPOST_USER"

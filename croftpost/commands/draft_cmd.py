@@ -24,8 +24,8 @@ from typing import Any
 
 from croftpost.commands.context import CliContext, out
 from croftpost.core.composer import PostComposer
-from croftpost.core.errors import BadInput
-from croftpost.core.files import read_regular_file
+from croftpost.errors import BadInput
+from croftpost.files import read_regular_file
 from croftpost.storage.schema import CHANNELS
 
 MAX_TEXT_BYTES = 256 * 1024

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from croftpost.commands.context import CliContext, out, write_output
 from croftpost.core.accounts import Permission
-from croftpost.core.errors import CroftpostError
+from croftpost.errors import CroftpostError
 
 RENDER_TIMEOUT_S = 300
 

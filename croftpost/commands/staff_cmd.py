@@ -68,7 +68,7 @@ def _prompt_new(username: str) -> str:
     import getpass
     import sys
 
-    from croftpost.core.errors import BadInput
+    from croftpost.errors import BadInput
 
     if not sys.stdin.isatty():
         raise BadInput("No password for the new account: set CROFTPOST_NEW_PASSWORD.")

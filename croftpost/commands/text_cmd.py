@@ -15,12 +15,12 @@ from collections.abc import Sequence
 
 from croftpost.commands.context import CliContext, out
 from croftpost.core.accounts import channel_label
-from croftpost.core.errors import BadInput
-from croftpost.core.files import MAX_TEXT_BYTES, read_regular_file
 from croftpost.core.policy_profile import PolicyProfile
 from croftpost.core.policy_review import PolicyReview
 from croftpost.core.text_service import BLOCKING_CANDIDATE, ModeratedComment, ModerationReport
 from croftpost.core.textcheck import CHANNELS, Finding, parse_comments
+from croftpost.errors import BadInput
+from croftpost.files import MAX_TEXT_BYTES, read_regular_file
 
 CATEGORY_LABELS = {
     "pupil_name": "pupil's name",

@@ -19,7 +19,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from croftpost.core.audit import AuditLog
 from croftpost.core.clock import Clock, iso, parse_iso, utc_now
-from croftpost.core.errors import (
+from croftpost.errors import (
     AccountLocked,
     AccountRevoked,
     AuthenticationFailed,
@@ -50,6 +50,9 @@ class Permission(StrEnum):
     MANAGE_SCHOOL = "manage_school"
     CHECK_CONTENT = "check_content"
     LIFT_PROTECTION = "lift_protection"  # lift a safeguarding protection, delete such a pupil
+    SEE_ALL_POSTS = "see_all_posts"  # everyone's drafts and published posts, not only your own
+    SAFEGUARDING = "safeguarding"  # alerts, every takedown, why a pupil is protected
+    BACKUP = "backup"  # take a backup, restore one
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -64,6 +67,9 @@ _REFUSALS = {
     Permission.MANAGE_CONSENT: "Only office staff and the headteacher can change consent records.",
     Permission.MANAGE_SCHOOL: "Only the headteacher can change the school's details.",
     Permission.CHECK_CONTENT: "Your account can't check posts.",
+    Permission.SEE_ALL_POSTS: "Only the headteacher can see everyone's posts.",
+    Permission.SAFEGUARDING: "Only the headteacher can see safeguarding alerts and reasons.",
+    Permission.BACKUP: "Only the headteacher can take or restore a backup.",
     Permission.LIFT_PROTECTION: "Only the headteacher can lift a safeguarding protection or "
                                 "delete a protected pupil; the headteacher has been told of "
                                 "this attempt.",
@@ -169,6 +175,20 @@ class AccountService:
         """Unlock after the idle lock: the same rules as a login, for the same person."""
         self.login(session.username, password)
 
+    # -- the app's session: locked when idle or by hand, unlocked, ended (audited here) --------
+    def lock_session(self, session: Session, idle: bool) -> None:
+        member = self.current(session)
+        self._audit.record(member.username, "session.locked", member.username, {"idle": idle})
+
+    def unlock_session(self, session: Session, password: str) -> None:
+        """The password again, under a login's rules (lockout, revoked account)."""
+        self.check_password(session, password)
+        self._audit.record(session.username, "session.unlocked", session.username)
+
+    def logout(self, session: Session) -> None:
+        member = self.current(session)  # a revoked account was already shown the door
+        self._audit.record(member.username, "session.logout", member.username)
+
     def _password_matches(self, stored: str, password: str) -> bool:
         try:
             return self._hasher.verify(stored, password)
@@ -210,6 +230,11 @@ class AccountService:
         if not member.can(permission):
             raise PermissionDenied(_REFUSALS[permission])
         return member
+
+    def may(self, session: Session, permission: Permission) -> bool:
+        """Whether this person may do what `permission` names: screens ask this to decide what
+        to show; the services check it again when asked to act."""
+        return self.current(session).can(permission)
 
     def require_channel(self, session: Session, channel: str) -> StaffMember:
         member = self.current(session)

@@ -20,7 +20,7 @@ import sqlite_utils
 from croftpost.core.accounts import AccountService, Permission, Session
 from croftpost.core.audit import AuditLog, canonical_details
 from croftpost.core.clock import Clock, iso, utc_now
-from croftpost.core.errors import BadInput, NotFound, short_text
+from croftpost.errors import BadInput, NotFound, short_text
 from croftpost.storage import alerts_repo, pupils_repo
 from croftpost.storage.db import transaction
 
@@ -88,14 +88,14 @@ class AlertService:
 
     def alerts(self, session: Session, include_acknowledged: bool = False) -> list[Alert]:
         """For the headteacher: open alerts (or all), the latest first."""
-        self._accounts.require(session, Permission.READ_AUDIT)
+        self._accounts.require(session, Permission.SAFEGUARDING)
         return [self._alert(r) for r in alerts_repo.alerts(self._db, include_acknowledged)]
 
     def open_count(self, session: Session) -> int:
         return len(self.alerts(session))
 
     def acknowledge(self, session: Session, alert_id: int, note: str = "") -> Alert:
-        head = self._accounts.require(session, Permission.READ_AUDIT)
+        head = self._accounts.require(session, Permission.SAFEGUARDING)
         cleaned = short_text(note, MAX_NOTE_CHARS)
         alert = self._get(alert_id)
         if not alert.open:

@@ -22,8 +22,8 @@ from croftpost.core.accounts import AccountService, Permission, Role, Session, S
 from croftpost.core.audit import AuditLog, canonical_details
 from croftpost.core.clock import Clock, iso, utc_now
 from croftpost.core.draft_photos import photos_from_json
-from croftpost.core.errors import BadInput, NotFound, PermissionDenied, short_text
 from croftpost.core.posting import Publication
+from croftpost.errors import BadInput, NotFound, PermissionDenied, short_text
 from croftpost.storage import approvals_repo, drafts_repo, settings_repo, staff_repo
 from croftpost.storage.db import transaction
 from croftpost.storage.schema import CHANNELS

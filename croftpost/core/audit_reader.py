@@ -9,6 +9,7 @@ every call, so a revoked reader is refused at once, even between two pages of a 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import sqlite_utils
 
@@ -54,8 +55,13 @@ class AuditReader:
 
     def export(self, session: Session, fmt: str) -> str:
         """The whole log as CSV or JSON text. Recording that it was exported (and where to)
-        is the caller's, which knows where it went."""
+        is record_export's, once the caller knows where it went."""
         return export_entries(self.iter_all(session), fmt)
+
+    def record_export(self, session: Session, target: str, details: dict[str, Any]) -> None:
+        """An export of the log was written (a file's name, or the format for stdout)."""
+        self._require(session)
+        self._audit.record(session.username, "audit.export", target, details)
 
     def names(self, session: Session) -> dict[str, str]:
         """Pupil ids and usernames with today's full names, so the log can be read as names:

@@ -25,7 +25,6 @@ from croftpost.core.approvals import Approval, ApprovalService, content_hash
 from croftpost.core.consent import ConsentService
 from croftpost.core.draft_photos import DraftPhoto
 from croftpost.core.drafts import Draft, DraftService, Post
-from croftpost.core.errors import BadInput, Refused
 from croftpost.core.face_decisions import decisions_of, restore_decisions
 from croftpost.core.face_marks import FaceMarkService
 from croftpost.core.photo_check import ExportedPhoto, PhotoCheck, PhotoCheckService, PhotoResult
@@ -41,6 +40,7 @@ from croftpost.core.posting import (
 )
 from croftpost.core.text_service import TextService
 from croftpost.core.textcheck import Finding, verdict
+from croftpost.errors import BadInput, Refused
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,8 @@ from croftpost.core.clock import Clock, iso, local_today, utc_now
 from croftpost.core.consent_csv import ImportRejected, PupilRow, RowError, parse
 from croftpost.core.consent_model import BIOMETRIC, ConsentRecord, Pupil
 from croftpost.core.erasure import ErasureKeeper, apply_erasure
-from croftpost.core.errors import BadInput, NotFound, PermissionDenied
 from croftpost.core.takedowns import TakedownService
+from croftpost.errors import BadInput, NotFound, PermissionDenied
 from croftpost.storage import pupils_repo
 from croftpost.storage.db import transaction
 from croftpost.storage.erasures_repo import Erasure
@@ -85,6 +85,13 @@ class ConsentService:
         return local_today(self._clock)
 
     # -- reading ---------------------------------------------------------------------------
+    def record_no_photo_lists(self, session: Session, file_name: str, classes: int,
+                              pupils_listed: int) -> None:
+        """The printed lists of who must not be photographed were written to a file."""
+        member = self._accounts.require(session, Permission.CHECK_CONTENT)
+        self._audit.record(member.username, "consent.no_photo_list", file_name,
+                           {"classes": classes, "pupils_listed": pupils_listed})
+
     def pupils(self, session: Session) -> list[Pupil]:
         self._accounts.require(session, Permission.CHECK_CONTENT)
         return self.all_pupils()
@@ -117,7 +124,7 @@ class ConsentService:
 
     def protected_reason(self, session: Session, pupil_id: str) -> str | None:
         """The safeguarding reason is for the headteacher's eyes only."""
-        self._accounts.require(session, Permission.MANAGE_STAFF)
+        self._accounts.require(session, Permission.SAFEGUARDING)
         row = pupils_repo.get(self._db, pupil_id)
         return row["protected_reason"] if row else None
 

@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-from croftpost.core.errors import BadInput
+from croftpost.errors import BadInput
 
 HEADER = ("pupil_id", "first_name", "last_name", "class", "photo_facebook", "photo_dojo",
           "name_facebook", "name_dojo", "biometric", "consent_expires", "withdrawn_on")

@@ -16,13 +16,13 @@ from typing import Any
 
 import sqlite_utils
 
-from croftpost.core.accounts import AccountService, Permission, Role, Session
+from croftpost.core.accounts import AccountService, Permission, Session
 from croftpost.core.approvals import ApprovalService
 from croftpost.core.audit import AuditLog
 from croftpost.core.clock import Clock, iso, utc_now
 from croftpost.core.draft_photos import DraftPhoto, photos_from_json, photos_to_json
-from croftpost.core.errors import BadInput, NotFound, PermissionDenied
 from croftpost.core.posting import Publication
+from croftpost.errors import BadInput, NotFound, PermissionDenied
 from croftpost.storage import drafts_repo
 from croftpost.storage.db import transaction
 
@@ -132,7 +132,7 @@ class DraftService:
     def history(self, session: Session) -> list[Post]:
         """Your own posts; the headteacher sees everyone's."""
         member = self._accounts.current(session)
-        author = None if member.role == Role.HEADTEACHER else member.username
+        author = None if member.can(Permission.SEE_ALL_POSTS) else member.username
         return [self._post(r) for r in drafts_repo.posts(self._db, author)]
 
     def publish(self, session: Session, draft_id: int | None, channel: str,

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from croftpost.core.accounts import Session
 from croftpost.core.consent import ConsentService
-from croftpost.core.errors import BadPhoto
 from croftpost.core.faces import encode_reference, face_thumbnail
+from croftpost.errors import BadPhoto
 
 
 @dataclass(frozen=True)

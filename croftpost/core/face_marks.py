@@ -17,7 +17,6 @@ from dataclasses import replace
 
 from croftpost.core.accounts import AccountService, Session
 from croftpost.core.audit import AuditLog
-from croftpost.core.errors import BadInput
 from croftpost.core.photo_check import (
     AREA,
     DRAWN,
@@ -28,6 +27,7 @@ from croftpost.core.photo_check import (
     PhotoCheckService,
     PhotoResult,
 )
+from croftpost.errors import BadInput
 
 Box = tuple[int, int, int, int]  # top, right, bottom, left in full-size pixels
 MIN_MARK_PX = 8  # smaller than this is a slip of the mouse, not a face

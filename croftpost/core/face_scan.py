@@ -15,7 +15,6 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from croftpost.core.errors import BadPhoto
 from croftpost.core.faces import (
     DEFAULT_PARAMS,
     ScanFailure,
@@ -24,6 +23,7 @@ from croftpost.core.faces import (
     load_models,
     scan_photo,
 )
+from croftpost.errors import BadPhoto
 
 log = logging.getLogger(__name__)
 # Imported once in the fork server, so that every worker forked from it starts with them.

@@ -35,10 +35,10 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageOps
 
-from croftpost.core.errors import BadPhoto
 from croftpost.core.face_detector import BlazeFaceDetector, Detection, DetectorParams
 from croftpost.core.matching import FACE_MODEL_NAME
 from croftpost.core.photos import Photo, iter_frames, load_photo
+from croftpost.errors import BadPhoto
 
 Box = tuple[int, int, int, int]  # top, right, bottom, left
 _FORMAT_VERSION = 4  # 4: BlazeFace, every frame, faces too small to identify kept unencoded

@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from croftpost.core.errors import BadInput
+from croftpost.errors import BadInput
 
 FACE_MODEL_NAME = "dlib_face_recognition_resnet_model_v1 (5-point alignment) + dlib HOG detector"
 MATCH_TOLERANCE = 0.42

@@ -30,10 +30,8 @@ from croftpost.core.audit import AuditLog
 from croftpost.core.clock import Clock, iso, utc_now
 from croftpost.core.consent import ConsentService
 from croftpost.core.consent_model import Pupil
-from croftpost.core.errors import BadInput, BadPhoto, NotFound
 from croftpost.core.face_scan import FaceScanner
 from croftpost.core.faces import DEFAULT_PARAMS, PhotoScan, ScanFailure, ScanParams
-from croftpost.core.files import make_private_folder
 from croftpost.core.matching import (
     FACE_MODEL_NAME,
     MATCH_MARGIN,
@@ -43,6 +41,8 @@ from croftpost.core.matching import (
 )
 from croftpost.core.photos import file_sha256
 from croftpost.core.safe_export import safe_copy_suffix, still_photos_only, write_safe_copy
+from croftpost.errors import BadInput, BadPhoto, NotFound
+from croftpost.files import make_private_folder
 from croftpost.storage import photo_checks_repo
 from croftpost.storage.db import transaction
 from croftpost.storage.schema import CHANNELS

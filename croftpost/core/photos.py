@@ -20,8 +20,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
-from croftpost.core.errors import BadPhoto
-from croftpost.core.files import (
+from croftpost.errors import BadPhoto
+from croftpost.files import (
     MAX_PHOTO_BYTES,
     UnreadableFile,
     open_regular_file,

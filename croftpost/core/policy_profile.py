@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from croftpost.config import assets_dir
-from croftpost.core.errors import BadInput
+from croftpost.errors import BadInput
 
 DEFAULT_PROFILE = "croftlands-2025-26.toml"
 SEVERITIES = ("block", "warn")

@@ -17,8 +17,8 @@ import sqlite_utils
 from croftpost.core.accounts import AccountService, Permission, Session
 from croftpost.core.audit import AuditLog
 from croftpost.core.clock import Clock, iso, local_today, utc_now
-from croftpost.core.errors import BadInput
 from croftpost.core.policy_profile import PolicyProfile
+from croftpost.errors import BadInput
 from croftpost.storage import settings_repo
 from croftpost.storage.db import transaction
 

@@ -19,9 +19,9 @@ from datetime import date
 from typing import Any
 
 from croftpost.core.consent_model import NAME_KINDS, PHOTO_KINDS, Pupil
-from croftpost.core.errors import BadInput
 from croftpost.core.photo_check import AREA, ExportedPhoto, PhotoCheck, PhotoResult, evidence
 from croftpost.core.textcheck import Finding
+from croftpost.errors import BadInput
 
 MIN_REASON_CHARS = 10  # "ok" is not a reason; a short sentence is
 MAX_REASON_CHARS = 500

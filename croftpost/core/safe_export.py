@@ -19,9 +19,9 @@ from pathlib import Path
 
 from PIL import Image, ImageFilter
 
-from croftpost.core.errors import BadInput, BadPhoto
-from croftpost.core.files import MAX_PHOTO_BYTES, UnreadableFile, open_regular_file
 from croftpost.core.photos import load_photo
+from croftpost.errors import BadInput, BadPhoto
+from croftpost.files import MAX_PHOTO_BYTES, UnreadableFile, open_regular_file
 
 Box = tuple[int, int, int, int]  # top, right, bottom, left, upright full-resolution pixels
 

@@ -8,7 +8,7 @@ import sqlite_utils
 
 from croftpost.core.accounts import AccountService, Permission, Session
 from croftpost.core.audit import AuditLog
-from croftpost.core.errors import BadInput, PermissionDenied
+from croftpost.errors import BadInput, PermissionDenied
 from croftpost.storage import settings_repo
 from croftpost.storage.db import transaction
 

@@ -19,6 +19,7 @@ from croftpost.core.approvals import ApprovalService
 from croftpost.core.audit import AuditLog
 from croftpost.core.audit_anchors import AuditAnchors
 from croftpost.core.audit_reader import AuditReader
+from croftpost.core.backups import BackupService, RestoreResult, restore_from
 from croftpost.core.clock import Clock, utc_now
 from croftpost.core.composer import ComposerParts
 from croftpost.core.consent import ConsentService
@@ -54,6 +55,7 @@ class Services:
     audit_reader: AuditReader  # reading the log for a person: READ_AUDIT checked
     policy: PolicyReviewService  # when the social media policy is next due for review
     anchors: AuditAnchors  # signed checkpoints and this PC's record of the audit log
+    backups: BackupService  # consistent copies of the database, audited once verified
     # Erasures re-applied as the folder was opened (a restored older backup lacked them).
     reapplied_erasures: list[Erasure] = field(default_factory=list)
 
@@ -88,7 +90,8 @@ def _wire(data_dir: Path, db: sqlite_utils.Database, clock: Clock,
     anchors = AuditAnchors(db, audit, accounts, clock, key_params=accounts.hash_params)
     return Services(data_dir, db, clock, audit, accounts, school, consent, drafts, photos,
                     marks, text, alerts, approvals, takedowns, termly,
-                    AuditReader(audit, accounts), policy, anchors)
+                    AuditReader(audit, accounts), policy, anchors,
+                    BackupService(audit, accounts, data_dir))
 
 
 def open_services(data_dir: Path, clock: Clock = utc_now,
@@ -119,3 +122,20 @@ def set_up_school(data_dir: Path, school_name: str, head_username: str, head_nam
             Path(f"{data_dir / 'croftpost.db'}{suffix}").unlink(missing_ok=True)
         raise
     return services, session
+
+
+def restore_school(data_dir: Path, backup: Path, username: str) -> RestoreResult:
+    """Put a verified backup in place and open it (which re-applies the erasures made since),
+    then record who restored it; this PC's audit anchors then expect the restored log. The
+    caller has already proved `username` is a headteacher, against the live database or the
+    backup, and closed its own connection."""
+    entries = restore_from(data_dir, backup)
+    restored = open_services(data_dir)
+    try:
+        reapplied = list(restored.reapplied_erasures)
+        restored.audit.record(username, "restore", backup.name,
+                              {"erasures_reapplied": len(reapplied)})
+        restored.anchors.after_restore(username, backup.name)
+    finally:
+        restored.close()
+    return RestoreResult(entries, reapplied)

@@ -19,7 +19,7 @@ from croftpost.core.accounts import AccountService, Permission, Session
 from croftpost.core.audit import AuditLog
 from croftpost.core.clock import Clock, iso, utc_now
 from croftpost.core.consent_model import NAME_KINDS, PHOTO_KINDS
-from croftpost.core.errors import BadInput, NotFound, PermissionDenied, short_text
+from croftpost.errors import BadInput, NotFound, PermissionDenied, short_text
 from croftpost.storage import pupils_repo, takedowns_repo
 from croftpost.storage.db import transaction
 
@@ -103,7 +103,7 @@ class TakedownService:
     def takedowns(self, session: Session, include_done: bool = False) -> list[TakedownTask]:
         """Your own tasks; the headteacher sees everyone's."""
         member = self._accounts.current(session)
-        assignee = None if member.can(Permission.READ_AUDIT) else member.username
+        assignee = None if member.can(Permission.SAFEGUARDING) else member.username
         return [self._task(r) for r in takedowns_repo.tasks(self._db, assignee, include_done)]
 
     def open_tasks(self) -> list[TakedownTask]:
@@ -114,7 +114,7 @@ class TakedownService:
         """The post has been taken down (or edited so the pupil no longer appears)."""
         member = self._accounts.current(session)
         task = self._get(task_id)
-        if task.assignee != member.username and not member.can(Permission.READ_AUDIT):
+        if task.assignee != member.username and not member.can(Permission.SAFEGUARDING):
             raise PermissionDenied("Only the person who posted it or the headteacher can close "
                                    "this takedown task.")
         if not task.open:

@@ -22,8 +22,8 @@ from croftpost.core.alerts import Alert, AlertService
 from croftpost.core.audit import AuditLog
 from croftpost.core.audit_anchors import latest_checkpoint_line
 from croftpost.core.clock import Clock, iso, local_today, parse_iso, utc_now
-from croftpost.core.errors import BadInput
 from croftpost.core.takedowns import TakedownService, TakedownTask
+from croftpost.errors import BadInput
 from croftpost.storage import (
     drafts_repo,
     pupils_repo,

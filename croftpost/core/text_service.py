@@ -33,7 +33,6 @@ from croftpost.core.audit import AuditLog
 from croftpost.core.clock import Clock, iso, utc_now
 from croftpost.core.consent import ConsentService
 from croftpost.core.consent_model import Pupil
-from croftpost.core.errors import BadInput
 from croftpost.core.policy_profile import PolicyProfile, load_profile
 from croftpost.core.school import SchoolService
 from croftpost.core.textcheck import (
@@ -51,6 +50,7 @@ from croftpost.core.textcheck import (
 from croftpost.core.textcheck.document import phrase_tokens
 from croftpost.core.textcheck.findings import Verdict
 from croftpost.core.textcheck.moderation import COMMENT_CHANNEL
+from croftpost.errors import BadInput
 from croftpost.storage import comments_repo
 from croftpost.storage.db import transaction
 

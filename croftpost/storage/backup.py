@@ -9,10 +9,9 @@ from pathlib import Path
 
 import sqlite_utils
 
-from croftpost.core.errors import BadInput
-from croftpost.core.files import make_private_folder
+from croftpost.errors import BadInput
+from croftpost.files import make_private_folder
 from croftpost.storage.db import db_path
-from croftpost.storage.schema import SCHEMA_VERSION
 
 BACKUP_DIR = "backups"
 KEEP_AUTOMATIC = 7
@@ -86,35 +85,23 @@ def _being_written(path: Path) -> bool:
         conn.close()
 
 
-def check_backup(path: Path) -> int:
-    """Integrity check and schema version of a backup file; returns its number of audit entries."""
-    from croftpost.core.audit import AuditLog
-
+def read_backup(path: Path) -> tuple[str, int, sqlite_utils.Database]:
+    """A backup file opened read-only: its integrity check, its schema version and the open
+    database (the caller closes it). BadInput when it is missing or not a database."""
     if not path.is_file():
         raise BadInput(f"There is no backup file at {path}.")
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            result = conn.execute("PRAGMA integrity_check").fetchone()[0]
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            report = AuditLog(sqlite_utils.Database(conn, execute_plugins=False)).verify()
-        finally:
-            conn.close()
+        result = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError:
+        conn.close()
         raise BadInput(f"{path.name} is not a croftpost backup (not a database).") from None
-    if result != "ok":
-        raise BadInput(f"{path.name} is damaged ({result}); choose another backup.")
-    if not 1 <= version <= SCHEMA_VERSION:
-        raise BadInput(f"{path.name} is not a backup this croftpost can restore.")
-    if not report.intact:
-        raise BadInput(f"The audit log in {path.name} has been changed at entry "
-                       f"{report.first_bad_seq}; it will not be restored.")
-    return report.entries
+    return str(result), int(version), sqlite_utils.Database(conn, execute_plugins=False)
 
 
-def restore_from(data_dir: Path, backup_file: Path) -> int:
-    """Verify, then swap the backup in atomically. Run with the app closed."""
-    entries = check_backup(backup_file)
+def put_in_place(data_dir: Path, backup_file: Path) -> None:
+    """Swap a backup in atomically (core/backups.py verifies it first). App closed."""
     make_private_folder(data_dir)
     staged = data_dir / RESTORING
     staged.unlink(missing_ok=True)
@@ -133,7 +120,6 @@ def restore_from(data_dir: Path, backup_file: Path) -> int:
     for suffix in ("-wal", "-shm"):
         Path(f"{live}{suffix}").unlink(missing_ok=True)
     os.replace(staged, live)
-    return entries
 
 
 def automatic_backup(db: sqlite_utils.Database, data_dir: Path,

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import sqlite_utils
 
-from croftpost.core.errors import DataFolderError
-from croftpost.core.files import make_private_folder
+from croftpost.errors import DataFolderError
+from croftpost.files import make_private_folder
 from croftpost.storage.schema import MIGRATIONS, SCHEMA_VERSION
 
 DB_FILENAME = "croftpost.db"

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from croftpost.config import resolve_data_dir
 from croftpost.core.accounts import Session
 from croftpost.core.clock import Clock, utc_now
-from croftpost.core.errors import CroftpostError, DataFolderError
 from croftpost.core.services import Services, open_services
+from croftpost.errors import CroftpostError, DataFolderError
 from croftpost.storage.backup import daily_backup
 from croftpost.storage.db import database_exists
 from croftpost.ui.dialogs.start_dialogs import DemoAccount, FirstRunDialog, LoginDialog

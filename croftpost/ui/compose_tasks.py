@@ -23,12 +23,12 @@ from croftpost.core.accounts import Session
 from croftpost.core.clock import Clock
 from croftpost.core.composer import ComposerParts, PostComposer
 from croftpost.core.drafts import Post
-from croftpost.core.errors import BadPhoto
 from croftpost.core.face_marks import FaceMarkService
 from croftpost.core.faces import DEFAULT_PARAMS, ScanParams
 from croftpost.core.photo_check import ExportedPhoto, PhotoCheck, PhotoCheckService, for_posting
 from croftpost.core.photos import load_photo
 from croftpost.core.services import Services, open_services
+from croftpost.errors import BadPhoto
 from croftpost.ui.workers import ProgressFn
 
 DISPLAY_LONG_SIDE = 1600  # enough for a full-screen look at the faces, small enough to keep

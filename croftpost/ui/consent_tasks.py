@@ -12,9 +12,9 @@ from PySide6.QtGui import QTextDocument
 
 from croftpost.core.accounts import Session
 from croftpost.core.clock import Clock
-from croftpost.core.errors import NotFound
 from croftpost.core.no_photo import no_photo_lists
 from croftpost.core.services import Services, open_services
+from croftpost.errors import NotFound
 from croftpost.ui.labels import channel_short_name, local_time
 from croftpost.ui.models.drafts_model import preview
 from croftpost.ui.no_photo_pdf import ListHeading, write_no_photo_pdf
@@ -83,6 +83,6 @@ def print_no_photo_lists(services: Services, session: Session, path: Path) -> QT
     lists = no_photo_lists(pupils, today)
     heading = ListHeading(services.school.details().name, today, me.full_name)
     document = write_no_photo_pdf(path, lists, heading)
-    services.audit.record(session.username, "consent.no_photo_list", path.name, {
-        "classes": len(lists), "pupils_listed": sum(len(c.entries) for c in lists)})
+    services.consent.record_no_photo_lists(session, path.name, len(lists),
+                                           sum(len(c.entries) for c in lists))
     return document

@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
 
 from croftpost.core.accounts import Permission, Session, StaffMember
 from croftpost.core.audit_anchors import AnchorReport
-from croftpost.core.errors import CroftpostError
 from croftpost.core.school import SchoolDetails
 from croftpost.core.services import Services
+from croftpost.errors import CroftpostError
 from croftpost.ui.dialogs.form_dialog import FormDialogOwner
 from croftpost.ui.idle import IDLE_TIMEOUT_MS, IdleWatcher
 from croftpost.ui.labels import role_name
@@ -357,9 +357,7 @@ class MainWindow(QMainWindow, FormDialogOwner):
             if idle
             else self.tr("It was locked by hand. Nothing you were doing has been lost.")
         )
-        self._services.audit.record(
-            self._session.username, "session.locked", self._session.username, {"idle": idle}
-        )
+        self._services.accounts.lock_session(self._session, idle)
         self.locked.emit()
 
     def _on_idle_idle_timed_out(self) -> None:
@@ -370,13 +368,10 @@ class MainWindow(QMainWindow, FormDialogOwner):
 
     def _on_lock_screen_unlock_requested(self, password: str) -> None:
         try:
-            self._services.accounts.check_password(self._session, password)
+            self._services.accounts.unlock_session(self._session, password)
         except CroftpostError as exc:  # wrong password, locked out, or revoked meanwhile
             self.lock_screen.message.show_error(exc)
             return
-        self._services.audit.record(
-            self._session.username, "session.unlocked", self._session.username
-        )
         self.screens.setCurrentWidget(self.workspace)
         for dialog in self._hidden_dialogs:
             dialog.show()
@@ -388,9 +383,8 @@ class MainWindow(QMainWindow, FormDialogOwner):
     def log_out(self) -> None:
         self.idle.stop()
         self.banner_timer.stop()
-        self._services.audit.record(
-            self._session.username, "session.logout", self._session.username
-        )
+        with contextlib.suppress(CroftpostError):  # revoked meanwhile: leaving all the same
+            self._services.accounts.logout(self._session)
         self._logging_out = True
         self.logged_out.emit()
         self.close()

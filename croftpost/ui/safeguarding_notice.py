@@ -9,8 +9,8 @@ import logging
 from PySide6.QtCore import QCoreApplication
 
 from croftpost.core.accounts import Permission, Session
-from croftpost.core.errors import CroftpostError
 from croftpost.core.services import Services
+from croftpost.errors import CroftpostError
 
 log = logging.getLogger(__name__)
 
@@ -22,8 +22,7 @@ def _tr(text: str) -> str:
 def safeguarding_notice_text(services: Services, session: Session) -> str | None:
     """The banner's sentences, or None when there is nothing to do."""
     try:
-        member = services.accounts.current(session)
-        head = member.can(Permission.READ_AUDIT)
+        head = services.accounts.may(session, Permission.SAFEGUARDING)
         tasks = sum(1 for t in services.takedowns.takedowns(session) if t.open)
         alerts = services.alerts.open_count(session) if head else 0
         review_due = head and services.termly.review_status().due

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from croftpost.core.errors import CroftpostError
+from croftpost.errors import CroftpostError
 from croftpost.storage.db import explain_database_error
 from croftpost.ui.theme import icon
 

@@ -25,7 +25,7 @@ from croftpost.core.consent_csv import (
     decode,
     parse,
 )
-from croftpost.core.errors import BadInput
+from croftpost.errors import BadInput
 from croftpost.storage.schema import CONSENT_KINDS
 
 HEAD_ROW = ",".join(HEADER)

@@ -22,8 +22,8 @@ import sqlite_utils
 from croftpost.cli import run
 from croftpost.core.audit import AuditLog
 from croftpost.core.consent_csv import HEADER
-from croftpost.core.errors import DataFolderError
 from croftpost.core.services import open_services, set_up_school
+from croftpost.errors import DataFolderError
 from croftpost.storage import db as db_module
 from croftpost.storage.backup import backup_to
 from croftpost.storage.db import db_path, explain_database_error, open_db, schema_version

@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from croftpost.core.errors import BadPhoto
 from croftpost.core.photos import load_photo
+from croftpost.errors import BadPhoto
 
 ORIENTATION = 0x0112
 RED, GREEN, BLUE, YELLOW = (230, 20, 20), (20, 200, 20), (20, 20, 230), (240, 230, 20)

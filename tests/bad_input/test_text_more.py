@@ -9,7 +9,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from croftpost.core.errors import BadInput
 from croftpost.core.policy_profile import load_profile
 from croftpost.core.textcheck import (
     TextChecker,
@@ -18,6 +17,7 @@ from croftpost.core.textcheck import (
     parse_comments,
     verdict,
 )
+from croftpost.errors import BadInput
 from tests.corpus.fixture import CONTEXT
 
 ISLA = "Isla Whitfield"  # a pupil without name consent on either channel

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from croftpost.core.accounts import MAX_FAILED_LOGINS, Permission, Session
-from croftpost.core.errors import (
+from croftpost.errors import (
     AccountLocked,
     AccountRevoked,
     AuthenticationFailed,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from croftpost.core.alerts import PROTECTED_FACE, PROTECTED_NAME
-from croftpost.core.errors import BadInput, PermissionDenied
+from croftpost.errors import BadInput, PermissionDenied
 from croftpost.storage.db import transaction
 from tests.conftest import STAFF_PASSWORD
 from tests.core.posting_helpers import REGISTER_CSV

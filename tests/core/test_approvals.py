@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from croftpost.core.errors import BadInput, PermissionDenied
 from croftpost.core.services import open_services
+from croftpost.errors import BadInput, PermissionDenied
 from tests.conftest import HEAD_PASSWORD, STAFF_PASSWORD
 from tests.core.posting_helpers import photo, publication
 

@@ -9,7 +9,7 @@ import pytest
 
 from croftpost.core.consent_csv import HEADER, ImportRejected
 from croftpost.core.consent_model import ConsentRecord
-from croftpost.core.errors import BadInput, PermissionDenied
+from croftpost.errors import BadInput, PermissionDenied
 from tests.conftest import STAFF_PASSWORD
 
 HEAD_ROW = ",".join(HEADER)

@@ -8,9 +8,9 @@ import pytest
 
 from croftpost.core.draft_photos import DraftPhoto, Identification
 from croftpost.core.drafts import sha256_text
-from croftpost.core.errors import BadInput, PermissionDenied
 from croftpost.core.posting import Publication, PublishedPhoto
 from croftpost.core.services import open_services
+from croftpost.errors import BadInput, PermissionDenied
 from tests.conftest import STAFF_PASSWORD
 
 

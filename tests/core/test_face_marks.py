@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from croftpost.core.errors import BadInput
 from croftpost.core.face_decisions import decisions_of, restore_decisions
 from croftpost.core.photo_check import AREA, CONSENTED, DRAWN, UNKNOWN, PhotoCheck
 from croftpost.core.posting import photo_state, published_photos, undecided_faces
+from croftpost.errors import BadInput
 
 REGISTER = (
     "pupil_id,first_name,last_name,class,photo_facebook,photo_dojo,name_facebook,"

@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from croftpost.core.errors import BadPhoto
 from croftpost.core.face_detector import DetectorParams
 from croftpost.core.face_scan import scan_photos
 from croftpost.core.faces import (
@@ -28,6 +27,7 @@ from croftpost.core.faces import (
     face_thumbnail,
     scan_photo,
 )
+from croftpost.errors import BadPhoto
 from tests.core.test_photos import gps_exif, stored_for_orientation_6
 
 pytestmark = pytest.mark.faces

@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from croftpost.core.errors import BadInput
 from croftpost.core.faces import PhotoScan, encode_reference, scan_photo
 from croftpost.core.matching import (
     AMBIGUOUS,
@@ -24,6 +23,7 @@ from croftpost.core.matching import (
     EncodingGallery,
     match_faces,
 )
+from croftpost.errors import BadInput
 
 
 def unit(i: int, length: float = 1.0) -> np.ndarray:

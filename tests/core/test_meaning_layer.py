@@ -13,10 +13,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from croftpost.core.errors import BadInput
 from croftpost.core.policy_profile import default_profile_path, load_profile
 from croftpost.core.textcheck import Finding, TextChecker, build_checker, moderate_comment
 from croftpost.core.textcheck.meaning import MeaningModel, sentences
+from croftpost.errors import BadInput
 from tests.corpus.fixture import CONTEXT
 
 MEANING_CATEGORIES = {"abusive", "age_inappropriate", "commercial", "direct_message",

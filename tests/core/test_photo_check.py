@@ -10,9 +10,9 @@ import pytest
 from PIL import Image
 
 from croftpost.core.enrolment import enrol_photos
-from croftpost.core.errors import BadInput, PermissionDenied
 from croftpost.core.faces import DEFAULT_PARAMS, scan_photo
 from croftpost.core.photo_check import CONSENTED, NOT_CONSENTED, UNKNOWN, PhotoCheckService
+from croftpost.errors import BadInput, PermissionDenied
 
 pytestmark = pytest.mark.faces
 

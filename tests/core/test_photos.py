@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from croftpost.core.errors import BadPhoto
 from croftpost.core.photos import MAX_PIXELS, file_sha256, load_photo
+from croftpost.errors import BadPhoto
 
 ORIENTATION, GPS_IFD = 0x0112, 0x8825
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from croftpost.core.errors import BadInput
 from croftpost.core.policy_profile import CATEGORIES, default_profile_path, load_profile
 from croftpost.core.textcheck import TextContext, build_checker
+from croftpost.errors import BadInput
 
 POLICY_TEXT = Path(__file__).resolve().parents[3] / "shared" / "policy"
 

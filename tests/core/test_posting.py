@@ -7,7 +7,6 @@ from datetime import date
 import pytest
 
 from croftpost.core.consent_model import ConsentRecord, Pupil
-from croftpost.core.errors import BadInput
 from croftpost.core.photo_check import (
     CONSENTED,
     NOT_CONSENTED,
@@ -30,6 +29,7 @@ from croftpost.core.posting import (
     unacknowledged,
 )
 from croftpost.core.textcheck import Finding
+from croftpost.errors import BadInput
 
 DAY = date(2026, 11, 24)
 AVA = Pupil("P1", "Ava", "Thornton", "Year 3", consents={

@@ -15,10 +15,10 @@ import pytest
 from PIL import Image, ImageCms, PngImagePlugin
 
 from croftpost.core import safe_export
-from croftpost.core.errors import BadInput, BadPhoto
 from croftpost.core.faces import scan_photo
 from croftpost.core.photos import load_photo
 from croftpost.core.safe_export import safe_copy_suffix, write_safe_copy
+from croftpost.errors import BadInput, BadPhoto
 from tests.core.test_photos import gps_exif, noisy_image, stored_for_orientation_6
 
 EXAMPLES = Path("face_recognition/examples")

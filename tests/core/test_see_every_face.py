@@ -256,7 +256,7 @@ def test_both_faces_of_an_upscaled_photo_are_found(faces_dir: Path, tmp_path: Pa
 
 def test_an_animation_gets_no_safe_copy(enrolled, faces_dir: Path, tmp_path: Path) -> None:
     """Its check reads every frame; a safe copy would be one still, so it is refused."""
-    from croftpost.core.errors import BadPhoto
+    from croftpost.errors import BadPhoto
 
     _, head, checker = enrolled
     frames = [field(320, 240) for _ in range(2)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from croftpost.core.errors import BadInput, PermissionDenied
+from croftpost.errors import BadInput, PermissionDenied
 from tests.conftest import STAFF_PASSWORD
 from tests.core.posting_helpers import REGISTER_CSV, post
 

@@ -8,8 +8,8 @@ import pytest
 
 from croftpost.core.alerts import PROTECTED_FACE
 from croftpost.core.drafts import sha256_text
-from croftpost.core.errors import BadInput, PermissionDenied
 from croftpost.core.posting import PublishedPhoto
+from croftpost.errors import BadInput, PermissionDenied
 from tests.conftest import STAFF_PASSWORD
 from tests.core.posting_helpers import REGISTER_CSV, photo, post, publication
 

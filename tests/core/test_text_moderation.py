@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from croftpost.core.errors import BadInput
 from croftpost.core.policy_profile import load_profile
 from croftpost.core.textcheck import (
     Comment,
@@ -13,6 +12,7 @@ from croftpost.core.textcheck import (
     moderate_comment,
     parse_comments,
 )
+from croftpost.errors import BadInput
 from tests.corpus.fixture import CONTEXT
 
 

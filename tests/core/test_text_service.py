@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from croftpost.core.consent_csv import HEADER
-from croftpost.core.errors import AccountRevoked, BadInput, PermissionDenied
 from croftpost.core.services import open_services
 from croftpost.core.textcheck import Comment
+from croftpost.errors import AccountRevoked, BadInput, PermissionDenied
 from tests.conftest import STAFF_PASSWORD
 
 # pupil_id, first, last, class, photo_fb, photo_dojo, name_fb, name_dojo, biometric, expires, w/d

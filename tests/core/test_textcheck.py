@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from croftpost.core.errors import BadInput
 from croftpost.core.policy_profile import CATEGORIES, load_profile
 from croftpost.core.textcheck import (
     Finding,
@@ -15,6 +14,7 @@ from croftpost.core.textcheck import (
     check_text,
     verdict,
 )
+from croftpost.errors import BadInput
 from tests.corpus.fixture import CONTEXT
 from tests.corpus.meaning_report import rules_only
 from tests.corpus.report import evaluate, table

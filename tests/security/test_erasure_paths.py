@@ -24,10 +24,11 @@ import numpy as np
 import pytest
 
 from croftpost.cli import run
-from croftpost.core.errors import DataFolderError
+from croftpost.core.backups import restore_from
 from croftpost.core.services import open_services
+from croftpost.errors import DataFolderError
 from croftpost.storage import photo_checks_repo
-from croftpost.storage.backup import backup_to, restore_from
+from croftpost.storage.backup import backup_to
 from croftpost.storage.db import transaction
 from tests.conftest import HEAD_PASSWORD
 
@@ -98,6 +99,7 @@ def test_the_command_line_says_when_the_erasure_must_wait(register, monkeypatch,
 _KILLED_BACKUP = r"""
 import os, sys
 from pathlib import Path
+from croftpost.core import backups
 from croftpost.storage import backup
 from croftpost.storage.db import open_db
 
@@ -115,7 +117,7 @@ backup.os.replace = replace
 if what == "backup":
     backup.backup_to(open_db(folder), out_file)
 else:
-    backup.restore_from(folder, out_file)
+    backups.restore_from(folder, out_file)
 """
 
 

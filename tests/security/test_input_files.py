@@ -20,10 +20,10 @@ import pytest
 from PIL import Image
 
 from croftpost.cli import run
-from croftpost.core.errors import BadInput, BadPhoto
-from croftpost.core.files import UnreadableFile, read_regular_file
 from croftpost.core.photos import file_sha256, load_photo
 from croftpost.core.safe_export import safe_copy_suffix
+from croftpost.errors import BadInput, BadPhoto
+from croftpost.files import UnreadableFile, read_regular_file
 from tests.conftest import HEAD_PASSWORD
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="named pipes and modes are POSIX")

@@ -13,7 +13,7 @@ import pytest
 
 from croftpost.cli import run
 from croftpost.core.alerts import PROTECTION_KEPT, PROTECTION_REFUSED
-from croftpost.core.errors import PermissionDenied
+from croftpost.errors import PermissionDenied
 from tests.conftest import HEAD_PASSWORD, STAFF_PASSWORD
 
 HEADER = ("pupil_id,first_name,last_name,class,photo_facebook,photo_dojo,name_facebook,"

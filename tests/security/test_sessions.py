@@ -8,13 +8,13 @@ import pytest
 
 from croftpost.cli import run
 from croftpost.core.accounts import LOCKOUT, MAX_FAILED_LOGINS
-from croftpost.core.errors import (
+from croftpost.core.services import open_services
+from croftpost.errors import (
     AccountLocked,
     AccountRevoked,
     AuthenticationFailed,
     PermissionDenied,
 )
-from croftpost.core.services import open_services
 from tests.conftest import HEAD_PASSWORD, STAFF_PASSWORD
 
 

@@ -7,8 +7,9 @@ import stat
 import pytest
 
 from croftpost.cli import run
-from croftpost.core.errors import BadInput
-from croftpost.storage.backup import automatic_backup, backup_to, check_backup, restore_from
+from croftpost.core.backups import check_backup, restore_from
+from croftpost.errors import BadInput
+from croftpost.storage.backup import automatic_backup, backup_to
 
 
 def test_backup_then_restore_brings_back_the_old_state(school, tmp_path, clock, fast_hasher):

@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from croftpost.core.errors import DataFolderError
+from croftpost.errors import DataFolderError
 from croftpost.storage.db import create_db, db_path, open_db, schema_version, transaction
 from croftpost.storage.schema import SCHEMA_VERSION
 

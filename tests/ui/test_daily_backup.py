@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from croftpost.storage.backup import check_backup
+from croftpost.core.backups import check_backup
 from croftpost.ui.app import AppController
 from tests.conftest import HEAD_PASSWORD
 

@@ -75,7 +75,7 @@ def test_a_named_approver_who_may_not_post_sees_approvals_and_approves(school, m
 
 
 def test_a_revoked_account_gets_no_window(school, make_window):
-    from croftpost.core.errors import AccountRevoked
+    from croftpost.errors import AccountRevoked
 
     services, head = school
     teacher = add_staff(services, head, "teacher", channels=("dojo",))

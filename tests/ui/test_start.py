@@ -163,7 +163,7 @@ def test_a_damaged_database_is_explained_in_a_box_not_a_traceback(qapp, tmp_path
 def test_without_the_demo_module_the_demo_says_so(tmp_path, monkeypatch):
     import sys
 
-    from croftpost.core.errors import DataFolderError
+    from croftpost.errors import DataFolderError
     from croftpost.ui.app import _make_demo
 
     monkeypatch.setitem(sys.modules, "croftpost.core.demo", None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from croftpost.core.errors import AuthenticationFailed
+from croftpost.errors import AuthenticationFailed
 from tests.conftest import HEAD_PASSWORD, STAFF_PASSWORD
 from tests.ui.conftest import add_staff
 

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication
 
-from croftpost.core.errors import BadInput
+from croftpost.errors import BadInput
 from croftpost.ui.workers import ImmediateTaskRunner, ThreadTaskRunner
 
 pytestmark = pytest.mark.gui

@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from dataclasses import replace
 from itertools import accumulate
 
-from croftpost.core.errors import BadInput
 from croftpost.core.policy_profile import PolicyProfile, Rule
 from croftpost.core.textcheck.bidi import displayed
 from croftpost.core.textcheck.document import Doc, phrase_tokens
@@ -33,6 +32,7 @@ from croftpost.core.textcheck.matchers.personal import PersonalInfoMatcher
 from croftpost.core.textcheck.meaning import MeaningModel, Reading, load_model, sentences
 from croftpost.core.textcheck.phrases import PhraseHit, PhraseIndex
 from croftpost.core.textcheck.readings import closed_up
+from croftpost.errors import BadInput
 
 ALLOW = "_allow"  # phrase-index category of allow phrases; the rule names what they allow
 EVERYTHING = "*"

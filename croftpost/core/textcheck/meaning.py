@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from croftpost.core.errors import BadInput
+from croftpost.errors import BadInput
 
 # A word as the model sees it: the same as document.WORD (letters, digits, inner apostrophes).
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")

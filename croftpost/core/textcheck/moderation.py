@@ -15,9 +15,9 @@ import csv
 import io
 from dataclasses import dataclass
 
-from croftpost.core.errors import BadInput
 from croftpost.core.textcheck.engine import TextChecker
 from croftpost.core.textcheck.findings import Finding
+from croftpost.errors import BadInput
 
 DELETE_CATEGORIES = frozenset({"abusive", "spam", "personal_info", "commercial", "donation"})
 DELETE_PUPIL_RULES = ("block",)  # full names without consent and protected pupils

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from croftpost.core.errors import CroftpostError
+from croftpost.errors import CroftpostError
 from croftpost.ui.widgets import StatusMessage, Tone, explanation, heading
 
 

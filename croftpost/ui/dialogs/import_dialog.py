@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 
 from croftpost.core.consent import ImportPlan, PupilChange
 from croftpost.core.consent_csv import HEADER, decode
-from croftpost.core.errors import CroftpostError
-from croftpost.core.files import read_regular_file
+from croftpost.errors import CroftpostError
+from croftpost.files import read_regular_file
 from croftpost.storage.schema import CONSENT_KINDS
 from croftpost.ui.dialogs.form_dialog import FormDialog
 from croftpost.ui.labels import consent_kind_name

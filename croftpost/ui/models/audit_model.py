@@ -17,7 +17,7 @@ from croftpost.core.accounts import Session
 from croftpost.core.audit import AuditEntry, AuditFilter
 from croftpost.core.audit_reader import AuditReader
 from croftpost.core.clock import iso
-from croftpost.core.errors import CroftpostError
+from croftpost.errors import CroftpostError
 from croftpost.ui.audit_words import about, describe
 from croftpost.ui.labels import action_name, local_time
 from croftpost.ui.models.record_model import NO_INDEX, Index, RecordTableModel

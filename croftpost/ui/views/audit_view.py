@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 from croftpost.core.accounts import Session
 from croftpost.core.audit import AuditFilter
 from croftpost.core.audit_anchors import AnchorReport
-from croftpost.core.errors import AccountRevoked, CroftpostError, PermissionDenied
 from croftpost.core.services import Services
+from croftpost.errors import AccountRevoked, CroftpostError, PermissionDenied
 from croftpost.ui import audit_tasks
 from croftpost.ui.audit_words import entry_html
 from croftpost.ui.labels import long_date, role_name
@@ -310,9 +310,8 @@ class AuditView(QWidget):
             button.setEnabled(True)
         flt = self.filters.current_filter()
         try:
-            self._services.audit.record(
-                self._session.username,
-                "audit.export",
+            self._services.audit_reader.record_export(
+                self._session,
                 path.name,
                 {
                     "format": fmt,

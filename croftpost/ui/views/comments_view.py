@@ -30,11 +30,11 @@ from PySide6.QtWidgets import (
 )
 
 from croftpost.core.accounts import Session
-from croftpost.core.errors import BadInput, CroftpostError
-from croftpost.core.files import read_regular_file
 from croftpost.core.services import Services
 from croftpost.core.text_service import BLOCKING_CANDIDATE, ModerationReport
 from croftpost.core.textcheck import Comment, Finding, ModerationDecision, parse_comments
+from croftpost.errors import BadInput, CroftpostError
+from croftpost.files import read_regular_file
 from croftpost.ui.theme import icon
 from croftpost.ui.views.compose_text import category_name
 from croftpost.ui.widgets import StatusMessage, Tone, explanation, heading

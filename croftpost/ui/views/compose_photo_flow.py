@@ -9,31 +9,30 @@ face_decisions.restore_decisions (fail safe: a changed photo or face loses them)
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from croftpost.core.draft_photos import DraftPhoto
-from croftpost.core.errors import CroftpostError
 from croftpost.core.face_decisions import draft_photos, photo_key, restore_decisions
+from croftpost.errors import CroftpostError
 from croftpost.ui.compose_tasks import ScannedPhotos, previews
 from croftpost.ui.dialogs.compose_dialogs import IdentifyFaceDialog
+from croftpost.ui.views.compose_host import ComposeHost
 from croftpost.ui.views.compose_text import counted
 from croftpost.ui.views.photo_viewer import PhotoViewerDialog
 from croftpost.ui.widgets import Tone
 from croftpost.ui.workers import TaskHandle
 
-if TYPE_CHECKING:
-    from croftpost.ui.views.compose_view import ComposeView
-
 PHOTO_FILTER = "Photos (*.jpg *.jpeg *.png *.heic *.heif *.webp)"
 
 
 class PhotoFlow(QObject):
-    def __init__(self, view: ComposeView) -> None:
-        super().__init__(view)
+    def __init__(self, view: ComposeHost, widget: QWidget) -> None:
+        """`widget` is the screen as a widget: the parent of the dialogs and tasks."""
+        super().__init__(widget)
         self.view = view
+        self.widget = widget
         self.choose_photos: Callable[[], list[str]] = self._ask_photos  # tests replace it
         self.viewer: PhotoViewerDialog | None = None
         self.waiting: dict[str, DraftPhoto] = {}  # photo_key -> decisions not restored yet
@@ -49,7 +48,7 @@ class PhotoFlow(QObject):
 
     def _ask_photos(self) -> list[str]:
         chosen, _ = QFileDialog.getOpenFileNames(
-            self.view, self.tr("Choose photos for the post"), "", self.tr(PHOTO_FILTER))
+            self.widget, self.tr("Choose photos for the post"), "", self.tr(PHOTO_FILTER))
         return chosen
 
     def _on_strip_add_requested(self) -> None:
@@ -65,7 +64,7 @@ class PhotoFlow(QObject):
             self.view.draft_changed()
             self.view.tasks.submit(lambda cancel, progress: previews(fresh, cancel, progress),
                                    self.view.photos.add_previews, lambda exc: None,
-                                   owner=self.view)
+                                   owner=self.widget)
             self._start_scan()
 
     def _start_scan(self) -> None:
@@ -77,7 +76,7 @@ class PhotoFlow(QObject):
         handle = v.tasks.submit(
             lambda cancel, progress: jobs.scan(session, paths, channel, cancel, progress),
             lambda scanned: self._on_scan_task_finished(paths, scanned),
-            self._on_scan_task_failed, self._on_scan_task_progressed, owner=v)
+            self._on_scan_task_failed, self._on_scan_task_progressed, owner=self.widget)
         if not handle.done:  # a synchronous runner has already called back
             self._scan = handle
 
@@ -182,7 +181,7 @@ class PhotoFlow(QObject):
             return None
         self.close_viewer()
         pupils = {p.pupil_id: p for p in v.pupils()}
-        self.viewer = PhotoViewerDialog(v.photos, index, pupils, v)
+        self.viewer = PhotoViewerDialog(v.photos, index, pupils, self.widget)
         self.viewer.identify_requested.connect(self._on_viewer_identify_requested)
         self.viewer.mark_requested.connect(self.mark)
         self.viewer.unmark_requested.connect(self.unmark)
@@ -197,7 +196,7 @@ class PhotoFlow(QObject):
     def _on_viewer_identify_requested(self, index: int, face: int) -> None:
         v = self.view
         dialog = IdentifyFaceDialog(v.pupils(), lambda pupil_id, reason: self.identify_face(
-            index, face, pupil_id, reason), self.viewer or v)
+            index, face, pupil_id, reason), self.viewer or self.widget)
         v.current_dialog = dialog
         dialog.open()
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
@@ -21,21 +21,19 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 from croftpost.core.approvals import Approval, content_hash
 from croftpost.core.composer import prepared_record
 from croftpost.core.drafts import Post
-from croftpost.core.errors import CroftpostError
 from croftpost.core.photo_check import ExportedPhoto, PhotoCheck
 from croftpost.core.posting import Publication, Readiness, build_publication, post_text, readiness
 from croftpost.core.textcheck import Finding
+from croftpost.errors import CroftpostError
 from croftpost.ui.compose_tasks import channel_url, default_export_root
 from croftpost.ui.dialogs.compose_dialogs import AcknowledgeWarningsDialog
 from croftpost.ui.labels import channel_name, local_clock_time
 from croftpost.ui.theme import icon
 from croftpost.ui.views.compose_approval import approval_status
+from croftpost.ui.views.compose_host import ComposeHost
 from croftpost.ui.views.compose_text import counted
 from croftpost.ui.widgets import StatusMessage, Tone, ask_yes_no, error_sentence
 from croftpost.ui.workers import TaskHandle
-
-if TYPE_CHECKING:
-    from croftpost.ui.views.compose_view import ComposeView
 
 APPROVAL_POLL_MS = 20_000  # while a request waits, look for the approver's decision
 
@@ -65,7 +63,7 @@ class PostingPanel(QWidget):
     posted = Signal(object)  # the Post
     submitted = Signal(object)  # the Approval
 
-    def __init__(self, view: ComposeView, parent: QWidget | None = None) -> None:
+    def __init__(self, view: ComposeHost, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.view = view
         self.confirm: Callable[[QWidget, str, str], bool] = ask_yes_no  # tests replace these

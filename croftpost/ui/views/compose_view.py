@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
 
 from croftpost.core.accounts import Session
 from croftpost.core.consent_model import Pupil
-from croftpost.core.errors import CroftpostError
 from croftpost.core.posting import current_acknowledgements, unacknowledged
 from croftpost.core.services import Services
 from croftpost.core.textcheck import Finding
+from croftpost.errors import CroftpostError
 from croftpost.storage.schema import CHANNELS
 from croftpost.ui.compose_tasks import PhotoJobs
 from croftpost.ui.labels import channel_name, local_clock_time
@@ -96,7 +96,7 @@ class ComposeView(QWidget):
         self.strip = PhotoStrip(self.photos, self)
         self.preview = PostPreview(self)
         self.posting = PostingPanel(self, self)
-        self.photo_flow = PhotoFlow(self)
+        self.photo_flow = PhotoFlow(self, self)
         self._check_timer = _single_shot(self, self.CHECK_DELAY_MS, self.check_text_now)
         self._save_timer = _single_shot(self, self.SAVE_DELAY_MS, self.save_draft)
 

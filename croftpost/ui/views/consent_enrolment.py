@@ -10,18 +10,36 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QWidget
 
+from croftpost.core.accounts import Session
 from croftpost.core.consent_model import Pupil
+from croftpost.core.services import Services
 from croftpost.ui import consent_tasks
-from croftpost.ui.widgets import Tone
+from croftpost.ui.views.consent_details import ConsentDetailsPanel
+from croftpost.ui.widgets import StatusMessage, Tone
+from croftpost.ui.workers import TaskRunner
 
 if TYPE_CHECKING:
     from croftpost.core.enrolment import EnrolmentOutcome
-    from croftpost.ui.views.consent_view import ConsentView
+
+
+class ConsentHost(Protocol):
+    """What enrolling uses of the consent screen (ConsentView satisfies it), so that the two
+    modules do not import each other."""
+
+    services: Services
+    session: Session
+    tasks: TaskRunner
+    details: ConsentDetailsPanel
+    message: StatusMessage
+
+    def selected_pupil(self) -> Pupil | None: ...
+    def reload(self, select: str | None = None) -> None: ...
+    def done(self, pupil_id: str, tone: Tone, sentence: str) -> None: ...
 
 PHOTO_FILTER = "Photos (*.jpg *.jpeg *.png *.heic *.webp)"
 
@@ -29,9 +47,11 @@ PHOTO_FILTER = "Photos (*.jpg *.jpeg *.png *.heic *.webp)"
 class ConsentEnrolment(QObject):
     finished = Signal(object)  # the outcomes, or the exception
 
-    def __init__(self, view: ConsentView) -> None:
-        super().__init__(view)
+    def __init__(self, view: ConsentHost, widget: QWidget) -> None:
+        """`widget` is the screen as a widget: the parent of the file dialog and the task."""
+        super().__init__(widget)
         self.view = view
+        self.widget = widget
         self.choose_photos: Callable[[], list[Path]] = self._ask_photos  # tests replace these
         self.job = consent_tasks.enrol_job  # a test makes it wait for Cancel
         self._stop: threading.Event | None = None  # set by Cancel while enrolling
@@ -40,7 +60,7 @@ class ConsentEnrolment(QObject):
 
     def _ask_photos(self) -> list[Path]:
         chosen, _ = QFileDialog.getOpenFileNames(
-            self.view, self.tr("Choose photos of this pupil's face"), "", self.tr(PHOTO_FILTER))
+            self.widget, self.tr("Choose photos of this pupil's face"), "", self.tr(PHOTO_FILTER))
         return [Path(p) for p in chosen]
 
     def start(self) -> None:
@@ -64,7 +84,7 @@ class ConsentEnrolment(QObject):
             lambda outcomes: self._on_task_finished(pupil, len(paths), outcomes),
             self._on_task_failed,
             lambda done, total: self._on_task_progressed(pupil, done, total),
-            owner=v,
+            owner=self.widget,
         )
         if not handle.done:  # a synchronous runner has already called back
             self._stop = stop

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 
 from croftpost.core.accounts import Permission, Session
 from croftpost.core.consent_model import Pupil
-from croftpost.core.errors import CroftpostError
 from croftpost.core.services import Services
+from croftpost.errors import CroftpostError
 from croftpost.ui import consent_tasks
 from croftpost.ui.dialogs.consent_dialogs import (
     DeletePupilDialog,
@@ -80,7 +80,7 @@ class ConsentView(QWidget, FormDialogOwner):
         self.message = StatusMessage(self)
         self.count_label = QLabel(self)
         self.count_label.setObjectName("countLabel")
-        self.enrolment = ConsentEnrolment(self)
+        self.enrolment = ConsentEnrolment(self, self)
         self._connect()
         self._lay_out()
         self.reload()
@@ -195,8 +195,7 @@ class ConsentView(QWidget, FormDialogOwner):
         """Only the headteacher may read why a pupil is protected; the service decides."""
         if not pupil.protected:
             return None
-        member = self.services.accounts.current(self.session)
-        if not member.can(Permission.MANAGE_STAFF):
+        if not self.services.accounts.may(self.session, Permission.SAFEGUARDING):
             return None
         return self._consent.protected_reason(self.session, pupil.pupil_id)
 

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 
 from croftpost.core.accounts import Permission, Session
 from croftpost.core.drafts import Draft, Post
-from croftpost.core.errors import CroftpostError, NotFound
 from croftpost.core.services import Services
+from croftpost.errors import CroftpostError, NotFound
 from croftpost.storage.schema import CHANNELS
 from croftpost.ui.models.drafts_model import (
     DraftColumn,
@@ -126,8 +126,7 @@ class DraftsView(QWidget):
         try:
             drafts = self._drafts.my_drafts(self._session)
             posts = self._drafts.history(self._session)
-            everyone = self._services.accounts.current(self._session).can(
-                Permission.MANAGE_STAFF)
+            everyone = self._services.accounts.may(self._session, Permission.SEE_ALL_POSTS)
         except CroftpostError as exc:
             drafts, posts, everyone = [], [], False
             self.message.show_error(exc)

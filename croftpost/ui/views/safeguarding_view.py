@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 
 from croftpost.core.accounts import Permission, Session
 from croftpost.core.alerts import Alert
-from croftpost.core.errors import CroftpostError
 from croftpost.core.services import Services
 from croftpost.core.takedowns import TakedownTask
+from croftpost.errors import CroftpostError
 from croftpost.ui.dialogs.form_dialog import FormDialog, FormDialogOwner
 from croftpost.ui.dialogs.safeguarding_dialogs import acknowledge_dialog, mark_done_dialog
 from croftpost.ui.models.record_model import RecordTableModel
@@ -54,7 +54,7 @@ class SafeguardingView(QWidget, FormDialogOwner):
         self._services = services
         self._session = session
         member = services.accounts.current(session)
-        self.is_head = member.can(Permission.READ_AUDIT)
+        self.is_head = member.can(Permission.SAFEGUARDING)
         self.message = StatusMessage(self)
         self.refresh_button = QPushButton(icon("refresh"), self.tr("&Refresh"), self)
         self.alerts_model = AlertsTableModel(self)

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from croftpost.core.accounts import Role, Session, StaffMember
-from croftpost.core.errors import CroftpostError
 from croftpost.core.services import Services
+from croftpost.errors import CroftpostError
 from croftpost.ui.dialogs.form_dialog import FormDialog
 from croftpost.ui.dialogs.staff_dialogs import (
     AddStaffDialog,

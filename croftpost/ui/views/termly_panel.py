@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from croftpost.core.accounts import Session
-from croftpost.core.errors import CroftpostError
 from croftpost.core.services import Services
 from croftpost.core.termly import ReviewStatus
+from croftpost.errors import CroftpostError
 from croftpost.ui.labels import local_time, long_date
 from croftpost.ui.reports import render_termly_pdf
 from croftpost.ui.theme import icon

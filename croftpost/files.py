@@ -12,7 +12,7 @@ import stat
 from pathlib import Path
 from typing import BinaryIO
 
-from croftpost.core.errors import BadInput
+from croftpost.errors import BadInput
 
 MAX_PHOTO_BYTES = 400_000_000  # more than any photo within the 120 MP croftpost accepts
 MAX_TEXT_BYTES = 20_000_000  # drafts, comment files and consent spreadsheets
