@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from croftpost.core.demo import DEMO_PASSWORD, create_demo
 from croftpost.core.drafts import Publication
-from croftpost.core.errors import CroftpostError
+from croftpost.errors import CroftpostError
 from croftpost.core.services import Services, open_services
 from croftpost.ui.app import make_application
 from croftpost.ui.dialogs.start_dialogs import FirstRunDialog, LoginDialog

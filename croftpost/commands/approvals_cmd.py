@@ -14,8 +14,8 @@ import argparse
 
 from croftpost.commands.context import CliContext, out
 from croftpost.core.approvals import Approval
+from croftpost.core.channels import CHANNELS
 from croftpost.errors import BadInput
-from croftpost.storage.schema import CHANNELS
 
 
 def register(

@@ -23,10 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from croftpost.commands.context import CliContext, out
+from croftpost.core.channels import CHANNELS, Channel
 from croftpost.core.composer import PostComposer
 from croftpost.errors import BadInput
 from croftpost.files import read_regular_file
-from croftpost.storage.schema import CHANNELS
 
 MAX_TEXT_BYTES = 256 * 1024
 
@@ -214,7 +214,8 @@ def _report(composer: PostComposer, args: argparse.Namespace) -> None:
         out(json.dumps(as_json(composer), ensure_ascii=False, indent=2))
         return
     data = as_json(composer)
-    out(f"Draft {data['id']} for {data['channel']} ({data['status']}): {data['verdict']}")
+    out(f"Draft {data['id']} for {Channel(data['channel']).place} ({data['status']}): "
+        f"{data['verdict']}")
     for finding in data["findings"]:
         out(f"  finding {finding['number']}: {finding['severity']} {finding['category']} "
             f"(policy {finding['clause']}): {finding['message']}")

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from croftpost.commands.context import CliContext, out
 from croftpost.core.accounts import Session
+from croftpost.core.channels import CHANNELS
 from croftpost.core.consent_model import Pupil
 from croftpost.core.photo_check import CONSENTED, TOO_SMALL, FaceResult, PhotoCheck, PhotoResult
-from croftpost.storage.schema import CHANNELS
 
 _REASONS = {
     "no_match": "not anyone enrolled",

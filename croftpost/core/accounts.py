@@ -18,6 +18,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from croftpost.core.audit import AuditLog
+from croftpost.core.channels import CHANNELS
 from croftpost.core.clock import Clock, iso, parse_iso, utc_now
 from croftpost.errors import (
     AccountLocked,
@@ -29,7 +30,6 @@ from croftpost.errors import (
 )
 from croftpost.storage import approvals_repo, staff_repo
 from croftpost.storage.db import transaction
-from croftpost.storage.schema import CHANNELS
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=5)

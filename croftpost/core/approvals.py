@@ -20,13 +20,13 @@ import sqlite_utils
 
 from croftpost.core.accounts import AccountService, Permission, Role, Session, StaffMember
 from croftpost.core.audit import AuditLog, canonical_details
+from croftpost.core.channels import CHANNELS
 from croftpost.core.clock import Clock, iso, utc_now
 from croftpost.core.draft_photos import photos_from_json
 from croftpost.core.posting import Publication
 from croftpost.errors import BadInput, NotFound, PermissionDenied, short_text
 from croftpost.storage import approvals_repo, drafts_repo, settings_repo, staff_repo
 from croftpost.storage.db import transaction
-from croftpost.storage.schema import CHANNELS
 
 MAX_COMMENT_CHARS = 2000
 _SETTING = "approval.required."

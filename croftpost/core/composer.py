@@ -163,6 +163,15 @@ class PostComposer:
             self._blurred.setdefault(index, set()).update(faces)
         self._save()
 
+    def mark_face(self, photo_index: int, box: tuple[int, int, int, int]) -> None:
+        """A face the check missed, drawn by hand: unknown until blurred or identified."""
+        photo = self._photo(photo_index)
+        updated = self._parts.marks.mark(self._session, photo, box, self.channel)
+        photos = list(self._check.photos)
+        photos[photo_index] = updated
+        self._check = PhotoCheck(self.channel, tuple(photos))
+        self._save()
+
     def identify_face(self, photo_index: int, face_index: int, pupil_id: str | None,
                       reason: str = "") -> None:
         """Say who a face is: a pupil (their consent decides), or an adult who agreed (None,

@@ -9,11 +9,14 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from argon2 import PasswordHasher
+from PIL import Image, ImageDraw
 
 from croftpost.core.accounts import Session
 from croftpost.core.alerts import PROTECTED_FACE, PROTECTED_NAME
+from croftpost.core.composer import ComposerParts, PostComposer
 from croftpost.core.consent_csv import HEADER
-from croftpost.core.posting import Publication, PublishedPhoto
+from croftpost.core.face_marks import FaceMarkService
+from croftpost.core.photo_check import PhotoCheckService
 from croftpost.core.services import Services, set_up_school
 
 DEMO_PASSWORD = "demo-password"
@@ -98,19 +101,47 @@ def _fill(services: Services, head: Session) -> None:
         [],
     )
     services.drafts.create(head, "facebook", "Wishing all our families a very happy Diwali!")
-    _safeguarding(services, head, teacher)
+    _safeguarding(services, head, teacher, services.data_dir)
 
 
-def _safeguarding(services: Services, head: Session, teacher: Session) -> None:
+def _demo_picture(path: Path) -> None:
+    """A made-up picture (a table and a volcano), so the demo needs no photo of anyone."""
+    image = Image.new("RGB", (640, 480), (236, 226, 208))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 360, 640, 480), fill=(150, 110, 80))
+    draw.polygon([(360, 360), (460, 180), (560, 360)], fill=(110, 80, 60))
+    draw.ellipse((440, 150, 480, 190), fill=(220, 90, 40))
+    draw.ellipse((200, 120, 380, 300), fill=(222, 184, 150))
+    image.save(path, "JPEG", quality=90)
+
+
+def _safeguarding(services: Services, head: Session, teacher: Session, folder: Path) -> None:
     """Something on the Safeguarding page: a post that must come down after a withdrawal,
-    and two attempts to show the protected pupil (as the photo and text checks would record)."""
-    text = "Leo's model volcano erupted right on cue in Year 4's science week!"
-    draft = services.drafts.create(teacher, "dojo", text)
-    photo = PublishedPhoto("d" * 64, "e" * 64, [
-        {"status": "consented", "pupil_id": "D004", "reason": "matched"}])
-    services.drafts.publish(teacher, draft.id, "dojo", Publication(
-        text, [photo], {"D004": {"photo_dojo": "valid"}}, [],
-        {"model": "dlib-resnet", "tolerance": 0.42}))
+    and two attempts to show the protected pupil (as the photo and text checks would record).
+
+    The post goes out as any post does, through the PostComposer: the demo's picture has no
+    real face, so the teacher draws one round Leo and says who it is."""
+    picture = folder / "demo-volcano.jpg"
+    _demo_picture(picture)
+    checker = PhotoCheckService(services.db, services.audit, services.accounts,
+                                services.consent, services.clock, workers=0,
+                                alerts=services.alerts)
+    parts = ComposerParts(services.drafts, checker,
+                          FaceMarkService(services.audit, services.accounts, checker),
+                          services.text, services.approvals, services.consent)
+    try:
+        composer = PostComposer.start(
+            parts, teacher, "dojo",
+            "Leo's model volcano erupted right on cue in Year 4's science week!", [picture])
+        composer.mark_face(0, (120, 380, 300, 200))
+        composer.identify_face(0, len(composer.photos[0].faces) - 1, "D004")
+        for number, finding in enumerate(composer.findings()):
+            if finding.severity == "warn":  # Leo's first name: his parents agreed, say so
+                composer.acknowledge(number, "Leo's parents agreed to his first name in Dojo")
+        composer.prepare(folder / "exports" / "demo-post")
+        composer.publish()
+    finally:
+        checker.close()
     services.consent.withdraw(head, "D004", ["photo_dojo"])  # the poster gets a takedown task
     services.alerts.raise_alert(PROTECTED_FACE, "D008", "teacher",
                                 {"channel": "dojo", "photo_sha256": "f" * 64})

@@ -12,9 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from croftpost.core.consent_model import PHOTO_KINDS, Pupil
-
-CHANNELS = tuple(PHOTO_KINDS)  # facebook, dojo
+from croftpost.core.channels import CHANNELS
+from croftpost.core.consent_model import Pupil
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ import sqlite_utils
 from croftpost.core.accounts import AccountService, Permission, Session
 from croftpost.core.alerts import PROTECTED_FACE, AlertService
 from croftpost.core.audit import AuditLog
+from croftpost.core.channels import CHANNELS
 from croftpost.core.clock import Clock, iso, utc_now
 from croftpost.core.consent import ConsentService
 from croftpost.core.consent_model import Pupil
@@ -45,7 +46,6 @@ from croftpost.errors import BadInput, BadPhoto, NotFound
 from croftpost.files import make_private_folder
 from croftpost.storage import photo_checks_repo
 from croftpost.storage.db import transaction
-from croftpost.storage.schema import CHANNELS
 
 Box = tuple[int, int, int, int]
 CONSENTED = "consented"

@@ -16,12 +16,12 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 
 from croftpost.core.audit import AuditEntry
+from croftpost.core.channels import CHANNELS
 from croftpost.ui.labels import action_name, channel_short_name, consent_kind_name, local_time
 
 Names = Mapping[str, str]
 _STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 _HASH = re.compile(r"^[0-9a-f]{64}$")
-_CHANNELS = ("facebook", "dojo")
 _CONSENTS = ("photo_facebook", "photo_dojo", "name_facebook", "name_dojo", "biometric")
 
 _KEYS = {
@@ -54,7 +54,7 @@ def about(entry: AuditEntry, names: Names) -> str:
         return ""
     if target in names:
         return f"{target} · {names[target]}"
-    if target in _CHANNELS:
+    if target in CHANNELS:
         return channel_short_name(target)
     if target.isdigit():
         kind = {"approval": _tr("Approval"), "takedown": _tr("Task"), "report": _tr("Review"),
@@ -119,7 +119,7 @@ def _value(key: str, value: Any, names: Names) -> str:
 
 def _scalar(key: str, value: Any, names: Names) -> str:
     text = str(value)
-    if text in _CHANNELS:
+    if text in CHANNELS:
         return channel_short_name(text)
     if text in _CONSENTS:
         return consent_kind_name(text)

@@ -20,6 +20,7 @@ from PySide6.QtCore import QStandardPaths
 from PySide6.QtGui import QImage
 
 from croftpost.core.accounts import Session
+from croftpost.core.channels import Channel
 from croftpost.core.clock import Clock
 from croftpost.core.composer import ComposerParts, PostComposer
 from croftpost.core.drafts import Post
@@ -32,7 +33,8 @@ from croftpost.errors import BadPhoto
 from croftpost.ui.workers import ProgressFn
 
 DISPLAY_LONG_SIDE = 1600  # enough for a full-screen look at the faces, small enough to keep
-DEFAULT_URLS = {"facebook": "https://www.facebook.com", "dojo": "https://home.classdojo.com"}
+DEFAULT_URLS: dict[str, str] = {Channel.FACEBOOK: "https://www.facebook.com",
+                                Channel.DOJO: "https://home.classdojo.com"}
 
 
 def channel_url(contacts: dict[str, str], channel: str) -> str:

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from PySide6.QtCore import QCoreApplication
 
 from croftpost.core.accounts import Role
+from croftpost.core.channels import Channel
 from croftpost.core.clock import parse_iso
 
 
@@ -23,14 +24,16 @@ def role_name(role: Role | str) -> str:
 
 
 def channel_name(channel: str) -> str:
-    return {
-        "facebook": _tr("the school's Facebook page"),
-        "dojo": _tr("Dojo class stories"),
-    }.get(channel, channel)
+    words: dict[str, str] = {
+        Channel.FACEBOOK: _tr("the school's Facebook page"),
+        Channel.DOJO: _tr("Dojo class stories"),
+    }
+    return words.get(channel, channel)
 
 
 def channel_short_name(channel: str) -> str:
-    return {"facebook": _tr("Facebook"), "dojo": _tr("Dojo")}.get(channel, channel)
+    words: dict[str, str] = {Channel.FACEBOOK: _tr("Facebook"), Channel.DOJO: _tr("Dojo")}
+    return words.get(channel, channel)
 
 
 def consent_kind_name(kind: str) -> str:

@@ -15,7 +15,8 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QSizeF
 from PySide6.QtGui import QPageLayout, QPdfWriter, QTextDocument
 
-from croftpost.core.no_photo import CHANNELS, ClassNoPhotoList, NoPhotoEntry
+from croftpost.core.channels import CHANNELS
+from croftpost.core.no_photo import ClassNoPhotoList, NoPhotoEntry
 from croftpost.ui.labels import channel_name, long_date
 from croftpost.ui.pdf_writer import a4_writer
 

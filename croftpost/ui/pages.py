@@ -23,8 +23,8 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
 
 from croftpost.core.accounts import Permission, Session, StaffMember
+from croftpost.core.channels import CHANNELS
 from croftpost.core.services import Services
-from croftpost.storage.schema import CHANNELS
 from croftpost.ui.workers import TaskRunner
 
 

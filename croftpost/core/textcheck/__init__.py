@@ -4,9 +4,9 @@ Pure Python: no Qt, no database. The caller gathers the context (pupils and thei
 the school's contacts, staff accounts) as plain values.
 """
 
+from croftpost.core.channels import CHANNELS
 from croftpost.core.textcheck.engine import TextChecker, build_checker, check_text
 from croftpost.core.textcheck.findings import (
-    CHANNELS,
     Finding,
     PupilName,
     TextContext,

@@ -12,10 +12,11 @@ from collections.abc import Iterable
 from dataclasses import replace
 from itertools import accumulate
 
+from croftpost.core.channels import CHANNELS
 from croftpost.core.policy_profile import PolicyProfile, Rule
 from croftpost.core.textcheck.bidi import displayed
 from croftpost.core.textcheck.document import Doc, phrase_tokens
-from croftpost.core.textcheck.findings import CHANNELS, Finding, Hit, TextContext
+from croftpost.core.textcheck.findings import Finding, Hit, TextContext
 from croftpost.core.textcheck.matchers.abusive import DisguiseMatcher, expand, masked_only
 from croftpost.core.textcheck.matchers.links import LinkMatcher
 from croftpost.core.textcheck.matchers.names import NameMatcher

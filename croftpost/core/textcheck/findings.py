@@ -8,7 +8,6 @@ from typing import Literal, NamedTuple
 
 Severity = Literal["block", "warn"]
 Verdict = Literal["ok", "warn", "block"]
-CHANNELS = ("facebook", "dojo")
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QWidget
 
 from croftpost.core.accounts import Role
+from croftpost.core.channels import CHANNELS
 from croftpost.ui.dialogs.form_dialog import FormDialog, password_edit
 from croftpost.ui.labels import channel_name, role_name
 
-CHANNEL_KEYS = ("facebook", "dojo")
+CHANNEL_KEYS = CHANNELS
 
 
 def role_combo(parent: QWidget, current: Role | None = None) -> QComboBox:

@@ -10,6 +10,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QIcon
 
 from croftpost.core.accounts import StaffMember
+from croftpost.core.channels import CHANNELS
 from croftpost.core.clock import parse_iso
 from croftpost.ui.labels import channel_short_name, local_clock_time, role_name
 from croftpost.ui.models.record_model import RecordTableModel
@@ -39,7 +40,7 @@ def member_state(member: StaffMember, now: datetime) -> tuple[str, str]:
 
 
 def channels_text(member: StaffMember) -> str:
-    names = [channel_short_name(c) for c in ("facebook", "dojo") if c in member.channels]
+    names = [channel_short_name(c) for c in CHANNELS if c in member.channels]
     return ", ".join(names) if names else _tr("Not authorised")
 
 

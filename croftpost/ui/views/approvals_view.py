@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
 
 from croftpost.core.accounts import Permission, Session, StaffMember
 from croftpost.core.approvals import Approval
+from croftpost.core.channels import CHANNELS
 from croftpost.core.services import Services
 from croftpost.errors import CroftpostError
-from croftpost.storage.schema import CHANNELS
 from croftpost.ui.labels import channel_short_name, local_time
 from croftpost.ui.models.approvals_model import (
     ApprovalColumn,

@@ -26,12 +26,12 @@ from PySide6.QtWidgets import (
 )
 
 from croftpost.core.accounts import Session
+from croftpost.core.channels import CHANNELS, Channel
 from croftpost.core.consent_model import Pupil
 from croftpost.core.posting import current_acknowledgements, unacknowledged
 from croftpost.core.services import Services
 from croftpost.core.textcheck import Finding
 from croftpost.errors import CroftpostError
-from croftpost.storage.schema import CHANNELS
 from croftpost.ui.compose_tasks import PhotoJobs
 from croftpost.ui.labels import channel_name, local_clock_time
 from croftpost.ui.theme import icon
@@ -71,7 +71,7 @@ class ComposeView(QWidget):
         # text, channel, photos with their decisions, acknowledged warnings: as last saved
         self._saved: tuple[object, ...] | None = None
         self._watching_window = False
-        self.photos = PhotoSet(self.channels[0] if self.channels else "facebook", self)
+        self.photos = PhotoSet(self.channels[0] if self.channels else Channel.FACEBOOK, self)
         self._preview_images: list[QImage] = []
         self._school_name = ""
         self._make_widgets()

@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from croftpost.core.accounts import Permission, Session
+from croftpost.core.channels import CHANNELS
 from croftpost.core.drafts import Draft, Post
 from croftpost.core.services import Services
 from croftpost.errors import CroftpostError, NotFound
-from croftpost.storage.schema import CHANNELS
 from croftpost.ui.models.drafts_model import (
     DraftColumn,
     DraftsTableModel,
