@@ -21,8 +21,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from croftpost.core.errors import BadPhoto
 from croftpost.core.faces import Box, PhotoScan, load_models, scan_photo
+from croftpost.errors import BadPhoto
 
 
 def iou(a: Box, b: Box) -> float:
