@@ -14,8 +14,9 @@ from croftpost.commands import (
     staff_cmd,
     takedowns_cmd,
     text_cmd,
+    video_cmd,
 )
 
 COMMAND_MODULES = (setup_cmd, staff_cmd, school_cmd, consent_cmd, photo_cmd, text_cmd,
-                   draft_cmd, approvals_cmd, takedowns_cmd, alerts_cmd, report_cmd, audit_cmd,
-                   backup_cmd)
+                   video_cmd, draft_cmd, approvals_cmd, takedowns_cmd, alerts_cmd, report_cmd,
+                   audit_cmd, backup_cmd)

@@ -357,7 +357,7 @@ class PhotoCheckService:
     def _apply_consent(self, photos: list[PhotoResult], channel: str) -> list[PhotoResult]:
         today = self._today()
         pupils = {p.pupil_id: p for p in self._consent.all_pupils()}
-        return [replace(p, faces=tuple(_status(f, pupils, channel, today) for f in p.faces))
+        return [replace(p, faces=tuple(face_status(f, pupils, channel, today) for f in p.faces))
                 for p in photos]
 
 
@@ -376,7 +376,9 @@ def _matched(scan: PhotoScan, gallery: EncodingGallery) -> tuple[FaceResult, ...
     return tuple(faces)
 
 
-def _status(face: FaceResult, pupils: dict[str, Pupil], channel: str, day: date) -> FaceResult:
+def face_status(face: FaceResult, pupils: dict[str, Pupil], channel: str, day: date
+                ) -> FaceResult:
+    """A face's status for `channel` on `day` (photos and video tracks alike)."""
     if face.reason == ADULT:
         return replace(face, status=CONSENTED)
     pupil = pupils.get(face.pupil_id) if face.pupil_id else None

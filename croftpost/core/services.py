@@ -31,6 +31,7 @@ from croftpost.core.school import SchoolService
 from croftpost.core.takedowns import TakedownService
 from croftpost.core.termly import TermlyService
 from croftpost.core.text_service import TextService
+from croftpost.core.video_check import VideoCheckService
 from croftpost.storage.db import create_db, open_db
 from croftpost.storage.erasures_repo import Erasure
 
@@ -56,6 +57,7 @@ class Services:
     policy: PolicyReviewService  # when the social media policy is next due for review
     anchors: AuditAnchors  # signed checkpoints and this PC's record of the audit log
     backups: BackupService  # consistent copies of the database, audited once verified
+    videos: VideoCheckService  # clips: faces followed through every frame, safe copies
     # Erasures re-applied as the folder was opened (a restored older backup lacked them).
     reapplied_erasures: list[Erasure] = field(default_factory=list)
 
@@ -91,7 +93,8 @@ def _wire(data_dir: Path, db: sqlite_utils.Database, clock: Clock,
     return Services(data_dir, db, clock, audit, accounts, school, consent, drafts, photos,
                     marks, text, alerts, approvals, takedowns, termly,
                     AuditReader(audit, accounts), policy, anchors,
-                    BackupService(audit, accounts, data_dir))
+                    BackupService(audit, accounts, data_dir),
+                    VideoCheckService(audit, accounts, consent, clock, alerts=alerts))
 
 
 def open_services(data_dir: Path, clock: Clock = utc_now,

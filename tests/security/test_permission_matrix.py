@@ -31,6 +31,7 @@ from croftpost.core.photo_check import FaceResult, PhotoCheck, PhotoResult
 from croftpost.core.posting import Publication
 from croftpost.core.services import Services, set_up_school
 from croftpost.core.textcheck import Comment
+from croftpost.core.video_check import VideoCheck
 from croftpost.errors import AccountRevoked, PermissionDenied
 from croftpost.storage import drafts_repo
 from croftpost.storage.schema import CHANNELS
@@ -99,6 +100,8 @@ RULES: dict[str, Rule] = {
     "drafts.remember_prepared": Rule("others", Permission.MANAGE_STAFF),
     "photos.check": needs(Permission.CHECK_CONTENT),
     "photos.export": CHANNEL,
+    "videos.check": needs(Permission.CHECK_CONTENT),
+    "videos.export": CHANNEL,
     "photos.identify": CHANNEL,
     "marks.mark": CHANNEL,
     "marks.unmark": CHANNEL,
@@ -309,6 +312,8 @@ CALLS: dict[str, Call] = {
         s, w.draft_id, {}),
     "photos.check": lambda w, s: w.services.photos.check(s, [], "dojo"),
     "photos.export": lambda w, s: w.services.photos.export(s, PhotoCheck("dojo", ()), w.out_dir),
+    "videos.check": lambda w, s: w.services.videos.check(s, [], "dojo"),
+    "videos.export": lambda w, s: w.services.videos.export(s, VideoCheck("dojo", ()), w.out_dir),
     "photos.identify": lambda w, s: w.services.photos.identify(s, PHOTO, 0, None, "dojo", "TA"),
     "marks.mark": lambda w, s: w.services.marks.mark(s, PHOTO, (10, 60, 60, 10), "dojo"),
     "marks.unmark": lambda w, s: w.services.marks.unmark(s, MARKED, 0, "dojo"),

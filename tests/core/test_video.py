@@ -1,0 +1,210 @@
+"""Video clips (issue 16): faces followed through a clip, matched against the register, blurred
+in every frame of the safe copy, metadata gone. Clips are made here from ../shared/faces."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+from croftpost.cli import run
+from croftpost.core.matching import EncodingGallery
+from croftpost.core.services import open_services
+from croftpost.core.video import scan_video
+from croftpost.core.video_check import VideoCheckService
+from tests.core.video_clips import KNN, Person, make_clip
+
+pytestmark = pytest.mark.faces
+
+HEAD_PW = "head-password-1"
+CSV = ("pupil_id,first_name,last_name,class,photo_facebook,photo_dojo,name_facebook,name_dojo,"
+       "biometric,consent_expires,withdrawn_on\n"
+       "P001,Olly,Barnes,Year 5,yes,no,no,no,yes,2027-07-31,\n")
+
+
+@pytest.fixture
+def school(tmp_path, monkeypatch, faces_dir: Path) -> Path:
+    """Olly (P001) enrolled, with photo consent for Facebook and not for Dojo."""
+    data = tmp_path / "school"
+    monkeypatch.setenv("CROFTPOST_DATA_DIR", str(data))
+    monkeypatch.setenv("CROFTPOST_PASSWORD", HEAD_PW)
+    assert run(["setup", "--school", "Croftlands Junior", "--headteacher", "head",
+                "--name", "Alex Morgan"]) == 0
+    monkeypatch.setenv("CROFTPOST_USER", "head")
+    (tmp_path / "register.csv").write_text(CSV)
+    assert run(["consent", "import", str(tmp_path / "register.csv")]) == 0
+    train = sorted((faces_dir / KNN / "train" / "obama").glob("*.jpg"))[:2]
+    assert run(["consent", "enrol", "P001", *map(str, train)]) == 0
+    return data
+
+
+@pytest.fixture
+def olly(faces_dir: Path) -> Path:
+    return faces_dir / KNN / "test" / "obama1.jpg"
+
+
+@pytest.fixture
+def stranger(faces_dir: Path) -> Path:
+    return faces_dir / KNN / "train" / "biden" / "biden.jpg"
+
+
+def check(capsys, clip: Path, channel: str = "facebook") -> tuple[int, dict]:
+    capsys.readouterr()
+    code = run(["check-video", str(clip), "--channel", channel, "--json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def frame_at(path: Path, time: float) -> np.ndarray:
+    """The first frame shown at or after `time`, upright, as RGB numbers."""
+    with av.open(str(path)) as clip:
+        for frame in clip.decode(clip.streams.video[0]):
+            if float(frame.time or 0.0) + 1e-6 >= time:
+                image = frame.to_image()
+                if frame.rotation:
+                    image = image.rotate(frame.rotation, expand=True)
+                return np.asarray(image, dtype=np.int16)
+    raise AssertionError(f"no frame at {time} s")
+
+
+def area(box: tuple[int, int, int, int]) -> tuple[slice, slice]:
+    top, right, bottom, left = box
+    return slice(top, bottom), slice(left, right)
+
+
+def detail(area: np.ndarray) -> float:
+    """How much fine detail an area holds: the mean step between neighbouring pixels."""
+    grey = area.mean(axis=2)
+    return float(np.abs(np.diff(grey, axis=0)).mean() + np.abs(np.diff(grey, axis=1)).mean())
+
+
+def test_a_consented_pupil_followed_through_the_clip_passes(school, olly, tmp_path, capsys):
+    clip = make_clip(tmp_path / "assembly.mp4", [Person(olly, 0, 3, 40, 500, 60, 300)])
+    code, result = check(capsys, clip)
+    assert code == 0 and result["verdict"] == "ok"
+    [video] = result["videos"]
+    assert (video["width"], video["height"], video["gps"]) == (960, 540, False)
+    assert video["duration_s"] == pytest.approx(3.0, abs=0.1)
+    [track] = video["tracks"]
+    assert (track["status"], track["pupil_id"]) == ("consented", "P001")
+    assert track["first_s"] == 0 and track["last_s"] > 2.5 and track["boxes_sampled"] >= 10
+    # The same clip on Dojo, where Olly has no photo consent: blocks.
+    code, result = check(capsys, clip, "dojo")
+    assert code == 1 and result["videos"][0]["tracks"][0]["status"] == "not_consented"
+
+
+def test_an_unknown_face_that_enters_half_way_blocks_and_is_blurred_from_its_first_frame(
+        school, olly, stranger, tmp_path, capsys):
+    clip = make_clip(tmp_path / "sports.mp4", [Person(olly, 0, 3, 40, 60, 60, 300),
+                                               Person(stranger, 1.5, 3, 560, 640, 80, 280)])
+    code, result = check(capsys, clip)
+    assert code == 1 and result["verdict"] == "block"
+    tracks = {t["status"]: t for t in result["videos"][0]["tracks"]}
+    assert set(tracks) == {"consented", "unknown"}
+    assert 1.5 <= tracks["unknown"]["first_s"] <= 1.5 + 0.25 + 1 / 15
+
+    capsys.readouterr()
+    assert run(["export-video", str(clip), "--channel", "facebook", "--out",
+                str(tmp_path / "safe")]) == 0
+    [copy] = (tmp_path / "safe").glob("*.mp4")
+    first = 1.5  # the stranger's first frame, before any sample saw them
+    before, after = frame_at(clip, first), frame_at(copy, first)
+    olly_box, stranger_box = (track.sightings[0].box for track in
+                              scan_video(clip, EncodingGallery({})).tracks)
+    stranger_area, olly_area = area(stranger_box), area(olly_box)
+    assert detail(after[stranger_area]) < 0.5 * detail(before[stranger_area])  # blurred
+    assert detail(after[olly_area]) > 0.8 * detail(before[olly_area])  # left as it was
+    assert np.abs(after[olly_area] - before[olly_area]).mean() < 6
+    code, again = check(capsys, copy)  # the copy shows nobody without consent
+    assert code == 0 and [t["status"] for t in again["videos"][0]["tracks"]] == ["consented"]
+
+
+def test_a_cut_between_two_people_makes_two_tracks(school, olly, stranger, tmp_path, capsys):
+    clip = make_clip(tmp_path / "cut.mp4", [Person(olly, 0, 1.5, 300, 300, 80, 300),
+                                            Person(stranger, 1.5, 3, 300, 300, 80, 300)])
+    code, result = check(capsys, clip)
+    tracks = result["videos"][0]["tracks"]
+    assert [(t["status"], t["pupil_id"]) for t in tracks] == [("consented", "P001"),
+                                                              ("unknown", None)]
+    assert tracks[0]["last_s"] < 1.5 <= tracks[1]["first_s"]
+
+
+def test_a_phone_clip_turned_by_its_rotation_is_read_upright(school, olly, tmp_path, capsys):
+    clip = make_clip(tmp_path / "portrait.mp4", [Person(olly, 0, 2, 60, 120, 200, 300)],
+                     seconds=2, size=(540, 960), rotation=90)
+    code, result = check(capsys, clip)
+    [video] = result["videos"]
+    assert (video["width"], video["height"]) == (540, 960)
+    assert [(t["status"], t["pupil_id"]) for t in video["tracks"]] == [("consented", "P001")]
+
+
+def test_gps_is_reported_and_the_copy_has_no_metadata_but_keeps_its_sound(
+        school, olly, stranger, tmp_path, capsys):
+    clip = make_clip(tmp_path / "trip.mp4", [Person(stranger, 0, 2, 100, 200, 60, 300)],
+                     seconds=2, gps=True, sound=True)
+    code, result = check(capsys, clip)
+    assert result["videos"][0]["gps"] is True
+    capsys.readouterr()
+    assert run(["export-video", str(clip), "--channel", "facebook", "--out",
+                str(tmp_path / "safe")]) == 0
+    assert "the sound is kept, unchecked" in capsys.readouterr().out
+    [copy] = (tmp_path / "safe").glob("*.mp4")
+    with av.open(str(copy)) as safe:
+        tags = {**safe.metadata, **safe.streams.video[0].metadata}
+        assert not any("location" in key.lower() or "xyz" in key for key in tags)
+        assert "creation_time" not in tags
+        assert len(safe.streams.audio) == 1
+    assert check(capsys, copy)[1]["videos"][0]["gps"] is False
+
+
+def test_files_that_are_not_clips_are_refused_with_a_reason(school, olly, tmp_path, capsys):
+    notes = tmp_path / "notes.mp4"
+    notes.write_text("the nativity running order")
+    clip = make_clip(tmp_path / "whole.mp4", [Person(olly, 0, 2, 40, 80, 60, 300)], seconds=2)
+    cut_short = tmp_path / "cut-short.mp4"
+    cut_short.write_bytes(clip.read_bytes()[: clip.stat().st_size // 3])
+    for broken in (notes, cut_short, tmp_path / "missing.mp4"):
+        capsys.readouterr()
+        assert run(["check-video", str(broken), "--channel", "facebook"]) == 2
+        said = capsys.readouterr().out
+        assert f"{broken.name}: cannot be checked:" in said
+    capsys.readouterr()
+    assert run(["export-video", str(notes), "--channel", "facebook", "--out",
+                str(tmp_path / "safe")]) == 2
+    assert "could not be checked, so it cannot be copied" in capsys.readouterr().err
+
+
+def test_a_clip_longer_than_the_limit_is_refused_and_one_that_changed_is_not_copied(
+        school, olly, tmp_path):
+    clip = make_clip(tmp_path / "long.mp4", [Person(olly, 0, 3, 40, 80, 60, 300)])
+    services = open_services(school)
+    try:
+        head = services.accounts.login("head", HEAD_PW)
+        short_limit = VideoCheckService(services.audit, services.accounts, services.consent,
+                                        services.clock, max_seconds=2)
+        refused = short_limit.check(head, [clip], "facebook")
+        assert refused.verdict == "block" and refused.videos == ()
+        assert "croftpost checks clips of up to" in refused.errors[str(clip)]
+        checked = services.videos.check(head, [clip], "facebook")
+        with clip.open("ab") as file:
+            file.write(b"\0")
+        from croftpost.core.video import BadVideo
+
+        with pytest.raises(BadVideo, match="changed after it was checked"):
+            services.videos.export(head, checked, tmp_path / "safe")
+        [entry] = [e for e in services.audit.entries()
+                   if e.action == "video.checked" and e.details["videos"]]
+        assert entry.details["videos"][0]["tracks"] == 1  # what was checked, never who
+        assert "P001" not in json.dumps(entry.details)
+    finally:
+        services.close()
+
+
+def test_scanning_streams_frames_and_reports_progress(olly, tmp_path):
+    clip = make_clip(tmp_path / "p.mp4", [Person(olly, 0, 2, 40, 80, 60, 300)], seconds=2)
+    seen: list[float] = []
+    scan = scan_video(clip, EncodingGallery({}), progress=lambda done, total: seen.append(done))
+    assert scan.samples == len(seen) >= 8 and seen == sorted(seen)
+    assert [t.reason for t in scan.tracks] == ["no_match"]  # nobody enrolled: unknown
