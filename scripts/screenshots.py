@@ -22,9 +22,9 @@ from PySide6.QtGui import QImage, QPainter, QTextDocument
 from PySide6.QtWidgets import QApplication, QWidget
 
 from croftpost.core.demo import DEMO_PASSWORD, create_demo
-from croftpost.core.drafts import Publication
-from croftpost.errors import CroftpostError
+from croftpost.core.posting import Publication
 from croftpost.core.services import Services, open_services
+from croftpost.errors import CroftpostError
 from croftpost.ui.app import make_application
 from croftpost.ui.dialogs.start_dialogs import FirstRunDialog, LoginDialog
 from croftpost.ui.main_window import MainWindow
