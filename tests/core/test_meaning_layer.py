@@ -167,3 +167,26 @@ def test_a_pupils_first_name_still_warns(checker, text):
 def test_a_protected_pupils_first_name_warns_even_in_a_title(checker):
     found = checker.check("Year 6 performed the musical Leo and the Lions.", "facebook")
     assert "pupil_name" in {f.category for f in found}
+
+
+def test_the_schools_own_page_is_not_read_as_spam(checker):
+    """The school's own addresses are blanked out before the classifier reads (offsets kept):
+    "like and follow our page" with the school's own link is how schools grow their page."""
+    from croftpost.core.textcheck.meaning import contact_needles, without_contacts
+
+    needles = contact_needles(CONTEXT.school_contacts)
+    text = "like and follow our page: facebook.com/croftlandsschools for updates"
+    blanked = without_contacts(text, needles)
+    assert len(blanked) == len(text) and "croftlandsschools" not in blanked
+    assert blanked.endswith(" for updates")
+    own = "Like and follow our page for updates: https://www.facebook.com/CroftlandsSchools"
+    assert [f for f in meaning(checker.check(own, "facebook")) if f.severity == "block"] == []
+    from croftpost.core.policy_profile import load_profile
+    from croftpost.core.textcheck.meaning import load_model
+    from croftpost.core.textcheck.normalise import normalise
+
+    model = load_model(load_profile().meaning_model)
+    plain = normalise(own).text
+    with_link, masked = (model.score([t])[0][model.classes.index("spam")]
+                         for t in (plain, without_contacts(plain, needles)))
+    assert masked < with_link

@@ -21,7 +21,12 @@ from pathlib import Path
 
 from croftpost.core.policy_profile import PolicyProfile, load_profile
 from croftpost.core.textcheck import build_checker
-from croftpost.core.textcheck.meaning import MeaningModel, load_model
+from croftpost.core.textcheck.meaning import (
+    MeaningModel,
+    contact_needles,
+    load_model,
+    without_contacts,
+)
 from croftpost.core.textcheck.normalise import normalise
 from tests.corpus.fixture import CONTEXT
 
@@ -77,17 +82,20 @@ def checker_judge(profile: PolicyProfile) -> Judge:
 
 
 def classifier_judge(model: MeaningModel) -> Judge:
+    needles = contact_needles(CONTEXT.school_contacts)
+
     def judge(item: dict[str, str]) -> Outcome:
-        scores = model_scores(model, item["text"])
+        scores = model_scores(model, item["text"], needles)
         found = frozenset(c for c in CATEGORIES if scores.get(c, 0.0) >= model.warn_at[c])
         return found, any(scores.get(c, 0.0) >= model.block_at[c] for c in CATEGORIES)
     return judge
 
 
-def model_scores(model: MeaningModel, text: str) -> dict[str, float]:
+def model_scores(model: MeaningModel, text: str,
+                 needles: tuple[str, ...] = ()) -> dict[str, float]:
     """The checker's reading: its most telling passage (the whole of a short draft)."""
     best = dict.fromkeys(model.classes, 0.0)
-    for reading in model.read(normalise(text).text):
+    for reading in model.read(without_contacts(normalise(text).text, needles)):
         for category, value in reading.scores.items():
             best[category] = max(best[category], value)
     return best

@@ -30,7 +30,14 @@ from croftpost.core.textcheck.matchers.patterns import (
     spam_hits,
 )
 from croftpost.core.textcheck.matchers.personal import PersonalInfoMatcher
-from croftpost.core.textcheck.meaning import MeaningModel, Reading, load_model, sentences
+from croftpost.core.textcheck.meaning import (
+    MeaningModel,
+    Reading,
+    contact_needles,
+    load_model,
+    sentences,
+    without_contacts,
+)
 from croftpost.core.textcheck.phrases import PhraseHit, PhraseIndex
 from croftpost.core.textcheck.readings import closed_up
 from croftpost.errors import BadInput
@@ -85,6 +92,7 @@ class TextChecker:
             load_model(profile.meaning_model) if profile.meaning_model else None
         )
         self._meaning_rules = _meaning_rules(profile, self._meaning)
+        self._own_contacts = contact_needles(context.school_contacts)
 
     def check(self, text: str, channel: str) -> list[Finding]:
         if channel not in CHANNELS:
@@ -133,16 +141,17 @@ class TextChecker:
         if model is None or not self._meaning_rules:
             return []
         found: dict[tuple[str, int, int], str] = {}
-        for passage in model.read(doc.text):
+        text = without_contacts(doc.text, self._own_contacts)
+        for passage in model.read(text):
             for category in self._meaning_rules:
                 score = passage.scores[category]
                 if score < model.warn_at[category]:
                     continue
-                start, end = self._telling_sentence(model, doc, passage, category)
+                start, end = self._telling_sentence(model, text, passage, category)
                 rule = MEANING if score >= model.block_at[category] else MEANING_UNSURE
-                if any(start < h.end and h.start < end and (self._blocks(h) or (
-                        h.category == category and rule == MEANING_UNSURE)) for h in rule_hits):
-                    continue  # the rules already said it there, more precisely
+                if any(start < h.end and h.start < end
+                       and (self._blocks(h) or rule == MEANING_UNSURE) for h in rule_hits):
+                    continue  # the rules already said something there, more precisely
                 key = (category, start, end)
                 if found.get(key) != MEANING:
                     found[key] = rule
@@ -150,13 +159,13 @@ class TextChecker:
 
     @staticmethod
     def _telling_sentence(
-        model: MeaningModel, doc: Doc, passage: Reading, category: str
+        model: MeaningModel, text: str, passage: Reading, category: str
     ) -> tuple[int, int]:
-        spans = sentences(doc.text[passage.start : passage.end])
+        spans = sentences(text[passage.start : passage.end])
         if len(spans) <= 1:
             return passage.start, passage.end
         shifted = [(passage.start + s, passage.start + e) for s, e in spans]
-        readable = model.read_spans(doc.text, shifted)
+        readable = model.read_spans(text, shifted)
         if not readable:  # each sentence too short to judge alone: the passage is the finding
             return passage.start, passage.end
         best = max(readable, key=lambda r: r.scores[category])
@@ -209,6 +218,7 @@ class TextChecker:
                     excerpt=excerpt,
                     clause=self.profile.categories[hit.category].clause,
                     message=rule.render(doc.quote(hit.start, hit.end)),
+                    guessed=hit.rule == MEANING_UNSURE,
                 )
             )
         return findings

@@ -22,6 +22,7 @@ class Finding:
     excerpt: str  # text[start:end]
     clause: str  # e.g. "2.1"
     message: str  # one plain sentence telling staff what to change
+    guessed: bool = False  # the meaning classifier's unsure reading, not a rule's finding
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -185,6 +185,32 @@ class MeaningModel:
                 self._char_cache.clear()
             self._char_cache[word] = known
         return known
+
+
+def contact_needles(contacts: Iterable[str]) -> tuple[str, ...]:
+    """The school's own phone, addresses and pages as the normalised text shows them, without
+    the parts that vary (https://, www., a final /)."""
+    from croftpost.core.textcheck.normalise import normalise
+
+    needles = []
+    for contact in contacts:
+        needle = normalise(contact).text.strip().rstrip("/")
+        for prefix in ("https://", "http://", "www."):
+            needle = needle.removeprefix(prefix)
+        if len(needle) >= 6:
+            needles.append(needle)
+    return tuple(sorted(set(needles), key=len, reverse=True))
+
+
+def without_contacts(text: str, needles: Sequence[str]) -> str:
+    """The school's own contacts blanked out, keeping every offset: "like and follow our page"
+    with the school's own link is not spam, and a bag of words cannot tell that by itself."""
+    for needle in needles:
+        start = text.find(needle)
+        while start >= 0:
+            text = text[:start] + " " * len(needle) + text[start + len(needle) :]
+            start = text.find(needle, start + len(needle))
+    return text
 
 
 @lru_cache(maxsize=4)

@@ -5,7 +5,8 @@ personal information; posts that advertise commercial activity or ask for donati
 full name without consent, or a protected pupil identified, is personal information about a
 child, so it is deleted too. Everything else the checker finds (a first name, a political
 opinion, a link to someone's profile, an @mention, an adult theme) is not on that list: it is
-kept and shown to staff for review, because parents may reasonably say such things.
+kept and shown to staff for review, because parents may reasonably say such things. So is a
+comment the meaning classifier only suspects (an unsure reading): a person decides.
 Counting repeat offenders and blocking them (2.3) is the caller's job.
 """
 
@@ -55,6 +56,8 @@ def moderate_comment(
 
 
 def _requires_deletion(finding: Finding) -> bool:
+    if finding.guessed:  # the classifier is not sure: staff look at it, nothing is deleted
+        return False
     if finding.category == "pupil_name":
         return finding.severity in DELETE_PUPIL_RULES
     return finding.category in DELETE_CATEGORIES
