@@ -61,10 +61,13 @@ def register(
     edit.add_argument("--add-photo", nargs="+", default=[], metavar="P")
     edit.add_argument("--remove-photo", type=int, metavar="N")
 
-    blur = action("blur", "blur a face (or every face without consent)", _blur)
+    blur = action("blur", "blur a face or a person in a clip (or everyone without consent)",
+                  _blur)
     blur.add_argument("--photo", type=int, metavar="N")
+    blur.add_argument("--clip", type=int, metavar="N")
     which = blur.add_mutually_exclusive_group(required=True)
     which.add_argument("--face", type=int, metavar="N")
+    which.add_argument("--person", type=int, metavar="N", help="a person seen in --clip N")
     which.add_argument("--all", action="store_true",
                        help="every face without consent, in every photo")
 
@@ -118,6 +121,10 @@ def _blur(args: argparse.Namespace) -> int:
     _, composer = _open(args)
     if args.all:
         composer.blur_all()
+    elif args.person is not None:
+        if args.clip is None:
+            raise BadInput("Say which clip with --clip N.")
+        composer.blur_track(args.clip - 1, args.person - 1)
     else:
         if args.photo is None:
             raise BadInput("Say which photo with --photo N.")
@@ -205,6 +212,14 @@ def as_json(composer: PostComposer) -> dict[str, Any]:
                                "blurred": (n - 1) in blurred.get(i - 1, set()) or face.blocks}
                               for n, face in enumerate(p.faces, 1)]}
                    for i, p in enumerate(composer.photos, 1)],
+        "videos": [{"number": v, "path": clip.path, "sha256": clip.content_hash,
+                    "duration_s": round(clip.duration_s, 2), "gps": clip.gps,
+                    "tracks": [{"number": n, "status": t.status, "pupil_id": t.pupil_id,
+                                "blocks": t.blocks, "first_s": round(t.first_s, 2),
+                                "last_s": round(t.last_s, 2),
+                                "blurred": composer.track_blurred(v - 1, n - 1)}
+                               for n, t in enumerate(clip.tracks, 1)]}
+                   for v, clip in enumerate(composer.videos, 1)],
         "blockers": composer.blockers(),
     }
 
@@ -225,6 +240,11 @@ def _report(composer: PostComposer, args: argparse.Namespace) -> None:
                           for f in photo["faces"]) or "no faces"
         out(f"  photo {photo['number']}: {Path(photo['path']).name}: "
             + (f"could not be checked ({photo['error']})" if photo["error"] else faces))
+    for clip in data["videos"]:
+        people = ", ".join(f"person {t['number']} {t['status']} {t['first_s']}-{t['last_s']} s"
+                           + (" (will be blurred)" if t["blurred"] else "")
+                           for t in clip["tracks"]) or "nobody seen"
+        out(f"  clip {clip['number']}: {Path(clip['path']).name}: {people}")
     for blocker in data["blockers"]:
         out(f"  to do: {blocker}")
     if not data["blockers"] and data["status"] == "draft":

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +27,20 @@ from croftpost.core.draft_photos import DraftPhoto
 from croftpost.core.drafts import Draft, DraftService, Post
 from croftpost.core.face_decisions import decisions_of, restore_decisions
 from croftpost.core.face_marks import FaceMarkService
-from croftpost.core.photo_check import ExportedPhoto, PhotoCheck, PhotoCheckService, PhotoResult
+from croftpost.core.photo_check import (
+    ExportedPhoto,
+    PhotoCheck,
+    PhotoCheckService,
+    PhotoResult,
+    evidence,
+)
 from croftpost.core.posting import (
     Publication,
+    PublishedPhoto,
     Readiness,
     acknowledge,
     build_publication,
+    consent_states,
     faces_without_consent,
     post_text,
     readiness,
@@ -40,6 +48,8 @@ from croftpost.core.posting import (
 )
 from croftpost.core.text_service import TextService
 from croftpost.core.textcheck import Finding, verdict
+from croftpost.core.video import VIDEO_SUFFIXES, ExportedVideo, VideoScan, apply_consent
+from croftpost.core.video_check import VideoCheck, VideoCheckService
 from croftpost.errors import BadInput, Refused
 
 
@@ -53,6 +63,7 @@ class ComposerParts:
     text: TextService
     approvals: ApprovalService
     consent: ConsentService
+    videos: VideoCheckService | None = None  # without it, a draft takes photos only
 
 
 @dataclass(frozen=True)
@@ -62,6 +73,7 @@ class Prepared:
     text: str
     folder: Path | None
     photos: list[ExportedPhoto]
+    videos: list[ExportedVideo] = field(default_factory=list)
 
 
 class PostComposer:
@@ -73,6 +85,8 @@ class PostComposer:
         self._draft = draft
         self._check = PhotoCheck(draft.channel, ())
         self._blurred: dict[int, set[int]] = {}
+        self._videos: list[VideoScan] = []  # clips, after the photos
+        self._video_blur: dict[int, set[int]] = {}  # clip index -> tracks chosen for blurring
         self._dropped = 0  # saved face decisions that no longer applied when reopened
 
     # -- starting and reopening --------------------------------------------------------------
@@ -115,6 +129,15 @@ class PostComposer:
         return self._check.photos
 
     @property
+    def videos(self) -> tuple[VideoScan, ...]:
+        return tuple(self._videos)
+
+    def track_blurred(self, video_index: int, track_index: int) -> bool:
+        """Whether the copy will blur this track: always when it blocks."""
+        track = self._videos[video_index].tracks[track_index]
+        return track.blocks or track_index in self._video_blur.get(video_index, set())
+
+    @property
     def blurred(self) -> dict[int, set[int]]:
         return {i: set(f) for i, f in self._blurred.items()}
 
@@ -137,10 +160,26 @@ class PostComposer:
         """Faces are judged again for the new channel's consents; decisions are kept."""
         self._save(channel=channel)
         self._check = self._parts.photos.refresh(self._check, channel)
+        self._videos = [self._judged(v) for v in self._videos]
 
     def add_photos(self, paths: Sequence[str | Path]) -> None:
-        added = self._parts.photos.check(self._session, [str(p) for p in paths], self.channel)
-        self._check = PhotoCheck(self.channel, self._check.photos + added.photos)
+        """Photos and clips (by their file type); a clip that cannot be read is refused."""
+        clips = [str(p) for p in paths if is_clip(p)]
+        stills = [str(p) for p in paths if not is_clip(p)]
+        if clips:
+            self._videos += self._check_clips(clips)
+        if stills:
+            added = self._parts.photos.check(self._session, stills, self.channel)
+            self._check = PhotoCheck(self.channel, self._check.photos + added.photos)
+        self._save()
+
+    def blur_track(self, video_index: int, track_index: int) -> None:
+        if not 0 <= video_index < len(self._videos):
+            raise BadInput(f"There is no clip {video_index + 1}: the draft has "
+                           f"{len(self._videos)}.")
+        if not 0 <= track_index < len(self._videos[video_index].tracks):
+            raise BadInput(f"Clip {video_index + 1} has no person {track_index + 1}.")
+        self._video_blur.setdefault(video_index, set()).add(track_index)
         self._save()
 
     def remove_photo(self, index: int) -> None:
@@ -161,6 +200,9 @@ class PostComposer:
         """Every face without consent, in every photo: the quickest safe choice."""
         for index, faces in faces_without_consent(self._check).items():
             self._blurred.setdefault(index, set()).update(faces)
+        for index, video in enumerate(self._videos):
+            self._video_blur.setdefault(index, set()).update(
+                n for n, track in enumerate(video.tracks) if track.blocks)
         self._save()
 
     def mark_face(self, photo_index: int, box: tuple[int, int, int, int]) -> None:
@@ -197,14 +239,22 @@ class PostComposer:
 
     # -- where it stands -----------------------------------------------------------------------
     def readiness(self) -> Readiness:
-        return readiness(self.text, self.findings(), self._check, self._blurred,
-                         self._draft.acknowledged)
+        return self._state(self.findings())
+
+    def _state(self, findings: list[Finding]) -> Readiness:
+        """Photos' and clips' faces together: a track that blocks needs a decision too."""
+        state = readiness(self.text, findings, self._check, self._blurred,
+                          self._draft.acknowledged)
+        undecided = sum(1 for v, video in enumerate(self._videos)
+                        for n, track in enumerate(video.tracks)
+                        if track.blocks and n not in self._video_blur.get(v, set()))
+        return replace(state, empty=state.empty and not self._videos,
+                       faces_to_decide=state.faces_to_decide + undecided)
 
     def blockers(self) -> list[str]:
         """What stands between this draft and posting, as sentences; empty when it is ready."""
         findings = self.findings()
-        state = readiness(self.text, findings, self._check, self._blurred,
-                          self._draft.acknowledged)
+        state = self._state(findings)
         said = []
         if state.empty:
             said.append("The post is empty: write something or add a photo.")
@@ -221,18 +271,44 @@ class PostComposer:
     def verdict(self) -> str:
         """block, warn or ok: the text's findings and the photos' faces together."""
         findings = self.findings()
-        state = readiness(self.text, findings, self._check, self._blurred,
-                          self._draft.acknowledged)
+        state = self._state(findings)
         if not state.ready:
             return "block"
         return "warn" if verdict(findings) == "warn" else "ok"
 
-    def publication(self, exported: Sequence[ExportedPhoto] | None = None) -> Publication:
-        """The record this post would leave; refuses a post that is not ready."""
+    def publication(self, exported: Sequence[ExportedPhoto] | None = None,
+                    copies: Sequence[ExportedVideo] | None = None) -> Publication:
+        """The record this post would leave, clips after photos; refuses a post that is not
+        ready."""
+        findings = self.findings()
+        if self._state(findings).faces_to_decide:
+            raise BadInput("This post is not ready: fix what blocks it first.")
         pupils = self._parts.consent.pupils(self._session)
-        return build_publication(self.text, self._check, self._blurred, self.findings(),
-                                 self._draft.acknowledged, pupils, self._parts.consent.today(),
-                                 exported)
+        today = self._parts.consent.today()
+        if self._check.photos or post_text(self.text) or not self._videos:
+            built = build_publication(self.text, self._check, self._blurred, findings,
+                                      self._draft.acknowledged, pupils, today, exported)
+        else:  # a clip and nothing else
+            built = Publication("", [], {}, [], evidence(self._check))
+        if not self._videos:
+            return built
+        by_id = {p.pupil_id: p for p in pupils}
+        clips, shown = [], dict(built.pupils)
+        for v, video in enumerate(self._videos):
+            tracks = []
+            for n, track in enumerate(video.tracks):
+                blurred = self.track_blurred(v, n)
+                tracks.append({"status": track.status, "pupil_id": track.pupil_id,
+                               "reason": track.reason, "blurred": blurred, "source": "track",
+                               "first_s": round(track.first_s, 2),
+                               "last_s": round(track.last_s, 2)})
+                pupil = by_id.get(track.pupil_id or "")
+                if pupil is not None and not blurred:
+                    shown[pupil.pupil_id] = consent_states(pupil, self.channel, today)
+            safe = copies[v].dst_sha256 if copies is not None else ""
+            clips.append(PublishedPhoto(video.content_hash, safe, tracks))
+        return Publication(built.text, [*built.photos, *clips], dict(sorted(shown.items())),
+                           built.acknowledged_warnings, built.face_model)
 
     # -- approval, safe copies, publishing ---------------------------------------------------
     def submit(self) -> Approval:
@@ -243,17 +319,25 @@ class PostComposer:
         hashes are kept with the draft for publish()."""
         publication = self.publication()  # refuses a post that is not ready, before any file
         exported: list[ExportedPhoto] = []
-        if self._check.photos:
-            if folder is None:
-                raise BadInput("Say where the safe copies should go.")
+        copies: list[ExportedVideo] = []
+        if (self._check.photos or self._videos) and folder is None:
+            raise BadInput("Say where the safe copies should go.")
+        if self._check.photos and folder is not None:
             also = {i: sorted(f) for i, f in self._blurred.items() if f}
             exported = self._parts.photos.export(self._session, self._check, folder, also)
-            publication = self.publication(exported)
+        if self._videos and folder is not None:
+            also_tracks = {i: sorted(f) for i, f in self._video_blur.items() if f}
+            copies = self._video_service().export(
+                self._session, VideoCheck(self.channel, tuple(self._videos)), folder,
+                also_tracks)
+        if exported or copies:
+            publication = self.publication(exported if self._check.photos else None,
+                                           copies if self._videos else None)
+        written = folder if exported or copies else None
         self._parts.drafts.remember_prepared(
-            self._session, self.draft_id,
-            prepared_record(self.channel, publication, folder if exported else None))
+            self._session, self.draft_id, prepared_record(self.channel, publication, written))
         self._draft = self._parts.drafts.get(self._session, self.draft_id)
-        return Prepared(publication.text, folder if exported else None, exported)
+        return Prepared(publication.text, written, exported, copies)
 
     def publish(self, url: str = "") -> Post:
         """Record that the post went out, from the saved draft checked again now."""
@@ -271,7 +355,11 @@ class PostComposer:
         return post
 
     # -- helpers -------------------------------------------------------------------------------
-    def _recheck(self, saved: Sequence[DraftPhoto]) -> None:
+    def _recheck(self, everything: Sequence[DraftPhoto]) -> None:
+        clips = [p for p in everything if is_clip(p.path)]
+        saved = [p for p in everything if not is_clip(p.path)]
+        if clips:
+            self._restore_clips(clips)
         if not saved:
             return
         check = self._parts.photos.check(self._session, [p.path for p in saved], self.channel)
@@ -287,7 +375,14 @@ class PostComposer:
         self._blurred, self._dropped = blurred, dropped
 
     def _refuse_changed_files(self) -> None:
-        for saved, photo in zip(self._draft.photos, self._check.photos, strict=True):
+        for saved in self._draft.photos:
+            if is_clip(saved.path) and (saved.sha256 is None
+                                        or _file_sha256(Path(saved.path)) != saved.sha256):
+                raise Refused(f"{Path(saved.path).name} changed after it was checked, so it is "
+                              "not the clip that was checked: open the draft and check it "
+                              "again.")
+        stills = [p for p in self._draft.photos if not is_clip(p.path)]
+        for saved, photo in zip(stills, self._check.photos, strict=True):
             name = Path(saved.path).name
             if saved.sha256 is None or _file_sha256(Path(saved.path)) != saved.sha256:
                 raise Refused(f"{name} changed after it was checked, so it is not the photo "
@@ -313,10 +408,45 @@ class PostComposer:
               acknowledged: list[dict[str, str]] | None = None) -> None:
         photos = [decisions_of(p, self._blurred.get(i, ()))
                   for i, p in enumerate(self._check.photos)]
+        photos += [DraftPhoto(v.path, v.content_hash,
+                              tuple(sorted(v.tracks[n].sightings[0].box
+                                           for n in self._video_blur.get(i, set()))))
+                   for i, v in enumerate(self._videos)]
         self._draft = self._parts.drafts.save(
             self._session, self.draft_id, body if body is not None else self.text, photos,
             channel, acknowledged=acknowledged)
         self._check = PhotoCheck(self.channel, self._check.photos)
+
+    # -- clips -------------------------------------------------------------------------------
+    def _video_service(self) -> VideoCheckService:
+        if self._parts.videos is None:
+            raise BadInput("Video clips can be checked and posted from the command line "
+                           "(croftpost draft, check-video); this screen takes photos only.")
+        return self._parts.videos
+
+    def _check_clips(self, paths: Sequence[str]) -> list[VideoScan]:
+        check = self._video_service().check(self._session, paths, self.channel)
+        if check.errors:  # nothing half-added: the clip is named with the reason
+            raise BadInput(next(iter(check.errors.values())))
+        return list(check.videos)
+
+    def _judged(self, video: VideoScan) -> VideoScan:
+        pupils = {p.pupil_id: p for p in self._parts.consent.all_pupils()}
+        return apply_consent(video, pupils, self.channel, self._parts.consent.today())
+
+    def _restore_clips(self, saved: Sequence[DraftPhoto]) -> None:
+        """The clips checked again; a track chosen for blurring comes back when the clip is
+        unchanged and its first box is the same (fail safe: otherwise it is undecided)."""
+        self._videos = self._check_clips([p.path for p in saved])
+        for index, (video, kept) in enumerate(zip(self._videos, saved, strict=True)):
+            if kept.sha256 != video.content_hash:
+                self._dropped += len(kept.blurred)
+                continue
+            firsts = [t.sightings[0].box for t in video.tracks]
+            chosen = {firsts.index(box) for box in kept.blurred if box in firsts}
+            self._dropped += len(kept.blurred) - len(chosen)
+            if chosen:
+                self._video_blur[index] = chosen
 
     def _photo(self, index: int) -> PhotoResult:
         if not 0 <= index < len(self._check.photos):
@@ -338,6 +468,10 @@ def prepared_record(channel: str, publication: Publication,
     return {"content_hash": content_hash(channel, publication),
             "safe": [p.safe_sha256 for p in publication.photos],
             "folder": str(folder) if folder else ""}
+
+
+def is_clip(path: str | Path) -> bool:
+    return Path(path).suffix.lower() in VIDEO_SUFFIXES
 
 
 def current_acknowledged(composer: PostComposer) -> list[Finding]:

@@ -172,7 +172,8 @@ def readiness(text: str, findings: Sequence[Finding], check: PhotoCheck | None,
 
 
 # -- the record of a post --------------------------------------------------------------------
-def _consent_states(pupil: Pupil, channel: str, day: date) -> dict[str, Any]:
+def consent_states(pupil: Pupil, channel: str, day: date) -> dict[str, Any]:
+    """A pupil's consent at this moment, as a post records it."""
     def state(kind: str) -> str:
         record = pupil.consents.get(kind)
         return "none" if record is None else record.state_on(day)
@@ -191,7 +192,7 @@ def shown_pupils(check: PhotoCheck, blurred: Blurred, pupils: Mapping[str, Pupil
             pupil = pupils.get(face.pupil_id or "")
             if pupil is None or is_blurred(check, blurred, index, n):
                 continue
-            shown[pupil.pupil_id] = _consent_states(pupil, check.channel, day)
+            shown[pupil.pupil_id] = consent_states(pupil, check.channel, day)
     return dict(sorted(shown.items()))
 
 

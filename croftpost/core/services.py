@@ -65,7 +65,7 @@ class Services:
     def composer_parts(self) -> ComposerParts:
         """What a PostComposer drives: `PostComposer.open(services.composer_parts, ...)`."""
         return ComposerParts(self.drafts, self.photos, self.marks, self.text, self.approvals,
-                             self.consent)
+                             self.consent, self.videos)
 
     def close(self) -> None:
         self.photos.close()

@@ -208,3 +208,44 @@ def test_scanning_streams_frames_and_reports_progress(olly, tmp_path):
     scan = scan_video(clip, EncodingGallery({}), progress=lambda done, total: seen.append(done))
     assert scan.samples == len(seen) >= 8 and seen == sorted(seen)
     assert [t.reason for t in scan.tracks] == ["no_match"]  # nobody enrolled: unknown
+
+
+def test_a_draft_with_a_clip_goes_from_new_to_published(school, olly, stranger, tmp_path,
+                                                         capsys):
+    """The same PostComposer as photos: the clip's tracks block until blurred, the copy is
+    prepared, and publishing checks the saved draft again and records each track."""
+    clip = make_clip(tmp_path / "choir.mp4", [Person(olly, 0, 2, 40, 60, 60, 300),
+                                              Person(stranger, 1, 2, 560, 600, 80, 280)],
+                     seconds=2, gps=True)
+    (tmp_path / "post.txt").write_text("Our choir at the Christmas fair!")
+    capsys.readouterr()
+    assert run(["draft", "new", "--channel", "facebook", "--text", str(tmp_path / "post.txt"),
+                "--photo", str(clip)]) == 0
+    draft_id = capsys.readouterr().out.strip().splitlines()[-1]
+    capsys.readouterr()
+    assert run(["draft", "show", draft_id, "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["verdict"] == "block" and shown["videos"][0]["gps"] is True
+    people = shown["videos"][0]["tracks"]
+    assert sorted(t["status"] for t in people) == ["consented", "unknown"]
+    assert run(["draft", "publish", draft_id]) == 1  # the unknown person blocks
+    unknown = next(t for t in people if t["status"] == "unknown")
+    assert run(["draft", "blur", draft_id, "--clip", "1", "--person",
+                str(unknown["number"])]) == 0
+    assert run(["draft", "prepare", draft_id, "--out", str(tmp_path / "safe")]) == 0
+    [copy] = (tmp_path / "safe").glob("*.mp4")
+    with av.open(str(copy)) as safe:
+        assert not any("location" in key for key in safe.metadata)
+    assert run(["draft", "publish", draft_id]) == 0
+
+    services = open_services(school)
+    try:
+        head = services.accounts.login("head", HEAD_PW)
+        [post] = services.drafts.history(head)
+        assert post.pupils == ["P001"]  # Olly is seen; the stranger is blurred
+        [recorded] = post.photos
+        assert sorted((t["status"], t["blurred"]) for t in recorded["faces"]) == [
+            ("consented", False), ("unknown", True)]
+        assert recorded["safe_sha256"] and recorded["original_sha256"] != recorded["safe_sha256"]
+    finally:
+        services.close()
