@@ -15,12 +15,13 @@ so the disguises the rules see through are seen through here too.
 
 from __future__ import annotations
 
-import math
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -67,12 +68,19 @@ def sentences(text: str) -> list[tuple[int, int]]:
             start += 1
         if start >= end:
             continue
-        letters = sum(c.isalpha() for c in text[start:end])
-        if spans and letters < _MIN_LETTERS and "\n" not in text[spans[-1][1] : start]:
+        if spans and _few_letters(text, start, end) and "\n" not in text[spans[-1][1] : start]:
             spans[-1] = (spans[-1][0], end)
         else:
             spans.append((start, end))
     return spans
+
+
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _few_letters(text: str, start: int, end: int) -> bool:
+    """Fewer than _MIN_LETTERS letters in text[start:end] (stops counting there)."""
+    return sum(1 for _ in islice(_LETTER.finditer(text, start, end), _MIN_LETTERS)) < _MIN_LETTERS
 
 
 PASSAGE_SENTENCES = 3  # a long draft is read in passages of this many sentences...
@@ -158,20 +166,15 @@ class MeaningModel:
         return probabilities
 
     def _vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        counts: dict[int, int] = {}
         words = self._words
-        for feature in word_features(text):
-            at = words.get(feature)
-            if at is not None:
-                counts[at] = counts.get(at, 0) + 1
+        found = [at for f in word_features(text) if (at := words.get(f)) is not None]
         for word in _WORD.findall(text):
-            for at in self._char_indexes(word):
-                counts[at] = counts.get(at, 0) + 1
-        if not counts:
+            found.extend(self._char_indexes(word))
+        if not found:
             return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.float32)
+        counts = Counter(found)  # counted in C
         indexes = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
-        tf = np.fromiter((1.0 + math.log(n) for n in counts.values()), dtype=np.float32,
-                         count=len(counts))
+        tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts)))
         values = tf * self._idf[indexes]
         norm = float(np.sqrt(values @ values))
         return indexes, values / norm if norm else values
