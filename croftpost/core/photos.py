@@ -178,6 +178,9 @@ def _reading(name: str) -> Iterator[None]:
         limit = f"the {MAX_PIXELS // 1_000_000} megapixels croftpost accepts"
         raise _bad(name, f"it declares more than {limit}") from None
     except UnidentifiedImageError:
+        if Path(name).suffix.lower() in (".mp4", ".mov", ".m4v"):
+            raise BadPhoto(f"{name} is a video clip, not a photo: check it with `croftpost "
+                           "check-video`, or post it with `croftpost draft`.") from None
         raise _bad(name, "it is not an image file") from None
     except MemoryError:
         raise _bad(name, "it is too large to open on this computer") from None

@@ -249,3 +249,13 @@ def test_a_draft_with_a_clip_goes_from_new_to_published(school, olly, stranger, 
         assert recorded["safe_sha256"] and recorded["original_sha256"] != recorded["safe_sha256"]
     finally:
         services.close()
+
+
+def test_a_clip_given_as_a_photo_is_pointed_to_the_video_commands(school, olly, tmp_path,
+                                                                   capsys):
+    clip = make_clip(tmp_path / "nativity.mov", [Person(olly, 0, 1, 40, 80, 60, 300)],
+                     seconds=1)
+    capsys.readouterr()
+    assert run(["check-photo", str(clip), "--channel", "facebook"]) == 2
+    assert "nativity.mov is a video clip, not a photo: check it with `croftpost check-video`" \
+        in capsys.readouterr().out
