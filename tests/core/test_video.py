@@ -259,3 +259,13 @@ def test_a_clip_given_as_a_photo_is_pointed_to_the_video_commands(school, olly, 
     assert run(["check-photo", str(clip), "--channel", "facebook"]) == 2
     assert "nativity.mov is a video clip, not a photo: check it with `croftpost check-video`" \
         in capsys.readouterr().out
+
+
+def test_an_iphone_style_hevc_mov_turned_the_other_way_is_read_upright(school, olly, tmp_path,
+                                                                       capsys):
+    clip = make_clip(tmp_path / "IMG_0042.MOV", [Person(olly, 0, 1.5, 60, 100, 200, 300)],
+                     seconds=1.5, size=(540, 960), rotation=-90, codec="libx265")
+    code, result = check(capsys, clip)
+    [video] = result["videos"]
+    assert (video["width"], video["height"]) == (540, 960)
+    assert [(t["status"], t["pupil_id"]) for t in video["tracks"]] == [("consented", "P001")]

@@ -27,16 +27,18 @@ class Person:
 
 def make_clip(path: Path, people: Sequence[Person], seconds: float = 3.0, fps: int = 15,
               size: tuple[int, int] = (960, 540), rotation: int = 0, gps: bool = False,
-              sound: bool = False) -> Path:
+              sound: bool = False, codec: str = "libx264") -> Path:
     """An H.264 MP4. With `rotation`, frames are stored turned back by it and the display
     matrix says to turn them, as a phone does, so the clip shows upright."""
     stored = size if rotation % 180 == 0 else (size[1], size[0])
     with av.open(str(path), "w") as out:
         if gps:
             out.metadata["location"] = "+54.1960-003.0920/"
-        video = out.add_stream("libx264", rate=fps)
+        video = out.add_stream(codec, rate=fps)
         video.width, video.height = stored
         video.pix_fmt = "yuv420p"
+        if codec == "libx265":  # an iPhone's HEVC; quietly
+            video.options = {"x265-params": "log-level=error"}
         if rotation:
             video.set_display_rotation(rotation)
         audio = out.add_stream("aac", rate=44100) if sound else None
