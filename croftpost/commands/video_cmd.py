@@ -109,11 +109,16 @@ def _summarise(result: VideoCheck) -> None:
             out("No faces were found in the frames checked (4 a second). Watch the clip "
                 "yourself before posting.")
         return
-    parts = [f"{blocking} {'person' if blocking == 1 else 'people'} without consent or unknown"]
+    parts = []
+    if blocking:
+        parts.append(f"{blocking} {'person' if blocking == 1 else 'people'} without consent or "
+                     "unknown")
     if result.errors:
-        parts.append(f"{len(result.errors)} clip(s) could not be checked")
-    out(f"Do not post yet: {' and '.join(parts)}. `croftpost export-video` writes copies with "
-        "them blurred in every frame.")
+        parts.append(f"{len(result.errors)} clip{'' if len(result.errors) == 1 else 's'} could "
+                     "not be checked")
+    advice = (" `croftpost export-video` writes copies with them blurred in every frame."
+              if blocking else "")
+    out(f"Do not post yet: {' and '.join(parts)}.{advice}")
 
 
 def _export(args: argparse.Namespace) -> int:

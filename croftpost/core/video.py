@@ -128,6 +128,8 @@ def open_clip(path: Path | str) -> Any:
     name = Path(path).name
     if not Path(path).is_file():
         raise BadVideo(f"{name} is not a file croftpost can read.")
+    if Path(path).stat().st_size == 0:
+        raise BadVideo(f"{name} is empty (0 bytes).")
     try:
         container = av.open(str(path), metadata_errors="ignore")
     except (av.FFmpegError, OSError, UnicodeDecodeError, ValueError):

@@ -15,7 +15,7 @@ from croftpost.core.matching import EncodingGallery
 from croftpost.core.services import open_services
 from croftpost.core.video import scan_video
 from croftpost.core.video_check import VideoCheckService
-from tests.core.video_clips import KNN, Person, make_clip
+from tests.core.video_clips import KNN, Person, make_clip, tone
 
 pytestmark = pytest.mark.faces
 
@@ -165,7 +165,12 @@ def test_files_that_are_not_clips_are_refused_with_a_reason(school, olly, tmp_pa
     clip = make_clip(tmp_path / "whole.mp4", [Person(olly, 0, 2, 40, 80, 60, 300)], seconds=2)
     cut_short = tmp_path / "cut-short.mp4"
     cut_short.write_bytes(clip.read_bytes()[: clip.stat().st_size // 3])
-    for broken in (notes, cut_short, tmp_path / "missing.mp4"):
+    sound_only = tmp_path / "song.mp4"
+    with av.open(str(sound_only), "w") as out:
+        tone(out, out.add_stream("aac", rate=44100), 0.5)
+    empty = tmp_path / "empty.mp4"
+    empty.write_bytes(b"")
+    for broken in (notes, cut_short, tmp_path / "missing.mp4", sound_only, empty):
         capsys.readouterr()
         assert run(["check-video", str(broken), "--channel", "facebook"]) == 2
         said = capsys.readouterr().out

@@ -52,7 +52,7 @@ def make_clip(path: Path, people: Sequence[Person], seconds: float = 3.0, fps: i
         for packet in video.encode(None):
             out.mux(packet)
         if audio is not None:
-            _tone(out, audio, seconds)
+            tone(out, audio, seconds)
     return path
 
 
@@ -69,7 +69,7 @@ def _frame(time: float, people: Sequence[Person], photos: dict[Path, Image.Image
     return frame
 
 
-def _tone(out: av.container.OutputContainer, audio: av.audio.stream.AudioStream,
+def tone(out: av.container.OutputContainer, audio: av.audio.stream.AudioStream,
           seconds: float) -> None:
     samples = np.sin(np.arange(round(44100 * seconds)) * 2 * np.pi * 440 / 44100) * 0.2
     chunk = audio.codec_context.frame_size or 1024
