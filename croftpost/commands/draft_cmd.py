@@ -236,13 +236,13 @@ def _report(composer: PostComposer, args: argparse.Namespace) -> None:
             f"(policy {finding['clause']}): {finding['message']}")
     for photo in data["photos"]:
         faces = ", ".join(f"face {f['number']} {f['status']}"
-                          + (" (will be blurred)" if f["blurred"] else "")
+                          + (" (blurred in the copy)" if f["blurred"] else "")
                           for f in photo["faces"]) or "no faces"
         out(f"  photo {photo['number']}: {Path(photo['path']).name}: "
             + (f"could not be checked ({photo['error']})" if photo["error"] else faces))
     for clip in data["videos"]:
         people = ", ".join(f"person {t['number']} {t['status']} {t['first_s']}-{t['last_s']} s"
-                           + (" (will be blurred)" if t["blurred"] else "")
+                           + (" (blurred in the copy)" if t["blurred"] else "")
                            for t in clip["tracks"]) or "nobody seen"
         out(f"  clip {clip['number']}: {Path(clip['path']).name}: {people}")
     for blocker in data["blockers"]:

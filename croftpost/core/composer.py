@@ -22,6 +22,7 @@ from typing import Any
 
 from croftpost.core.accounts import Session
 from croftpost.core.approvals import Approval, ApprovalService, content_hash
+from croftpost.core.channels import Channel
 from croftpost.core.consent import ConsentService
 from croftpost.core.draft_photos import DraftPhoto
 from croftpost.core.drafts import Draft, DraftService, Post
@@ -264,7 +265,7 @@ class PostComposer:
                         "or replace it.")
         if state.faces_to_decide:
             said.append(f"{_count(state.faces_to_decide, 'face')} without consent for "
-                        f"{self.channel}: blur or identify each one.")
+                        f"{Channel(self.channel).short_name}: blur or identify each one.")
         said += [f"Give a reason for the warning: {f.message}" for f in state.warnings]
         return said
 
