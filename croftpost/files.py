@@ -7,6 +7,7 @@ looking at what was opened, before reading a byte, refuses both at once.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from pathlib import Path
@@ -75,3 +76,15 @@ def make_private_folder(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     if os.name == "posix" and stat.S_IMODE(folder.stat().st_mode) & 0o077:
         folder.chmod(0o700)
+
+
+def sha256_of_file(path: Path) -> str:
+    """A file's SHA-256, read in blocks (clips are large); "" when it cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as file:
+            for block in iter(lambda: file.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return ""
+    return digest.hexdigest()

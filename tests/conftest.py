@@ -85,3 +85,34 @@ def school(tmp_path: Path, clock: FakeClock, fast_hasher):
                                    "Alex Morgan", HEAD_PASSWORD, clock=clock, hasher=fast_hasher)
     yield services, head
     services.close()
+
+
+# -- a school on the command line with one enrolled pupil -----------------------------------------
+
+OLLY_REGISTER = (
+    "pupil_id,first_name,last_name,class,photo_facebook,photo_dojo,name_facebook,name_dojo,"
+    "biometric,consent_expires,withdrawn_on\n"
+    "P001,Olly,Barnes,Year 5,yes,no,no,no,yes,2027-07-31,\n"
+)
+KNN = "face_recognition/examples/knn_examples"
+
+
+@pytest.fixture
+def olly_enrolled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, faces_dir: Path) -> Path:
+    """A school set up through the command line (the headteacher's login in the environment)
+    whose register has Olly (P001): photo consent for Facebook only, no name consent, enrolled
+    from two photos of one public face. Returns the data folder."""
+    from croftpost.cli import run
+
+    data = tmp_path / "cli-school"
+    monkeypatch.setenv("CROFTPOST_DATA_DIR", str(data))
+    monkeypatch.setenv("CROFTPOST_PASSWORD", HEAD_PASSWORD)
+    assert run(["setup", "--school", "Croftlands Junior", "--headteacher", "head",
+                "--name", "Alex Morgan"]) == 0
+    monkeypatch.setenv("CROFTPOST_USER", "head")
+    register = tmp_path / "register.csv"
+    register.write_text(OLLY_REGISTER)
+    assert run(["consent", "import", str(register)]) == 0
+    train = sorted((faces_dir / KNN / "train" / "obama").glob("*.jpg"))[:2]
+    assert run(["consent", "enrol", "P001", *map(str, train)]) == 0
+    return data

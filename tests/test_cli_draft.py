@@ -17,28 +17,14 @@ pytestmark = pytest.mark.faces
 
 HEAD_PW = "head-password-1"
 KNN = "face_recognition/examples/knn_examples"
-CSV = ("pupil_id,first_name,last_name,class,photo_facebook,photo_dojo,name_facebook,name_dojo,"
-       "biometric,consent_expires,withdrawn_on\n"
-       "P001,Olly,Barnes,Year 5,yes,no,no,no,yes,2027-07-31,\n")
 PHONE_TEXT = "Well done Olly and friends at the gala! Tickets from Mrs Dunn on 07700 900123."
 CLEAN_TEXT = "Well done Olly and friends at the gala!"
 
 
 @pytest.fixture
-def school(tmp_path, monkeypatch, faces_dir: Path) -> Path:
-    """A school whose register has Olly (photo consent for Facebook, no name consent), enrolled
-    with two photos; returns a photo of Olly beside someone nobody enrolled."""
-    data = tmp_path / "cli-school"
-    monkeypatch.setenv("CROFTPOST_DATA_DIR", str(data))
-    monkeypatch.setenv("CROFTPOST_PASSWORD", HEAD_PW)
-    assert run(["setup", "--school", "Croftlands Junior", "--headteacher", "head",
-                "--name", "Alex Morgan"]) == 0
-    monkeypatch.setenv("CROFTPOST_USER", "head")
-    register = tmp_path / "register.csv"
-    register.write_text(CSV)
-    assert run(["consent", "import", str(register)]) == 0
-    train = sorted((faces_dir / KNN / "train" / "obama").glob("*.jpg"))[:2]
-    assert run(["consent", "enrol", "P001", *map(str, train)]) == 0
+def school(olly_enrolled: Path, tmp_path: Path, faces_dir: Path) -> Path:
+    """Olly enrolled (tests/conftest.py); returns a photo of Olly beside someone nobody
+    enrolled."""
     photo = tmp_path / "gala.jpg"
     shutil.copy(faces_dir / KNN / "test" / "obama_and_biden.jpg", photo)
     return photo

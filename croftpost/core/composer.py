@@ -14,7 +14,6 @@ the rules of posting live here and nowhere else:
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -52,6 +51,7 @@ from croftpost.core.textcheck import Finding, verdict
 from croftpost.core.video import VIDEO_SUFFIXES, ExportedVideo, VideoScan, apply_consent
 from croftpost.core.video_check import VideoCheck, VideoCheckService
 from croftpost.errors import BadInput, Refused
+from croftpost.files import sha256_of_file
 
 
 @dataclass(frozen=True)
@@ -378,14 +378,14 @@ class PostComposer:
     def _refuse_changed_files(self) -> None:
         for saved in self._draft.photos:
             if is_clip(saved.path) and (saved.sha256 is None
-                                        or _file_sha256(Path(saved.path)) != saved.sha256):
+                                        or sha256_of_file(Path(saved.path)) != saved.sha256):
                 raise Refused(f"{Path(saved.path).name} changed after it was checked, so it is "
                               "not the clip that was checked: open the draft and check it "
                               "again.")
         stills = [p for p in self._draft.photos if not is_clip(p.path)]
         for saved, photo in zip(stills, self._check.photos, strict=True):
             name = Path(saved.path).name
-            if saved.sha256 is None or _file_sha256(Path(saved.path)) != saved.sha256:
+            if saved.sha256 is None or sha256_of_file(Path(saved.path)) != saved.sha256:
                 raise Refused(f"{name} changed after it was checked, so it is not the photo "
                               "that was checked: open the draft and check it again.")
             if photo.error is not None:
@@ -482,17 +482,6 @@ def current_acknowledged(composer: PostComposer) -> list[Finding]:
 
 def _count(n: int, word: str) -> str:
     return f"1 {word}" if n == 1 else f"{n} {word}s"
-
-
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    try:
-        with path.open("rb") as file:
-            for block in iter(lambda: file.read(1 << 20), b""):
-                digest.update(block)
-    except OSError:
-        return ""
-    return digest.hexdigest()
 
 
 __all__ = ["ComposerParts", "PostComposer", "Prepared", "post_text"]

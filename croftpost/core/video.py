@@ -18,7 +18,6 @@ Frames are streamed: memory does not grow with the clip's length.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -37,6 +36,7 @@ from croftpost.core.matching import MATCH_MARGIN, MATCH_TOLERANCE, EncodingGalle
 from croftpost.core.photo_check import CONSENTED, TOO_SMALL, UNKNOWN, FaceResult, face_status
 from croftpost.core.safe_export import blur_faces
 from croftpost.errors import BadInput
+from croftpost.files import sha256_of_file
 
 Box = tuple[int, int, int, int]  # top, right, bottom, left in upright full-size pixels
 Progress = Callable[[float, float], None]  # seconds read, duration
@@ -147,7 +147,7 @@ def scan_video(path: Path | str, gallery: EncodingGallery, params: ScanParams = 
     apply_consent). Refuses a clip without frames or longer than `max_seconds`."""
     name = Path(path).name
     with open_clip(path) as container:
-        content_hash = _file_sha256(Path(path))
+        content_hash = sha256_of_file(Path(path))
         stream = container.streams.video[0]
         duration = _duration(container, stream)
         if duration > max_seconds:
@@ -266,7 +266,7 @@ def export_video(scan: VideoScan, out_file: Path, also_blur: Sequence[int] = (),
                  progress: Progress | None = None) -> ExportedVideo:
     """An upright H.264 copy with every track that blocks (and those in `also_blur`) blurred
     in every frame it may show, the audio as it was, and no metadata."""
-    if _file_sha256(Path(scan.path)) != scan.content_hash:
+    if sha256_of_file(Path(scan.path)) != scan.content_hash:
         raise BadVideo(f"{Path(scan.path).name} changed after it was checked: check it again.")
     blur = [t for n, t in enumerate(scan.tracks) if t.blocks or n in set(also_blur)]
     partial = out_file.with_name(out_file.name + ".part")
@@ -299,7 +299,7 @@ def export_video(scan: VideoScan, out_file: Path, also_blur: Sequence[int] = (),
                     progress(time, scan.duration_s)
         target.mux(video_out.encode(None))
     partial.replace(out_file)
-    return ExportedVideo(scan.path, str(out_file), scan.content_hash, _file_sha256(out_file),
+    return ExportedVideo(scan.path, str(out_file), scan.content_hash, sha256_of_file(out_file),
                          len(blur), scan.has_audio)
 
 
@@ -352,12 +352,3 @@ def _union(a: Box, b: Box) -> Box:
 
 def _even(n: int) -> int:
     return n - n % 2  # H.264 in 4:2:0 wants even sizes
-
-
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        for block in iter(lambda: file.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-

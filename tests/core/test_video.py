@@ -20,25 +20,12 @@ from tests.core.video_clips import KNN, Person, make_clip, tone
 pytestmark = pytest.mark.faces
 
 HEAD_PW = "head-password-1"
-CSV = ("pupil_id,first_name,last_name,class,photo_facebook,photo_dojo,name_facebook,name_dojo,"
-       "biometric,consent_expires,withdrawn_on\n"
-       "P001,Olly,Barnes,Year 5,yes,no,no,no,yes,2027-07-31,\n")
 
 
 @pytest.fixture
-def school(tmp_path, monkeypatch, faces_dir: Path) -> Path:
-    """Olly (P001) enrolled, with photo consent for Facebook and not for Dojo."""
-    data = tmp_path / "school"
-    monkeypatch.setenv("CROFTPOST_DATA_DIR", str(data))
-    monkeypatch.setenv("CROFTPOST_PASSWORD", HEAD_PW)
-    assert run(["setup", "--school", "Croftlands Junior", "--headteacher", "head",
-                "--name", "Alex Morgan"]) == 0
-    monkeypatch.setenv("CROFTPOST_USER", "head")
-    (tmp_path / "register.csv").write_text(CSV)
-    assert run(["consent", "import", str(tmp_path / "register.csv")]) == 0
-    train = sorted((faces_dir / KNN / "train" / "obama").glob("*.jpg"))[:2]
-    assert run(["consent", "enrol", "P001", *map(str, train)]) == 0
-    return data
+def school(olly_enrolled: Path) -> Path:
+    """Olly (P001) enrolled, with photo consent for Facebook and not for Dojo (conftest)."""
+    return olly_enrolled
 
 
 @pytest.fixture
