@@ -10,7 +10,6 @@ is built once (400 pupils) and warmed up.
 
 from __future__ import annotations
 
-import dataclasses
 import statistics
 import subprocess
 import sys
@@ -19,6 +18,7 @@ import time
 from croftpost.core.policy_profile import load_profile
 from croftpost.core.textcheck import PupilName, TextChecker, TextContext, build_checker
 from tests.corpus.fixture import PUPILS, SCHOOL_CONTACTS, STAFF_ACCOUNTS, load_corpus
+from tests.corpus.meaning_report import rules_only
 
 DRAFT_CHARS = 5_000
 BIG_CHARS = 1_000_000
@@ -67,7 +67,7 @@ def model_load_ms() -> float:
 
 def run() -> list[tuple[str, str]]:
     profile = load_profile()
-    rules = build_checker(school_context(), dataclasses.replace(profile, meaning_model=None))
+    rules = build_checker(school_context(), rules_only(profile))
     text = draft(DRAFT_CHARS)
     _times(rules, text, WARM_UP)
     rules_median = statistics.median(_times(rules, text, RUNS))

@@ -194,17 +194,17 @@ def _read_text(name: str) -> str:
 
 
 def as_json(composer: PostComposer) -> dict[str, Any]:
-    findings = composer.findings()
+    review = composer.review()
     blurred = composer.blurred
     return {
         "id": composer.draft_id,
         "channel": composer.channel,
         "status": composer.state,
-        "verdict": composer.verdict(),
+        "verdict": review.verdict,
         "text": composer.text,
         "findings": [{"number": n, "category": f.category, "severity": f.severity,
                       "clause": f.clause, "excerpt": f.excerpt, "message": f.message}
-                     for n, f in enumerate(findings, 1)],
+                     for n, f in enumerate(review.findings, 1)],
         "acknowledged": composer.acknowledged,
         "photos": [{"number": i, "path": p.path, "sha256": p.content_hash, "error": p.error,
                     "faces": [{"number": n, "status": face.status, "pupil_id": face.pupil_id,
@@ -220,7 +220,7 @@ def as_json(composer: PostComposer) -> dict[str, Any]:
                                 "blurred": composer.track_blurred(v - 1, n - 1)}
                                for n, t in enumerate(clip.tracks, 1)]}
                    for v, clip in enumerate(composer.videos, 1)],
-        "blockers": composer.blockers(),
+        "blockers": review.blockers,
     }
 
 

@@ -77,6 +77,15 @@ class Prepared:
     videos: list[ExportedVideo] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Review:
+    """Where a draft stands, from one check of its text."""
+
+    findings: list[Finding]
+    blockers: list[str]  # sentences; empty when it is ready
+    verdict: str  # block, warn or ok
+
+
 class PostComposer:
     """One draft, as a member of staff composes it."""
 
@@ -252,9 +261,17 @@ class PostComposer:
         return replace(state, empty=state.empty and not self._videos,
                        faces_to_decide=state.faces_to_decide + undecided)
 
+    def review(self) -> Review:
+        """The findings, what blocks and the verdict, from one check of the text (each check
+        of a protected pupil's name is an alert: it is counted once)."""
+        findings = self.findings()
+        return Review(findings, self._blockers(findings), self._verdict(findings))
+
     def blockers(self) -> list[str]:
         """What stands between this draft and posting, as sentences; empty when it is ready."""
-        findings = self.findings()
+        return self._blockers(self.findings())
+
+    def _blockers(self, findings: list[Finding]) -> list[str]:
         state = self._state(findings)
         said = []
         if state.empty:
@@ -271,9 +288,10 @@ class PostComposer:
 
     def verdict(self) -> str:
         """block, warn or ok: the text's findings and the photos' faces together."""
-        findings = self.findings()
-        state = self._state(findings)
-        if not state.ready:
+        return self._verdict(self.findings())
+
+    def _verdict(self, findings: list[Finding]) -> str:
+        if not self._state(findings).ready:
             return "block"
         return "warn" if verdict(findings) == "warn" else "ok"
 
@@ -281,7 +299,11 @@ class PostComposer:
                     copies: Sequence[ExportedVideo] | None = None) -> Publication:
         """The record this post would leave, clips after photos; refuses a post that is not
         ready."""
-        findings = self.findings()
+        return self._publication(self.findings(), exported, copies)
+
+    def _publication(self, findings: list[Finding],
+                     exported: Sequence[ExportedPhoto] | None = None,
+                     copies: Sequence[ExportedVideo] | None = None) -> Publication:
         if self._state(findings).faces_to_decide:
             raise BadInput("This post is not ready: fix what blocks it first.")
         pupils = self._parts.consent.pupils(self._session)
@@ -318,7 +340,8 @@ class PostComposer:
     def prepare(self, folder: Path | None) -> Prepared:
         """Safe copies in `folder` (none needed for a post without photos) and the text; their
         hashes are kept with the draft for publish()."""
-        publication = self.publication()  # refuses a post that is not ready, before any file
+        findings = self.findings()
+        publication = self._publication(findings)  # refuses a post not ready, before any file
         exported: list[ExportedPhoto] = []
         copies: list[ExportedVideo] = []
         if (self._check.photos or self._videos) and folder is None:
@@ -332,8 +355,8 @@ class PostComposer:
                 self._session, VideoCheck(self.channel, tuple(self._videos)), folder,
                 also_tracks)
         if exported or copies:
-            publication = self.publication(exported if self._check.photos else None,
-                                           copies if self._videos else None)
+            publication = self._publication(findings, exported if self._check.photos else None,
+                                            copies if self._videos else None)
         written = folder if exported or copies else None
         self._parts.drafts.remember_prepared(
             self._session, self.draft_id, prepared_record(self.channel, publication, written))
@@ -344,10 +367,11 @@ class PostComposer:
         """Record that the post went out, from the saved draft checked again now."""
         fresh = PostComposer.open(self._parts, self._session, self.draft_id)
         fresh._refuse_changed_files()
-        blockers = fresh.blockers()  # text and faces as they are now
+        findings = fresh.findings()  # text and faces as they are now
+        blockers = fresh._blockers(findings)
         if blockers:
             raise Refused("This post cannot be published yet: " + blockers[0])
-        publication = fresh.publication()
+        publication = fresh._publication(findings)
         if publication.photos:
             publication = fresh._with_safe_copies(publication)
         post = self._parts.drafts.publish(self._session, self.draft_id, self.channel,
@@ -398,7 +422,7 @@ class PostComposer:
             raise Refused("Prepare the post first: its safe copies have not been made.")
         with_copies = Publication(
             publication.text,
-            [type(p)(p.original_sha256, digest, p.faces)
+            [PublishedPhoto(p.original_sha256, digest, p.faces)
              for p, digest in zip(publication.photos, safe, strict=True)],
             publication.pupils, publication.acknowledged_warnings, publication.face_model)
         if prepared.get("content_hash") != content_hash(self.channel, with_copies):

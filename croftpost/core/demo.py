@@ -13,9 +13,8 @@ from PIL import Image, ImageDraw
 
 from croftpost.core.accounts import Session
 from croftpost.core.alerts import PROTECTED_FACE, PROTECTED_NAME
-from croftpost.core.composer import ComposerParts, PostComposer
+from croftpost.core.composer import PostComposer
 from croftpost.core.consent_csv import HEADER
-from croftpost.core.face_marks import FaceMarkService
 from croftpost.core.photo_check import PhotoCheckService
 from croftpost.core.services import Services, set_up_school
 
@@ -126,9 +125,7 @@ def _safeguarding(services: Services, head: Session, teacher: Session, folder: P
     checker = PhotoCheckService(services.db, services.audit, services.accounts,
                                 services.consent, services.clock, workers=0,
                                 alerts=services.alerts)
-    parts = ComposerParts(services.drafts, checker,
-                          FaceMarkService(services.audit, services.accounts, checker),
-                          services.text, services.approvals, services.consent)
+    parts = services.composer_parts_with(checker)
     try:
         composer = PostComposer.start(
             parts, teacher, "dojo",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import sqlite_utils
@@ -66,6 +66,11 @@ class Services:
         """What a PostComposer drives: `PostComposer.open(services.composer_parts, ...)`."""
         return ComposerParts(self.drafts, self.photos, self.marks, self.text, self.approvals,
                              self.consent, self.videos)
+
+    def composer_parts_with(self, photos: PhotoCheckService) -> ComposerParts:
+        """The same, checking photos with `photos` (a worker's or the demo's own scanner)."""
+        return replace(self.composer_parts, photos=photos,
+                       marks=FaceMarkService(self.audit, self.accounts, photos))
 
     def close(self) -> None:
         self.photos.close()

@@ -157,15 +157,16 @@ def scan_video(path: Path | str, gallery: EncodingGallery, params: ScanParams = 
         has_audio = bool(container.streams.audio)
         tracks: list[list[Sighting]] = []
         size, rotation, samples, next_sample = (0, 0), 0, 0, 0.0
-        for time, image, frame_rotation in _upright_frames(container, stream, name):
-            rotation = frame_rotation
+        for frame in _frames(container, stream, name):
             if cancel is not None and cancel.is_set():
                 raise BadVideo(f"The check of {name} was cancelled.")
-            size = image.size
+            time = float(frame.time or 0.0)
             if time + 1e-6 < next_sample:
-                continue
+                continue  # decoded (the next sample needs it) but never turned into a picture
             next_sample = time + 1 / SAMPLES_PER_SECOND
             samples += 1
+            image, rotation = _upright(frame), _rotation(frame)
+            size = image.size
             _link(tracks, _sightings(image, time, params))
             if progress is not None:
                 progress(min(time, duration), duration)
@@ -189,16 +190,10 @@ def apply_consent(scan: VideoScan, pupils: Mapping[str, Pupil], channel: str,
     return replace(scan, tracks=tuple(tracks))
 
 
-def _upright_frames(container: Any, stream: Any, name: str
-                    ) -> Iterator[tuple[float, Image.Image, int]]:
-    """(seconds, the frame as shown, its rotation) for every frame, streamed."""
+def _frames(container: Any, stream: Any, name: str) -> Iterator[Any]:
+    """Every decoded frame, streamed; a clip that breaks off is BadVideo."""
     try:
-        for frame in container.decode(stream):
-            rotation = int(getattr(frame, "rotation", 0) or 0) % 360
-            image = frame.to_image()
-            if rotation:  # the display matrix turns the picture counter-clockwise
-                image = image.rotate(rotation, expand=True)
-            yield float(frame.time or 0.0), image, rotation
+        yield from container.decode(stream)
     except av.FFmpegError:
         raise BadVideo(f"{name} is damaged: it stops part way through.") from None
 
@@ -303,8 +298,13 @@ def export_video(scan: VideoScan, out_file: Path, also_blur: Sequence[int] = (),
                          len(blur), scan.has_audio)
 
 
+def _rotation(frame: Any) -> int:
+    return int(getattr(frame, "rotation", 0) or 0) % 360
+
+
 def _upright(frame: Any) -> Image.Image:
-    rotation = int(getattr(frame, "rotation", 0) or 0) % 360
+    """The frame as shown: the display matrix turns the picture counter-clockwise."""
+    rotation = _rotation(frame)
     image: Image.Image = frame.to_image()
     return image.rotate(rotation, expand=True) if rotation else image
 

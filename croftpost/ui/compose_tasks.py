@@ -22,9 +22,8 @@ from PySide6.QtGui import QImage
 from croftpost.core.accounts import Session
 from croftpost.core.channels import Channel
 from croftpost.core.clock import Clock
-from croftpost.core.composer import ComposerParts, PostComposer
+from croftpost.core.composer import PostComposer
 from croftpost.core.drafts import Post
-from croftpost.core.face_marks import FaceMarkService
 from croftpost.core.faces import DEFAULT_PARAMS, ScanParams
 from croftpost.core.photo_check import ExportedPhoto, PhotoCheck, PhotoCheckService, for_posting
 from croftpost.core.photos import load_photo
@@ -130,9 +129,7 @@ class PhotoJobs:
         services = open_services(self.data_dir, self.clock)
         checker = self._checker(services)
         try:
-            parts = ComposerParts(services.drafts, checker,
-                                  FaceMarkService(services.audit, services.accounts, checker),
-                                  services.text, services.approvals, services.consent)
+            parts = services.composer_parts_with(checker)
             return PostComposer.open(parts, session, draft_id).publish(url)
         finally:
             checker.close()

@@ -94,11 +94,7 @@ def classifier_judge(model: MeaningModel) -> Judge:
 def model_scores(model: MeaningModel, text: str,
                  needles: tuple[str, ...] = ()) -> dict[str, float]:
     """The checker's reading: its most telling passage (the whole of a short draft)."""
-    best = dict.fromkeys(model.classes, 0.0)
-    for reading in model.read(without_contacts(normalise(text).text, needles)):
-        for category, value in reading.scores.items():
-            best[category] = max(best[category], value)
-    return best
+    return model.strongest(without_contacts(normalise(text).text, needles))
 
 
 def evaluate(items: list[dict[str, str]], judge: Judge) -> Result:

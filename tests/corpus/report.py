@@ -8,13 +8,13 @@ uv run --group train python -m tests.corpus.report --meaning --cv  # and on the 
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 from dataclasses import dataclass, field
 
 from croftpost.core.policy_profile import CATEGORIES, load_profile
 from croftpost.core.textcheck import TextChecker, build_checker, moderate_comment
 from tests.corpus.fixture import CONTEXT, Item, load_corpus
+from tests.corpus.meaning_report import rules_only
 
 
 @dataclass
@@ -47,8 +47,7 @@ class Evaluation:
 def evaluate(items: list[Item] | None = None, checker: TextChecker | None = None) -> Evaluation:
     items = load_corpus() if items is None else items
     # The rules' corpus measures the rules; the meaning layer has its own sets and report.
-    checker = checker or build_checker(CONTEXT, dataclasses.replace(load_profile(),
-                                                                    meaning_model=None))
+    checker = checker or build_checker(CONTEXT, rules_only(load_profile()))
     result = Evaluation(items=len(items))
     for item in items:
         found = frozenset(f.category for f in checker.check(item.text, item.channel))

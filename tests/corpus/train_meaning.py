@@ -33,10 +33,10 @@ from croftpost.core.textcheck.meaning import (
     MeaningModel,
     all_features,
     contact_needles,
-    without_contacts,
 )
 from croftpost.core.textcheck.normalise import normalise
 from tests.corpus.fixture import CONTEXT
+from tests.corpus.meaning_report import model_scores
 
 CORPUS = Path(os.environ.get("MEANING_CORPUS", Path(__file__).with_name("meaning")))
 MODEL_FILE = "meaning-classifier.npz"
@@ -142,17 +142,6 @@ def save(arrays: dict[str, np.ndarray], path: Path, warn_at: dict[str, float],
         trained_on=np.array(trained_on))
 
 
-def read_as_checker(model: MeaningModel, text: str,
-                    needles: tuple[str, ...] = ()) -> dict[str, float]:
-    """A draft's score per category as the checker takes it: its most telling passage (the
-    whole of a short draft), with the school's own contacts blanked out."""
-    best = dict.fromkeys(model.classes, 0.0)
-    for reading in model.read(without_contacts(normalise(text).text, needles)):
-        for cls, value in reading.scores.items():
-            best[cls] = max(best[cls], value)
-    return best
-
-
 def out_of_fold(examples: list[Example], c: float = C, folds: int = 5) -> list[dict[str, float]]:
     """Each item scored by a model that never saw it."""
     labels = [e.label for e in examples]
@@ -165,7 +154,7 @@ def out_of_fold(examples: list[Example], c: float = C, folds: int = 5) -> list[d
             save(arrays, path, {}, {}, "fold")
             model = MeaningModel(path)
             for i in test:
-                scores[i] = read_as_checker(model, examples[i].text)
+                scores[i] = model_scores(model, examples[i].text)
     return scores
 
 
@@ -226,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     tuning = tuning_allowed()
     model = MeaningModel(args.out)
     needles = contact_needles(CONTEXT.school_contacts)  # the tuning posts' school
-    tuned = [read_as_checker(model, text, needles) for text in tuning]
+    tuned = [model_scores(model, text, needles) for text in tuning]
     for category in CATEGORIES:
         values = sorted((s[category] for s in tuned), reverse=True)
         warn_at[category] = max(warn_at[category], _above(values, TUNING_WARN_RATE))

@@ -142,12 +142,13 @@ class TextChecker:
             return []
         found: dict[tuple[str, int, int], str] = {}
         text = without_contacts(doc.text, self._own_contacts)
+        sentence_readings = _SentenceReadings(model, text)
         for passage in model.read(text):
             for category in self._meaning_rules:
                 score = passage.scores[category]
                 if score < model.warn_at[category]:
                     continue
-                start, end = self._telling_sentence(model, text, passage, category)
+                start, end = sentence_readings.most_telling(passage, category)
                 rule = MEANING if score >= model.block_at[category] else MEANING_UNSURE
                 if any(start < h.end and h.start < end
                        and (self._blocks(h) or rule == MEANING_UNSURE) for h in rule_hits):
@@ -157,19 +158,6 @@ class TextChecker:
                     found[key] = rule
         return [Hit(category, rule, start, end) for (category, start, end), rule in found.items()]
 
-    @staticmethod
-    def _telling_sentence(
-        model: MeaningModel, text: str, passage: Reading, category: str
-    ) -> tuple[int, int]:
-        spans = sentences(text[passage.start : passage.end])
-        if len(spans) <= 1:
-            return passage.start, passage.end
-        shifted = [(passage.start + s, passage.start + e) for s, e in spans]
-        readable = model.read_spans(text, shifted)
-        if not readable:  # each sentence too short to judge alone: the passage is the finding
-            return passage.start, passage.end
-        best = max(readable, key=lambda r: r.scores[category])
-        return best.start, best.end
 
     def _phrase_hits(self, doc: Doc) -> tuple[list[Hit], list[Hit]]:
         hits: list[Hit] = []
@@ -231,6 +219,33 @@ class TextChecker:
         if hit.rule in (MEANING, MEANING_UNSURE):
             return self._meaning_rules.get(hit.category, {}).get(hit.rule)
         return self.profile.categories[hit.category].rules.get(hit.rule)
+
+
+class _SentenceReadings:
+    """Sentences of flagged passages, each scored once however many passages (they overlap)
+    and categories ask for it."""
+
+    def __init__(self, model: MeaningModel, text: str) -> None:
+        self._model = model
+        self._text = text
+        self._scored: dict[tuple[int, int], Reading | None] = {}  # None: too short to judge
+
+    def most_telling(self, passage: Reading, category: str) -> tuple[int, int]:
+        """The passage's sentence that reads most like `category` (the passage itself when it
+        is one sentence, or none of its sentences is long enough to judge alone)."""
+        spans = [(passage.start + s, passage.start + e)
+                 for s, e in sentences(self._text[passage.start : passage.end])]
+        if len(spans) <= 1:
+            return passage.start, passage.end
+        new = [span for span in spans if span not in self._scored]
+        self._scored.update(dict.fromkeys(new))
+        for reading in self._model.read_spans(self._text, new):
+            self._scored[(reading.start, reading.end)] = reading
+        readable = [r for span in spans if (r := self._scored[span]) is not None]
+        if not readable:
+            return passage.start, passage.end
+        best = max(readable, key=lambda r: r.scores[category])
+        return best.start, best.end
 
 
 def _meaning_rules(

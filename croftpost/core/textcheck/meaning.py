@@ -136,6 +136,15 @@ class MeaningModel:
         """Each passage of `text` (normalised) with its score for every category."""
         return self.read_spans(text, passages(sentences(text)))
 
+    def strongest(self, text: str) -> dict[str, float]:
+        """Each category's score in the passage of `text` (normalised) that reads most like it:
+        what the checker compares with the thresholds."""
+        best = dict.fromkeys(self.classes, 0.0)
+        for reading in self.read(text):
+            for category, value in reading.scores.items():
+                best[category] = max(best[category], value)
+        return best
+
     def read_spans(self, text: str, spans: list[tuple[int, int]]) -> list[Reading]:
         # A few words carry too little meaning to judge ("Quiz night"), and nor does a string of
         # words the model never met ("b b mp bmp"): the rules alone read those.
