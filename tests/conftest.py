@@ -98,10 +98,9 @@ KNN = "face_recognition/examples/knn_examples"
 
 
 @pytest.fixture
-def olly_enrolled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, faces_dir: Path) -> Path:
-    """A school set up through the command line (the headteacher's login in the environment)
-    whose register has Olly (P001): photo consent for Facebook only, no name consent, enrolled
-    from two photos of one public face. Returns the data folder."""
+def cli_head(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A school set up through the command line in tmp_path/cli-school, with the headteacher
+    ("head", HEAD_PASSWORD) logged in through the environment. Returns the data folder."""
     from croftpost.cli import run
 
     data = tmp_path / "cli-school"
@@ -110,6 +109,16 @@ def olly_enrolled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, faces_dir: Pa
     assert run(["setup", "--school", "Croftlands Junior", "--headteacher", "head",
                 "--name", "Alex Morgan"]) == 0
     monkeypatch.setenv("CROFTPOST_USER", "head")
+    return data
+
+
+@pytest.fixture
+def olly_enrolled(cli_head: Path, tmp_path: Path, faces_dir: Path) -> Path:
+    """cli_head's school whose register has Olly (P001): photo consent for Facebook only, no
+    name consent, enrolled from two photos of one public face. Returns the data folder."""
+    from croftpost.cli import run
+
+    data = cli_head
     register = tmp_path / "register.csv"
     register.write_text(OLLY_REGISTER)
     assert run(["consent", "import", str(register)]) == 0

@@ -15,15 +15,8 @@ HEAD_PW = "head-password-1"
 
 
 @pytest.fixture
-def cli_school(tmp_path, monkeypatch):
-    data = tmp_path / "cli-school"
-    monkeypatch.setenv("CROFTPOST_DATA_DIR", str(data))
-    monkeypatch.setenv("CROFTPOST_PASSWORD", HEAD_PW)
-    code = run(["setup", "--school", "Croftlands Junior", "--headteacher", "head",
-                "--name", "Alex Morgan"])
-    assert code == 0
-    monkeypatch.setenv("CROFTPOST_USER", "head")
-    return data
+def cli_school(cli_head):
+    return cli_head
 
 
 def test_help_lists_commands_without_a_display():

@@ -19,15 +19,10 @@ STAFF_PW = "teacher-pass-1"
 
 
 @pytest.fixture
-def cli_school(tmp_path, monkeypatch):
+def cli_school(cli_head, tmp_path, monkeypatch):
     """A school set up through the CLI with a teacher and a deputy; Facebook needs approval."""
-    data = tmp_path / "cli-school"
-    monkeypatch.setenv("CROFTPOST_DATA_DIR", str(data))
-    monkeypatch.setenv("CROFTPOST_PASSWORD", HEAD_PW)
+    data = cli_head
     monkeypatch.setenv("CROFTPOST_NEW_PASSWORD", STAFF_PW)
-    assert run(["setup", "--school", "Croftlands Junior", "--headteacher", "head",
-                "--name", "Alex Morgan"]) == 0
-    monkeypatch.setenv("CROFTPOST_USER", "head")
     for username in ("teacher", "deputy"):
         assert run(["staff", "add", username, "--name", f"{username.title()} Jones",
                     "--role", "staff", "--authorise", "facebook,dojo"]) == 0

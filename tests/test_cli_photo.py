@@ -13,25 +13,12 @@ from tests.core.test_faces import ground_truth, iou
 
 pytestmark = pytest.mark.faces
 
-HEAD_PW = "head-password-1"
 KNN = "face_recognition/examples/knn_examples"
-CSV = ("pupil_id,first_name,last_name,class,photo_facebook,photo_dojo,name_facebook,name_dojo,"
-       "biometric,consent_expires,withdrawn_on\n"
-       "P001,Olly,Barnes,Year 5,yes,no,no,no,yes,2027-07-31,\n")
 
 
 @pytest.fixture
-def cli_register(tmp_path, monkeypatch, faces_dir: Path):
-    monkeypatch.setenv("CROFTPOST_DATA_DIR", str(tmp_path / "cli-school"))
-    monkeypatch.setenv("CROFTPOST_PASSWORD", HEAD_PW)
-    assert run(["setup", "--school", "Croftlands Junior", "--headteacher", "head",
-                "--name", "Alex Morgan"]) == 0
-    monkeypatch.setenv("CROFTPOST_USER", "head")
-    register = tmp_path / "register.csv"
-    register.write_text(CSV)
-    assert run(["consent", "import", str(register)]) == 0
-    train = sorted((faces_dir / KNN / "train" / "obama").glob("*.jpg"))[:2]
-    assert run(["consent", "enrol", "P001", *map(str, train)]) == 0
+def cli_register(olly_enrolled, faces_dir: Path) -> Path:
+    """Olly enrolled (conftest); returns the folder of test photos."""
     return faces_dir / KNN / "test"
 
 

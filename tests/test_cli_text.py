@@ -11,7 +11,6 @@ import pytest
 from croftpost.cli import run
 from croftpost.core.consent_csv import HEADER
 
-HEAD_PW = "head-password-1"
 FINDING_KEYS = ["category", "severity", "start", "end", "excerpt", "clause", "message"]
 REGISTER = "\n".join([
     ",".join(HEADER),
@@ -21,12 +20,7 @@ REGISTER = "\n".join([
 
 
 @pytest.fixture
-def cli_school(tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv("CROFTPOST_DATA_DIR", str(tmp_path / "cli-school"))
-    monkeypatch.setenv("CROFTPOST_PASSWORD", HEAD_PW)
-    assert run(["setup", "--school", "Croftlands Junior", "--headteacher", "head",
-                "--name", "Alex Morgan"]) == 0
-    monkeypatch.setenv("CROFTPOST_USER", "head")
+def cli_school(cli_head, tmp_path, capsys):
     register = tmp_path / "register.csv"
     register.write_text(REGISTER, encoding="utf-8")
     assert run(["consent", "import", str(register)]) == 0

@@ -31,13 +31,8 @@ HEAD_PW = "head-password-1"
 
 
 @pytest.fixture
-def school(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    data = tmp_path / "school"
-    monkeypatch.setenv("CROFTPOST_DATA_DIR", str(data))
-    monkeypatch.setenv("CROFTPOST_PASSWORD", HEAD_PW)
-    assert run(["setup", "--school", "Croftlands Junior", "--headteacher", "head",
-                "--name", "Alex Morgan"]) == 0
-    monkeypatch.setenv("CROFTPOST_USER", "head")
+def school(cli_head: Path) -> Path:
+    data = cli_head
     for _ in range(4):  # a few days' work: each command is a login (an entry and a checkpoint)
         assert run(["staff", "list"]) == 0
     return data
