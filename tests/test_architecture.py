@@ -123,3 +123,17 @@ def test_only_core_writes_the_audit_log():
                for p in (PACKAGE / folder).rglob("*.py")
                if "audit.record(" in p.read_text(encoding="utf-8")]
     assert writers == []
+
+
+def test_the_compose_widgets_share_only_the_model():
+    """The photo flow and the posting panel work on the ComposeModel's state and signals: they
+    import neither the screen nor each other (issue 15)."""
+    graph = import_graph()
+    views = "croftpost.ui.views."
+    widgets = [f"{views}compose_photo_flow", f"{views}compose_posting"]
+    for widget in widgets:
+        others = {f"{views}compose_view", *widgets} - {widget}
+        assert not graph[widget] & others, widget
+        assert f"{views}compose_model" in graph[widget]
+    assert not {m for m in graph[f"{views}compose_model"] if m.startswith(views)} - {
+        f"{views}photo_set"}

@@ -14,8 +14,9 @@ the rules of posting live here and nowhere else:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from croftpost.core.accounts import Session
 from croftpost.core.approvals import Approval, ApprovalService, content_hash
 from croftpost.core.channels import Channel
 from croftpost.core.consent import ConsentService
+from croftpost.core.consent_model import Pupil
 from croftpost.core.draft_photos import DraftPhoto
 from croftpost.core.drafts import Draft, DraftService, Post
 from croftpost.core.face_decisions import decisions_of, restore_decisions
@@ -86,6 +88,113 @@ class Review:
     verdict: str  # block, warn or ok
 
 
+@dataclass(frozen=True)
+class Content:
+    """What a post holds at one moment, and the rules of posting read from it: what still
+    blocks, the verdict and the record it would leave. PostComposer and the compose screen's
+    model (ui/compose_model.py) both ask this, so the app and the command line cannot differ."""
+
+    text: str
+    channel: str
+    check: PhotoCheck
+    blurred: Mapping[int, Collection[int]]
+    acknowledged: Sequence[Mapping[str, str]]
+    videos: Sequence[VideoScan] = ()
+    video_blur: Mapping[int, Collection[int]] = field(default_factory=dict)
+
+    def track_blurred(self, video_index: int, track_index: int) -> bool:
+        """Whether the copy will blur this track: always when it blocks."""
+        track = self.videos[video_index].tracks[track_index]
+        return track.blocks or track_index in self.video_blur.get(video_index, ())
+
+    def readiness(self, findings: Sequence[Finding]) -> Readiness:
+        """Photos' and clips' faces together: a track that blocks needs a decision too."""
+        state = readiness(self.text, findings, self.check, self.blurred, self.acknowledged)
+        undecided = sum(1 for v, video in enumerate(self.videos)
+                        for n, track in enumerate(video.tracks)
+                        if track.blocks and n not in self.video_blur.get(v, ()))
+        return replace(state, empty=state.empty and not self.videos,
+                       faces_to_decide=state.faces_to_decide + undecided)
+
+    def blockers(self, findings: Sequence[Finding]) -> list[str]:
+        """What stands between this post and posting, as sentences; empty when it is ready."""
+        state = self.readiness(findings)
+        said = []
+        if state.empty:
+            said.append("The post is empty: write something or add a photo.")
+        said += [f"{f.message} (policy {f.clause})" for f in findings if f.severity == "block"]
+        if state.broken_photos:
+            said.append(f"{_count(state.broken_photos, 'photo')} could not be checked: remove "
+                        "or replace it.")
+        if state.faces_to_decide:
+            said.append(f"{_count(state.faces_to_decide, 'face')} without consent for "
+                        f"{Channel(self.channel).short_name}: blur or identify each one.")
+        said += [f"Give a reason for the warning: {f.message}" for f in state.warnings]
+        return said
+
+    def verdict(self, findings: Sequence[Finding]) -> str:
+        """block, warn or ok: the text's findings and the faces together."""
+        if not self.readiness(findings).ready:
+            return "block"
+        return "warn" if verdict(list(findings)) == "warn" else "ok"
+
+    def publication(self, findings: Sequence[Finding], pupils: Sequence[Pupil], today: date,
+                    exported: Sequence[ExportedPhoto] | None = None,
+                    copies: Sequence[ExportedVideo] | None = None) -> Publication:
+        """The record this post would leave, clips after photos; refuses a post that is not
+        ready."""
+        if self.readiness(findings).faces_to_decide:
+            raise BadInput("This post is not ready: fix what blocks it first.")
+        if self.check.photos or post_text(self.text) or not self.videos:
+            built = build_publication(self.text, self.check, _sets(self.blurred), findings,
+                                      self.acknowledged, pupils, today, exported)
+        else:  # a clip and nothing else
+            built = Publication("", [], {}, [], evidence(self.check))
+        if not self.videos:
+            return built
+        by_id = {p.pupil_id: p for p in pupils}
+        clips, shown = [], dict(built.pupils)
+        for v, video in enumerate(self.videos):
+            tracks = []
+            for n, track in enumerate(video.tracks):
+                blurred = self.track_blurred(v, n)
+                tracks.append({"status": track.status, "pupil_id": track.pupil_id,
+                               "reason": track.reason, "blurred": blurred, "source": "track",
+                               "first_s": round(track.first_s, 2),
+                               "last_s": round(track.last_s, 2)})
+                pupil = by_id.get(track.pupil_id or "")
+                if pupil is not None and not blurred:
+                    shown[pupil.pupil_id] = consent_states(pupil, self.channel, today)
+            safe = copies[v].dst_sha256 if copies is not None else ""
+            clips.append(PublishedPhoto(video.content_hash, safe, tracks))
+        return Publication(built.text, [*built.photos, *clips], dict(sorted(shown.items())),
+                           built.acknowledged_warnings, built.face_model)
+
+    def clip_records(self) -> list[DraftPhoto]:
+        """The clips as a draft keeps them: each track chosen for blurring by its first box."""
+        return [clip_record(video, self.video_blur.get(i, ()))
+                for i, video in enumerate(self.videos)]
+
+
+def clip_record(video: VideoScan, chosen: Collection[int]) -> DraftPhoto:
+    return DraftPhoto(video.path, video.content_hash,
+                      tuple(sorted(video.tracks[n].sightings[0].box for n in chosen)))
+
+
+def restore_clip_choices(video: VideoScan, kept: DraftPhoto) -> tuple[set[int], int]:
+    """The tracks a saved draft chose to blur, found again in the clip checked now, and how
+    many saved choices no longer fit (fail safe: a changed clip or first box is undecided)."""
+    if kept.sha256 != video.content_hash:
+        return set(), len(kept.blurred)
+    firsts = [t.sightings[0].box for t in video.tracks]
+    chosen = {firsts.index(box) for box in kept.blurred if box in firsts}
+    return chosen, len(kept.blurred) - len(chosen)
+
+
+def _sets(blurred: Mapping[int, Collection[int]]) -> dict[int, set[int]]:
+    return {i: set(f) for i, f in blurred.items()}
+
+
 class PostComposer:
     """One draft, as a member of staff composes it."""
 
@@ -143,9 +252,7 @@ class PostComposer:
         return tuple(self._videos)
 
     def track_blurred(self, video_index: int, track_index: int) -> bool:
-        """Whether the copy will blur this track: always when it blocks."""
-        track = self._videos[video_index].tracks[track_index]
-        return track.blocks or track_index in self._video_blur.get(video_index, set())
+        return self._content().track_blurred(video_index, track_index)
 
     @property
     def blurred(self) -> dict[int, set[int]]:
@@ -252,14 +359,7 @@ class PostComposer:
         return self._state(self.findings())
 
     def _state(self, findings: list[Finding]) -> Readiness:
-        """Photos' and clips' faces together: a track that blocks needs a decision too."""
-        state = readiness(self.text, findings, self._check, self._blurred,
-                          self._draft.acknowledged)
-        undecided = sum(1 for v, video in enumerate(self._videos)
-                        for n, track in enumerate(video.tracks)
-                        if track.blocks and n not in self._video_blur.get(v, set()))
-        return replace(state, empty=state.empty and not self._videos,
-                       faces_to_decide=state.faces_to_decide + undecided)
+        return self._content().readiness(findings)
 
     def review(self) -> Review:
         """The findings, what blocks and the verdict, from one check of the text (each check
@@ -272,28 +372,14 @@ class PostComposer:
         return self._blockers(self.findings())
 
     def _blockers(self, findings: list[Finding]) -> list[str]:
-        state = self._state(findings)
-        said = []
-        if state.empty:
-            said.append("The post is empty: write something or add a photo.")
-        said += [f"{f.message} (policy {f.clause})" for f in findings if f.severity == "block"]
-        if state.broken_photos:
-            said.append(f"{_count(state.broken_photos, 'photo')} could not be checked: remove "
-                        "or replace it.")
-        if state.faces_to_decide:
-            said.append(f"{_count(state.faces_to_decide, 'face')} without consent for "
-                        f"{Channel(self.channel).short_name}: blur or identify each one.")
-        said += [f"Give a reason for the warning: {f.message}" for f in state.warnings]
-        return said
+        return self._content().blockers(findings)
 
     def verdict(self) -> str:
         """block, warn or ok: the text's findings and the photos' faces together."""
         return self._verdict(self.findings())
 
     def _verdict(self, findings: list[Finding]) -> str:
-        if not self._state(findings).ready:
-            return "block"
-        return "warn" if verdict(findings) == "warn" else "ok"
+        return self._content().verdict(findings)
 
     def publication(self, exported: Sequence[ExportedPhoto] | None = None,
                     copies: Sequence[ExportedVideo] | None = None) -> Publication:
@@ -304,34 +390,12 @@ class PostComposer:
     def _publication(self, findings: list[Finding],
                      exported: Sequence[ExportedPhoto] | None = None,
                      copies: Sequence[ExportedVideo] | None = None) -> Publication:
-        if self._state(findings).faces_to_decide:
-            raise BadInput("This post is not ready: fix what blocks it first.")
-        pupils = self._parts.consent.pupils(self._session)
-        today = self._parts.consent.today()
-        if self._check.photos or post_text(self.text) or not self._videos:
-            built = build_publication(self.text, self._check, self._blurred, findings,
-                                      self._draft.acknowledged, pupils, today, exported)
-        else:  # a clip and nothing else
-            built = Publication("", [], {}, [], evidence(self._check))
-        if not self._videos:
-            return built
-        by_id = {p.pupil_id: p for p in pupils}
-        clips, shown = [], dict(built.pupils)
-        for v, video in enumerate(self._videos):
-            tracks = []
-            for n, track in enumerate(video.tracks):
-                blurred = self.track_blurred(v, n)
-                tracks.append({"status": track.status, "pupil_id": track.pupil_id,
-                               "reason": track.reason, "blurred": blurred, "source": "track",
-                               "first_s": round(track.first_s, 2),
-                               "last_s": round(track.last_s, 2)})
-                pupil = by_id.get(track.pupil_id or "")
-                if pupil is not None and not blurred:
-                    shown[pupil.pupil_id] = consent_states(pupil, self.channel, today)
-            safe = copies[v].dst_sha256 if copies is not None else ""
-            clips.append(PublishedPhoto(video.content_hash, safe, tracks))
-        return Publication(built.text, [*built.photos, *clips], dict(sorted(shown.items())),
-                           built.acknowledged_warnings, built.face_model)
+        return self._content().publication(findings, self._parts.consent.pupils(self._session),
+                                           self._parts.consent.today(), exported, copies)
+
+    def _content(self) -> Content:
+        return Content(self.text, self.channel, self._check, self._blurred,
+                       self._draft.acknowledged, self._videos, self._video_blur)
 
     # -- approval, safe copies, publishing ---------------------------------------------------
     def submit(self) -> Approval:
@@ -433,10 +497,7 @@ class PostComposer:
               acknowledged: list[dict[str, str]] | None = None) -> None:
         photos = [decisions_of(p, self._blurred.get(i, ()))
                   for i, p in enumerate(self._check.photos)]
-        photos += [DraftPhoto(v.path, v.content_hash,
-                              tuple(sorted(v.tracks[n].sightings[0].box
-                                           for n in self._video_blur.get(i, set()))))
-                   for i, v in enumerate(self._videos)]
+        photos += self._content().clip_records()
         self._draft = self._parts.drafts.save(
             self._session, self.draft_id, body if body is not None else self.text, photos,
             channel, acknowledged=acknowledged)
@@ -464,12 +525,8 @@ class PostComposer:
         unchanged and its first box is the same (fail safe: otherwise it is undecided)."""
         self._videos = self._check_clips([p.path for p in saved])
         for index, (video, kept) in enumerate(zip(self._videos, saved, strict=True)):
-            if kept.sha256 != video.content_hash:
-                self._dropped += len(kept.blurred)
-                continue
-            firsts = [t.sightings[0].box for t in video.tracks]
-            chosen = {firsts.index(box) for box in kept.blurred if box in firsts}
-            self._dropped += len(kept.blurred) - len(chosen)
+            chosen, dropped = restore_clip_choices(video, kept)
+            self._dropped += dropped
             if chosen:
                 self._video_blur[index] = chosen
 
@@ -508,4 +565,4 @@ def _count(n: int, word: str) -> str:
     return f"1 {word}" if n == 1 else f"{n} {word}s"
 
 
-__all__ = ["ComposerParts", "PostComposer", "Prepared", "post_text"]
+__all__ = ["ComposerParts", "Content", "PostComposer", "Prepared", "post_text"]

@@ -19,10 +19,10 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from croftpost.core.approvals import Approval, content_hash
-from croftpost.core.composer import prepared_record
+from croftpost.core.composer import Content, prepared_record
 from croftpost.core.drafts import Post
-from croftpost.core.photo_check import ExportedPhoto, PhotoCheck
-from croftpost.core.posting import Publication, Readiness, build_publication, post_text, readiness
+from croftpost.core.photo_check import ExportedPhoto
+from croftpost.core.posting import Publication, Readiness
 from croftpost.core.textcheck import Finding
 from croftpost.errors import CroftpostError
 from croftpost.ui.compose_tasks import channel_url, default_export_root
@@ -30,7 +30,7 @@ from croftpost.ui.dialogs.compose_dialogs import AcknowledgeWarningsDialog
 from croftpost.ui.labels import channel_name, local_clock_time
 from croftpost.ui.theme import icon
 from croftpost.ui.views.compose_approval import approval_status
-from croftpost.ui.views.compose_host import ComposeHost
+from croftpost.ui.views.compose_model import ComposeModel
 from croftpost.ui.views.compose_text import counted
 from croftpost.ui.widgets import StatusMessage, Tone, ask_yes_no, error_sentence
 from croftpost.ui.workers import TaskHandle
@@ -42,11 +42,8 @@ APPROVAL_POLL_MS = 20_000  # while a request waits, look for the approver's deci
 class Snapshot:
     """The post exactly as it was when "Prepare" was chosen."""
 
-    text: str
+    content: Content
     findings: tuple[Finding, ...]
-    acknowledged: tuple[dict[str, str], ...]
-    check: PhotoCheck
-    blurred: dict[int, set[int]]
     key: tuple[Any, ...]
 
 
@@ -62,13 +59,14 @@ class PostingPanel(QWidget):
     prepared = Signal(object)  # the PreparedPost, or the exception
     posted = Signal(object)  # the Post
     submitted = Signal(object)  # the Approval
+    dialog_opened = Signal(QWidget)
 
-    def __init__(self, view: ComposeHost, parent: QWidget | None = None) -> None:
+    def __init__(self, model: ComposeModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.view = view
+        self.model = model
         self.confirm: Callable[[QWidget, str, str], bool] = ask_yes_no  # tests replace these
         self.open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl
-        self.export_root = default_export_root(view.services.data_dir)
+        self.export_root = default_export_root(model.services.data_dir)
         self.prepared_post: PreparedPost | None = None
         self.approval: Approval | None = None
         self._exporting: TaskHandle | None = None
@@ -88,6 +86,14 @@ class PostingPanel(QWidget):
         self.posted_button.clicked.connect(self.mark_posted)
         self.open_folder_button.clicked.connect(self._on_open_folder_button_clicked)
         self.open_folder_button.hide()
+        model.changed.connect(self._on_model_changed)
+        model.findings_changed.connect(self.refresh)
+        model.cleared.connect(self.reset)
+        model.opened.connect(self.refresh_approval)
+
+    def _on_model_changed(self) -> None:
+        self.next_post_begun()
+        self.refresh()
 
     def _lay_out(self) -> None:
         result = QHBoxLayout()
@@ -105,45 +111,32 @@ class PostingPanel(QWidget):
 
     # -- the state of the post -------------------------------------------------------------
     def _readiness(self) -> Readiness:
-        v = self.view
-        return readiness(v.text(), v.findings, v.photos.check, v.photos.blurred, v.acknowledged)
+        return self.model.readiness()
 
     def _key(self) -> tuple[Any, ...]:
-        """Everything that, if it changes, makes a prepared post out of date."""
-        v = self.view
-        photos = tuple((p.content_hash, p.error, tuple((f.status, f.pupil_id, f.reason)
-                                                       for f in p.faces))
-                       for p in v.photos.photos)
-        blurred = tuple(sorted((i, tuple(sorted(f))) for i, f in v.photos.blurred.items() if f))
-        acks = tuple(sorted(tuple(sorted(a.items())) for a in v.acknowledged))
-        return (v.channel(), post_text(v.text()), photos, blurred, acks,
-                tuple(v.photos.pending))
+        return self.model.key()
 
     def _snapshot(self) -> Snapshot:
-        v = self.view
-        return Snapshot(v.text(), v.findings, tuple(v.acknowledged), v.photos.check,
-                        {i: set(f) for i, f in v.photos.blurred.items()}, self._key())
+        m = self.model
+        return Snapshot(m.content(), m.findings, m.key())
 
     def _publication(self, snap: Snapshot,
                      exported: Sequence[ExportedPhoto] | None = None) -> Publication:
-        v = self.view
-        return build_publication(snap.text, snap.check, snap.blurred, snap.findings,
-                                 snap.acknowledged, v.pupils(), v.services.consent.today(),
-                                 exported)
+        return self.model.publication(snap.content, snap.findings, exported)
 
     def _needs_approval(self) -> bool:
-        return self.view.services.approvals.requires_approval(self.view.channel())
+        return self.model.services.approvals.requires_approval(self.model.channel)
 
     def _approval_matches(self) -> bool:
         """The latest request covers this draft's content exactly as it is now."""
-        approval, v = self.approval, self.view
-        if approval is None or approval.channel != v.channel() or v.is_busy():
+        approval, m = self.approval, self.model
+        if approval is None or approval.channel != m.channel or m.is_busy():
             return False
         state = self._readiness()
         if not state.ready or state.warnings:
             return False
         try:
-            current = content_hash(v.channel(), self._publication(self._snapshot()))
+            current = content_hash(m.channel, self._publication(self._snapshot()))
         except CroftpostError:
             return False
         return current == approval.content_hash
@@ -157,7 +150,7 @@ class PostingPanel(QWidget):
             self.result_message.show_message(Tone.WARNING, self.tr(
                 "The post changed after you prepared it: prepare it again before posting."))
         state = self._readiness()
-        busy = self.view.is_busy() or self._exporting is not None
+        busy = self.model.is_busy() or self._exporting is not None
         self.readiness_message.show_message(*self._describe(state, busy))
         needs = self._needs_approval()
         matches = needs and self._approval_matches()
@@ -208,24 +201,26 @@ class PostingPanel(QWidget):
             self.approval_message.clear()
             return
         self.approval_message.show_message(
-            *approval_status(self.approval, self.view.channel(), matches))
+            *approval_status(self.approval, self.model.channel, matches))
 
     def refresh_approval(self) -> None:
-        v = self.view
-        self.approval = None
-        if v.draft_id is not None:
-            try:
-                self.approval = v.services.approvals.for_draft(v.session, v.draft_id)
-            except CroftpostError:
-                self.approval = None
+        self.approval = self._approval_of(self.model.draft_id)
         self.refresh()
 
-    def approved_acknowledgements(self) -> list[dict[str, str]]:
-        """The reasons given when the draft was submitted, so an approved post is the same."""
-        self.refresh_approval()
-        if self.approval is None or self.approval.state not in ("approved", "pending"):
+    def _approval_of(self, draft_id: int | None) -> Approval | None:
+        if draft_id is None:
+            return None
+        try:
+            return self.model.services.approvals.for_draft(self.model.session, draft_id)
+        except CroftpostError:
+            return None
+
+    def approved_acknowledgements(self, draft_id: int) -> list[dict[str, str]]:
+        """The reasons given when a draft was submitted, so an approved post is the same."""
+        approval = self._approval_of(draft_id)
+        if approval is None or approval.state not in ("approved", "pending"):
             return []
-        return [dict(a) for a in self.approval.snapshot.acknowledged_warnings]
+        return [dict(a) for a in approval.snapshot.acknowledged_warnings]
 
     def next_post_begun(self) -> None:
         """The last post's "Recorded as posted" stops here: it is not about this one."""
@@ -245,11 +240,11 @@ class PostingPanel(QWidget):
 
     # -- prepare, or submit for approval ---------------------------------------------------
     def _on_prepare_button_clicked(self) -> None:
-        v = self.view
-        v.check_text_now()
-        v.refresh_consents()  # consents withdrawn since the photos were checked count now
+        m = self.model
+        m.check_text()
+        m.refresh_consents()  # consents withdrawn since the photos were checked count now
         state = self._readiness()
-        if not state.ready or v.is_busy():
+        if not state.ready or m.is_busy():
             self.refresh()
             return
         if state.warnings:
@@ -266,22 +261,21 @@ class PostingPanel(QWidget):
     def _ask_reasons(self, warnings: Sequence[Finding]) -> None:
         dialog = AcknowledgeWarningsDialog(warnings, self)
         dialog.accepted.connect(lambda: self._on_reasons_given(dialog))
-        self.view.current_dialog = dialog
+        self.dialog_opened.emit(dialog)
         dialog.open()
 
     def _on_reasons_given(self, dialog: AcknowledgeWarningsDialog) -> None:
-        self.view.acknowledged.extend(dialog.acknowledgements)
-        self.view.show_findings()
+        self.model.acknowledge(dialog.acknowledgements)
         self._on_prepare_button_clicked()  # carry on with what was asked
 
     def submit_for_approval(self) -> None:
-        v = self.view
-        v.save_draft()
-        if v.draft_id is None:
+        m = self.model
+        m.save()
+        if m.draft_id is None:
             return
         try:
-            self.approval = v.services.approvals.submit(
-                v.session, v.draft_id, self._publication(self._snapshot()))
+            self.approval = m.services.approvals.submit(
+                m.session, m.draft_id, self._publication(self._snapshot()))
         except CroftpostError as exc:
             self.result_message.show_error(exc)
             return
@@ -293,9 +287,9 @@ class PostingPanel(QWidget):
 
     def prepare(self) -> None:
         """Safe copies on a worker, then the clipboard, the folder and the channel's page."""
-        v = self.view
-        v.save_draft()
-        if v.draft_id is None:
+        m = self.model
+        m.save()
+        if m.draft_id is None:
             return
         snap = self._snapshot()
         try:
@@ -303,16 +297,17 @@ class PostingPanel(QWidget):
         except CroftpostError as exc:
             self.result_message.show_error(exc)
             return
-        if not snap.check.photos:
+        check = snap.content.check
+        if not check.photos:
             self._on_export_task_finished(snap, None, [])
             return
-        folder = self._new_folder(v.draft_id)
-        also_blur = {i: sorted(f) for i, f in snap.blurred.items() if f}
-        jobs, session = v.jobs, v.session
+        folder = self._new_folder(m.draft_id)
+        also_blur = {i: sorted(f) for i, f in snap.content.blurred.items() if f}
+        jobs, session = m.jobs, m.session
         self.result_message.show_message(Tone.BUSY, self.tr(
             "Making safe copies of the photos…"))
-        handle = v.tasks.submit(
-            lambda cancel, progress: jobs.export(session, snap.check, folder, also_blur,
+        handle = m.tasks.submit(
+            lambda cancel, progress: jobs.export(session, check, folder, also_blur,
                                                  cancel, progress),
             lambda exported: self._on_export_task_finished(snap, folder, exported),
             self._on_export_task_failed, owner=self)
@@ -321,8 +316,8 @@ class PostingPanel(QWidget):
             self.refresh()
 
     def _new_folder(self, draft_id: int) -> Path:
-        today = self.view.services.consent.today().isoformat()
-        stem = f"{today}-{self.view.channel()}-post-{draft_id}"
+        today = self.model.services.consent.today().isoformat()
+        stem = f"{today}-{self.model.channel}-post-{draft_id}"
         folder, n = self.export_root / stem, 1
         while folder.exists():
             n += 1
@@ -338,7 +333,7 @@ class PostingPanel(QWidget):
     def _on_export_task_finished(self, snap: Snapshot, folder: Path | None,
                                  exported: list[ExportedPhoto]) -> None:
         self._exporting = None
-        v = self.view
+        m = self.model
         if snap.key != self._key():
             self.result_message.show_message(Tone.WARNING, self.tr(
                 "The post changed while it was being prepared: prepare it again."))
@@ -350,20 +345,20 @@ class PostingPanel(QWidget):
             self._on_export_task_failed(exc)
             return
         try:  # publishing checks the copies against what the draft keeps of them
-            v.services.drafts.remember_prepared(v.session, v.draft_id or 0,
-                                                prepared_record(v.channel(), publication, folder))
+            m.services.drafts.remember_prepared(m.session, m.draft_id or 0,
+                                                prepared_record(m.channel, publication, folder))
         except CroftpostError as exc:
             self._on_export_task_failed(exc)
             return
         self.prepared_post = PreparedPost(publication, snap.key, folder, exported)
         QGuiApplication.clipboard().setText(publication.text)
         self._say_prepared(folder, len(exported))
-        self.open_url(QUrl(channel_url(v.services.school.details().contacts, v.channel())))
+        self.open_url(QUrl(channel_url(m.services.school.details().contacts, m.channel)))
         self.refresh()
         self.prepared.emit(self.prepared_post)
 
     def _say_prepared(self, folder: Path | None, photos: int) -> None:
-        where = channel_name(self.view.channel())
+        where = channel_name(self.model.channel)
         if folder is None:
             text = self.tr("The text is on the clipboard. Paste it into {0}, post it, then "
                            "choose Mark as posted.").format(where)
@@ -381,20 +376,20 @@ class PostingPanel(QWidget):
 
     # -- mark as posted --------------------------------------------------------------------
     def mark_posted(self) -> None:
-        v, prepared = self.view, self.prepared_post
-        if prepared is None or v.draft_id is None:
+        m, prepared = self.model, self.prepared_post
+        if prepared is None or m.draft_id is None:
             return
-        where = channel_name(v.channel())
+        where = channel_name(m.channel)
         if not self.confirm(self, self.tr("Mark as posted"), self.tr(
                 "Has this post gone out on {0}? croftpost records it now, with the pupils who "
                 "appear in it.").format(where)):
             return
-        v.save_draft()
-        jobs, session, draft_id = v.jobs, v.session, v.draft_id
+        m.save()
+        jobs, session, draft_id = m.jobs, m.session, m.draft_id
         self.result_message.show_message(Tone.BUSY, self.tr("Checking the post once more…"))
         # The composer opens the saved draft, checks it again and records it: on a worker,
         # as a photo whose cached check was erased is scanned again.
-        v.tasks.submit(lambda cancel, progress: jobs.publish(session, draft_id),
+        m.tasks.submit(lambda cancel, progress: jobs.publish(session, draft_id),
                        self._on_publish_task_finished, self._on_publish_task_failed, owner=self)
 
     def _on_publish_task_failed(self, exc: BaseException) -> None:
@@ -402,11 +397,11 @@ class PostingPanel(QWidget):
         self.refresh_approval()
 
     def _on_publish_task_finished(self, post: Post) -> None:
-        v = self.view
-        where = channel_name(v.channel())
-        v.new_post(save=False)
+        m = self.model
+        where = channel_name(m.channel)
+        m.clear(m.channel)  # the next post begins; this one is in the history
         self.result_message.show_message(Tone.OK, self.tr(
             "Recorded as posted on {0} at {1}. You can start your next post.").format(
-            where, local_clock_time(v.services.clock())))
+            where, local_clock_time(m.services.clock())))
         self._posted_note = True  # it goes as soon as the next post is begun
         self.posted.emit(post)

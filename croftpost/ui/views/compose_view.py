@@ -1,8 +1,9 @@
 """ComposeView: write a post, check it against the policy and the photo consents as you go,
 see it as it will look, then prepare it to post (compose_posting.py).
 
-The screen holds no rules: the text check, the photo check, what blocks and what a post's
-record holds all come from core (text_service, photo_check, posting). The draft is saved a
+The screen holds no rules and no state of the post: the ComposeModel (compose_model.py, a thin Qt
+adapter over core's rules of posting) holds the draft, and the screen, the photo flow and the
+posting panel each listen to its signals. The draft is saved a
 moment after every change (text, channel, photos, and the decisions about faces: which to blur,
 who an unknown face is), when the page is hidden (another page, the idle lock) and when the
 window closes, so a crash loses at most a second or two of work. Opening a draft brings the face
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, SignalInstance
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QHideEvent, QImage, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -26,15 +27,14 @@ from PySide6.QtWidgets import (
 )
 
 from croftpost.core.accounts import Session
-from croftpost.core.channels import CHANNELS, Channel
-from croftpost.core.consent_model import Pupil
-from croftpost.core.posting import current_acknowledgements, unacknowledged
+from croftpost.core.drafts import Draft
 from croftpost.core.services import Services
 from croftpost.core.textcheck import Finding
 from croftpost.errors import CroftpostError
 from croftpost.ui.compose_tasks import PhotoJobs
 from croftpost.ui.labels import channel_name, local_clock_time
 from croftpost.ui.theme import icon
+from croftpost.ui.views.compose_model import ComposeModel
 from croftpost.ui.views.compose_photo_flow import PhotoFlow
 from croftpost.ui.views.compose_photos import PhotoStrip
 from croftpost.ui.views.compose_posting import PostingPanel
@@ -47,10 +47,6 @@ from croftpost.ui.workers import TaskRunner
 
 
 class ComposeView(QWidget):
-    text_checked = Signal(object)  # the TextCheck
-    scan_finished = Signal(object)  # the PhotoCheck of the new photos, or the exception
-    draft_saved = Signal(int)
-
     CHECK_DELAY_MS = 250  # a pause in typing, not every keystroke
     SAVE_DELAY_MS = 1000
 
@@ -59,19 +55,10 @@ class ComposeView(QWidget):
         super().__init__(parent)
         self.setObjectName("composeView")
         self.setAcceptDrops(True)
-        self.services, self.session, self.tasks = services, session, tasks
-        self.jobs = PhotoJobs.for_services(services)  # tests may scan in-process
-        member = services.accounts.current(session)
-        self.author_name = member.full_name
-        self.channels = [c for c in CHANNELS if member.may_post(c)]
-        self.draft_id: int | None = None
-        self.findings: tuple[Finding, ...] = ()
-        self.acknowledged: list[dict[str, str]] = []
+        self.services, self.session = services, session
+        self.model = ComposeModel(services, session, tasks, self)
         self.current_dialog: QWidget | None = None
-        # text, channel, photos with their decisions, acknowledged warnings: as last saved
-        self._saved: tuple[object, ...] | None = None
         self._watching_window = False
-        self.photos = PhotoSet(self.channels[0] if self.channels else Channel.FACEBOOK, self)
         self._preview_images: list[QImage] = []
         self._school_name = ""
         self._make_widgets()
@@ -80,11 +67,58 @@ class ComposeView(QWidget):
         self.posting.refresh()
         self._update_preview()
 
+    # -- what the tests and the main window read -----------------------------------------------
+    @property
+    def jobs(self) -> PhotoJobs:
+        return self.model.jobs
+
+    @jobs.setter
+    def jobs(self, jobs: PhotoJobs) -> None:
+        self.model.jobs = jobs
+
+    @property
+    def tasks(self) -> TaskRunner:
+        return self.model.tasks
+
+    @tasks.setter
+    def tasks(self, tasks: TaskRunner) -> None:
+        self.model.tasks = tasks
+
+    @property
+    def photos(self) -> PhotoSet:
+        return self.model.photos
+
+    @property
+    def draft_id(self) -> int | None:
+        return self.model.draft_id
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return self.model.findings
+
+    @property
+    def text_checked(self) -> SignalInstance:
+        return self.model.text_checked
+
+    @property
+    def draft_saved(self) -> SignalInstance:
+        return self.model.saved
+
+    @property
+    def scan_finished(self) -> SignalInstance:
+        return self.photo_flow.scan_finished
+
+    def channel(self) -> str:
+        return self.model.channel
+
+    def text(self) -> str:
+        return self.model.text
+
     # -- building --------------------------------------------------------------------------
     def _make_widgets(self) -> None:
         self.channel_box = QComboBox(self)
         self.channel_box.setAccessibleName(self.tr("Where to post"))
-        for channel in self.channels:
+        for channel in self.model.channels:
             self.channel_box.addItem(channel_name(channel), channel)
         self.new_button = QPushButton(icon("add"), self.tr("&New post"), self)
         self.draft_label = QLabel(self.tr("Not saved yet"), self)
@@ -93,10 +127,10 @@ class ComposeView(QWidget):
         self.editor = PolicyTextEdit(self)
         self.findings_summary = StatusMessage(self)
         self.findings_list = FindingsList(self)
-        self.strip = PhotoStrip(self.photos, self)
+        self.strip = PhotoStrip(self.model.photos, self)
         self.preview = PostPreview(self)
-        self.posting = PostingPanel(self, self)
-        self.photo_flow = PhotoFlow(self, self)
+        self.posting = PostingPanel(self.model, self)
+        self.photo_flow = PhotoFlow(self.model, self.strip, self.message, self)
         self._check_timer = _single_shot(self, self.CHECK_DELAY_MS, self.check_text_now)
         self._save_timer = _single_shot(self, self.SAVE_DELAY_MS, self.save_draft)
 
@@ -132,61 +166,43 @@ class ComposeView(QWidget):
         self.findings_list.finding_activated.connect(self._on_findings_list_finding_activated)
         self.channel_box.currentIndexChanged.connect(self._on_channel_box_current_index_changed)
         self.new_button.clicked.connect(self._on_new_button_clicked)
-        self.photos.changed.connect(self._on_photos_changed)
+        model = self.model
+        model.changed.connect(self._save_timer.start)  # each change restarts the wait
+        model.findings_changed.connect(self.show_findings)
+        model.photos.changed.connect(self._update_preview)
+        model.saved.connect(self._on_model_saved)
+        model.cleared.connect(self._on_model_cleared)
+        model.opened.connect(self._on_model_opened)
+        model.failed.connect(self.message.show_error)
+        self.posting.dialog_opened.connect(self._on_dialog_opened)
+        self.photo_flow.dialog_opened.connect(self._on_dialog_opened)
 
-    # -- reading the state -----------------------------------------------------------------
-    def channel(self) -> str:
-        return self.channel_box.currentData() or self.photos.check.channel
-
-    def text(self) -> str:
-        return self.editor.toPlainText()
-
-    def is_busy(self) -> bool:
-        """Photos still being checked. (Text typed since the last check is checked again
-        before anything is prepared, so typing never greys the buttons out.)"""
-        return bool(self.photos.pending)
-
-    def pupils(self) -> list[Pupil]:
-        return self.services.consent.pupils(self.session)
+    def _on_dialog_opened(self, dialog: QWidget) -> None:
+        self.current_dialog = dialog
 
     # -- the text --------------------------------------------------------------------------
-    def draft_changed(self) -> None:
-        """Save in a moment (each change restarts the wait)."""
-        self._save_timer.start()
-        self.posting.next_post_begun()
-
     def _on_editor_text_changed(self) -> None:
         if self.isVisible():  # a hidden page is checked when it is shown again
             self._check_timer.start()
-        self.draft_changed()
+        self.model.set_text(self.editor.toPlainText())
         self._update_preview(with_images=False)
-        self.posting.refresh()
 
     def check_text_now(self) -> None:
         self._check_timer.stop()
-        try:
-            result = self.services.text.check(self.session, self.text(), self.channel())
-        except CroftpostError as exc:
-            self.message.show_error(exc)
-            return
-        self.findings = result.findings
-        self.acknowledged = _kept(self.acknowledged, self.findings)
-        self.editor.show_findings(self.findings)
-        self.show_findings()
-        self.posting.refresh()
-        self.text_checked.emit(result)
+        self.model.check_text()
 
     def show_findings(self) -> None:
-        done = {i for i, f in enumerate(self.findings)
-                if f.severity == "warn" and not unacknowledged([f], self.acknowledged)}
-        self.findings_list.show_findings(self.findings, done)
-        self.findings_list.setVisible(bool(self.findings))  # the preview gets the room
-        blocks = sum(f.severity == "block" for f in self.findings)
-        warns = len(self.findings) - blocks
-        waiting = len(unacknowledged(self.findings, self.acknowledged))
-        if not self.findings:
+        findings, m = self.model.findings, self.model
+        self.editor.show_findings(findings)
+        waiting = m.warnings_waiting()
+        done = {i for i, f in enumerate(findings) if f.severity == "warn" and f not in waiting}
+        self.findings_list.show_findings(findings, done)
+        self.findings_list.setVisible(bool(findings))  # the preview gets the room
+        blocks = sum(f.severity == "block" for f in findings)
+        warns = len(findings) - blocks
+        if not findings:
             self.findings_summary.show_message(Tone.OK, self.tr(
-                "Nothing in the text goes against the policy." if self.text().strip()
+                "Nothing in the text goes against the policy." if m.text.strip()
                 else "The text is checked as you type."))
         elif blocks:
             self.findings_summary.show_message(Tone.ERROR, self.tr(
@@ -195,7 +211,7 @@ class ComposeView(QWidget):
                 counted(warns, self.tr("1 warning"), self.tr("{0} warnings"))))
         elif waiting:
             self.findings_summary.show_message(Tone.WARNING, counted(
-                waiting, self.tr("1 warning: it needs a reason before posting."),
+                len(waiting), self.tr("1 warning: it needs a reason before posting."),
                 self.tr("{0} warnings: each needs a reason before posting.")))
         else:
             self.findings_summary.show_message(Tone.OK, self.tr(
@@ -206,17 +222,11 @@ class ComposeView(QWidget):
 
     # -- the channel -----------------------------------------------------------------------
     def _on_channel_box_current_index_changed(self, _index: int) -> None:
-        self.refresh_consents()
-        self.check_text_now()
-        self._save_timer.start()
+        self.model.set_channel(self.channel_box.currentData() or self.model.channel)
+        self._update_preview(with_images=False)
 
     def refresh_consents(self) -> None:
-        """Today's consents for the chosen channel, applied to the faces already found
-        (no new scan): a withdrawal made meanwhile counts at once."""
-        try:
-            self.photos.replace(self.services.photos.refresh(self.photos.check, self.channel()))
-        except CroftpostError as exc:
-            self.message.show_error(exc)
+        self.model.refresh_consents()
 
     # -- photos (compose_photo_flow.py) ----------------------------------------------------
     def add_photos(self, paths: list[str]) -> None:
@@ -225,47 +235,27 @@ class ComposeView(QWidget):
     def open_photo(self, index: int) -> PhotoViewerDialog | None:
         return self.photo_flow.open_photo(index)
 
-    def _on_photos_changed(self) -> None:
-        self.draft_changed()  # a face blurred or identified is part of the draft
-        self._update_preview()
-        self.posting.refresh()
-
     # -- preview ---------------------------------------------------------------------------
     def _update_preview(self, with_images: bool = True) -> None:
         """The preview; the pictures (blurred as they will be posted) only when the photos
         changed, not on every keystroke."""
         if with_images:
-            self._preview_images = [image for i in range(len(self.photos))
-                                    if (image := self.photos.safe_image(i)) is not None]
+            photos = self.model.photos
+            self._preview_images = [image for i in range(len(photos))
+                                    if (image := photos.safe_image(i)) is not None]
             self._school_name = self.services.school.details().name
-        self.preview.show_post(self.channel(), self._school_name, self.author_name, self.text(),
-                               self._preview_images)
+        self.preview.show_post(self.model.channel, self._school_name, self.model.author_name,
+                               self.model.text, self._preview_images)
 
     # -- drafts ----------------------------------------------------------------------------
     def save_draft(self) -> None:
         """Save now (the timer calls this a second after the last change)."""
         self._save_timer.stop()
-        acknowledged = tuple(tuple(sorted(a.items())) for a in self.acknowledged)
-        state = (self.text(), self.channel(), tuple(self.photo_flow.draft_photos()), acknowledged)
-        if state == self._saved or (self.draft_id is None and not state[0].strip()
-                                    and not state[2]):
-            return
-        body, channel, paths, _ = state
-        try:
-            if self.draft_id is None:
-                self.draft_id = self.services.drafts.create(
-                    self.session, channel, body, list(paths)).id
-            # The reasons given for warnings are kept with the draft: publishing reads them
-            # from there (PostComposer.publish trusts only what was saved).
-            self.services.drafts.save(self.session, self.draft_id, body, list(paths), channel,
-                                      acknowledged=self.acknowledged)
-        except CroftpostError as exc:
-            self.message.show_error(exc)
-            return
-        self._saved = state
+        self.model.save()
+
+    def _on_model_saved(self, _draft_id: int) -> None:
         moment = self.services.clock()
         self.draft_label.setText(self.tr("Draft saved at {0}").format(local_clock_time(moment)))
-        self.draft_saved.emit(self.draft_id)
 
     def load_draft(self, draft_id: int) -> None:
         """Open a saved draft (the drafts page asks for this)."""
@@ -275,47 +265,41 @@ class ComposeView(QWidget):
         except CroftpostError as exc:
             self.message.show_error(exc)
             return
-        if draft.channel not in self.channels:
+        if draft.channel not in self.model.channels:
             self.message.show_message(Tone.ERROR, self.tr(
                 "You are not authorised to post on {0}, so this draft can't be opened here."
             ).format(channel_name(draft.channel)))
             return
-        self._reset(draft.channel)
-        self.editor.setPlainText(draft.body)
-        self.draft_id = draft.id
-        self.acknowledged = draft.acknowledged or self.posting.approved_acknowledgements()
-        self._saved = (draft.body, draft.channel, tuple(draft.photos),
-                       tuple(tuple(sorted(a.items())) for a in self.acknowledged))
+        acknowledged = draft.acknowledged or self.posting.approved_acknowledgements(draft.id)
+        # Saving waits for a change (model.save writes nothing while the draft is as saved):
+        # restoring the faces' decisions may be one.
+        self.model.open(draft, acknowledged)
+
+    def _on_model_opened(self, draft: Draft) -> None:
+        self._show_text(draft.body)
         self.draft_label.setText(self.tr("Draft {0}").format(draft.id))
-        self.check_text_now()
-        self._save_timer.stop()  # nothing changed yet; restoring the faces may change them
-        self.photo_flow.remember(draft.photos)
-        self.add_photos(draft.photo_paths)
 
     def new_post(self, save: bool = True) -> None:
         """Start again on the same channel (the current draft stays in the drafts list)."""
         if save:
             self.save_draft()
-        self._reset(self.channel())
+        self.model.clear(self.model.channel)
 
     def _on_new_button_clicked(self) -> None:
         self.new_post()
 
-    def _reset(self, channel: str) -> None:
-        self.photo_flow.cancel_scan()
-        self.photo_flow.close_viewer()
-        self.photo_flow.remember(())
+    def _on_model_cleared(self, channel: str) -> None:
         self.message.clear()
-        self.draft_id, self._saved, self.acknowledged = None, None, []
         self.channel_box.blockSignals(True)
         self.channel_box.setCurrentIndex(max(0, self.channel_box.findData(channel)))
         self.channel_box.blockSignals(False)
-        self.photos.clear(self.channel())
-        self.editor.clear()
-        self.check_text_now()
-        self._save_timer.stop()
+        self._show_text("")
         self.draft_label.setText(self.tr("Not saved yet"))
-        self.posting.reset()
+
+    def _show_text(self, text: str) -> None:
+        """The model's text in the editor, checked at once."""
+        self.editor.setPlainText(text)
+        self.check_text_now()
 
     # -- page events -----------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
@@ -347,13 +331,6 @@ class ComposeView(QWidget):
         if paths:
             event.acceptProposedAction()
             self.add_photos(paths)
-
-
-def _kept(acknowledged: list[dict[str, str]], findings: tuple[Finding, ...]
-          ) -> list[dict[str, str]]:
-    """Reasons are kept while their warning is in the text, and dropped once it is gone
-    (typing the same words again later asks again)."""
-    return current_acknowledgements(findings, acknowledged)
 
 
 def _single_shot(parent: QObject, delay_ms: int, slot: Callable[[], None]) -> QTimer:
