@@ -130,10 +130,10 @@ def test_the_compose_widgets_share_only_the_model():
     import neither the screen nor each other (issue 15)."""
     graph = import_graph()
     views = "croftpost.ui.views."
-    widgets = [f"{views}compose_photo_flow", f"{views}compose_posting"]
+    widgets = [f"{views}compose_photo_flow", f"{views}compose_posting", f"{views}compose_clips"]
     for widget in widgets:
         others = {f"{views}compose_view", *widgets} - {widget}
         assert not graph[widget] & others, widget
         assert f"{views}compose_model" in graph[widget]
     assert not {m for m in graph[f"{views}compose_model"] if m.startswith(views)} - {
-        f"{views}photo_set"}
+        f"{views}photo_set", f"{views}clip_set"}

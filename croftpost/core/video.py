@@ -298,6 +298,44 @@ def export_video(scan: VideoScan, out_file: Path, also_blur: Sequence[int] = (),
                          len(blur), scan.has_audio)
 
 
+def track_pictures(scan: VideoScan, long_side: int = 96) -> list[Image.Image | None]:
+    """Each track's face where it is first seen, for staff to recognise (None when the clip
+    can no longer be read there). The clip is sought at each time rather than read through."""
+    pictures: list[Image.Image | None] = []
+    with open_clip(scan.path) as container:
+        stream = container.streams.video[0]
+        for track in scan.tracks:
+            first = track.sightings[0]
+            frame = _frame_at(container, stream, first.time)
+            if frame is None:
+                pictures.append(None)
+                continue
+            picture = _upright(frame).crop(_crop_box(first.box))
+            picture.thumbnail((long_side, long_side))
+            pictures.append(picture)
+    return pictures
+
+
+def _frame_at(container: Any, stream: Any, time: float) -> Any:
+    """The first frame at or after `time` (within half a sample), or None."""
+    try:
+        if stream.time_base is not None:
+            container.seek(int(time / stream.time_base), stream=stream, backward=True)
+        for frame in container.decode(stream):
+            if float(frame.time or 0.0) + 1e-3 >= time:
+                return frame
+    except av.FFmpegError:
+        return None
+    return None
+
+
+def _crop_box(box: Box) -> tuple[int, int, int, int]:
+    """Pillow's (left, top, right, bottom) of a face box with a margin around it."""
+    top, right, bottom, left = box
+    margin = (bottom - top) // 4
+    return left - margin, top - margin, right + margin, bottom + margin
+
+
 def _rotation(frame: Any) -> int:
     return int(getattr(frame, "rotation", 0) or 0) % 360
 

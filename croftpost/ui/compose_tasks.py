@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +28,9 @@ from croftpost.core.faces import DEFAULT_PARAMS, ScanParams
 from croftpost.core.photo_check import ExportedPhoto, PhotoCheck, PhotoCheckService, for_posting
 from croftpost.core.photos import load_photo
 from croftpost.core.services import Services, open_services
-from croftpost.errors import BadPhoto
+from croftpost.core.video import ExportedVideo, track_pictures
+from croftpost.core.video_check import VideoCheck
+from croftpost.errors import BadInput, BadPhoto
 from croftpost.ui.workers import ProgressFn
 
 DISPLAY_LONG_SIDE = 1600  # enough for a full-screen look at the faces, small enough to keep
@@ -54,6 +56,23 @@ class ScannedPhotos:
 
     check: PhotoCheck
     images: dict[str, QImage] = field(default_factory=dict)  # path -> upright, reduced
+
+
+@dataclass(frozen=True)
+class ScannedClips:
+    """A check of some clips, and a picture of each person's face: (path, track) -> image."""
+
+    check: VideoCheck
+    pictures: dict[tuple[str, int], QImage] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SafeCopies:
+    photos: list[ExportedPhoto] = field(default_factory=list)
+    clips: list[ExportedVideo] = field(default_factory=list)
+
+
+CLIP_STEPS = 1000  # progress steps per clip: a clip is reported in seconds, the bar in steps
 
 
 def to_qimage(image: Image.Image) -> QImage:
@@ -135,15 +154,52 @@ class PhotoJobs:
             checker.close()
             services.close()
 
-    def export(self, session: Session, check: PhotoCheck, out_dir: Path,
-               also_blur: Mapping[int, Sequence[int]], cancel: threading.Event,
-               progress: ProgressFn) -> list[ExportedPhoto]:
-        """The safe copies (no metadata, faces without consent blurred, neutral names)."""
+    def check_clips(self, session: Session, paths: Sequence[str], channel: str,
+                    cancel: threading.Event, progress: ProgressFn) -> ScannedClips:
+        """Every person through each clip, followed as a track, with today's status for
+        `channel`, then a picture of each one's face. Progress counts CLIP_STEPS a clip."""
+        services = open_services(self.data_dir, self.clock)
+        try:
+            check = services.videos.check(session, list(paths), channel, cancel,
+                                          _clip_progress(progress, paths))
+        finally:
+            services.close()
+        pictures = {}
+        for video in check.videos:
+            with contextlib.suppress(BadInput):  # the list shows the track without one
+                for n, picture in enumerate(track_pictures(video)):
+                    if picture is not None:
+                        pictures[(video.path, n)] = to_qimage(picture)
+        return ScannedClips(check, pictures)
+
+    def export(self, session: Session, check: PhotoCheck, clips: VideoCheck, out_dir: Path,
+               also_blur: Mapping[int, Sequence[int]], also_tracks: Mapping[int, Sequence[int]],
+               cancel: threading.Event, progress: ProgressFn) -> SafeCopies:
+        """The safe copies of the photos (no metadata, faces without consent blurred, neutral
+        names), then of the clips (the same, every track without consent blurred in every
+        frame, the sound kept)."""
         services = open_services(self.data_dir, self.clock)
         checker = self._checker(services)
         try:
-            progress(0, len(check.photos))
-            return checker.export(session, check, out_dir, also_blur)
+            progress(0, len(check.photos) + len(clips.videos))
+            photos = checker.export(session, check, out_dir, also_blur) if check.photos else []
+            copies = (services.videos.export(session, clips, out_dir, also_tracks)
+                      if clips.videos else [])
+            return SafeCopies(photos, copies)
         finally:
             checker.close()
             services.close()
+
+
+def _clip_progress(progress: ProgressFn, paths: Sequence[str]) -> Callable[[float, float], None]:
+    """A clip's seconds read as steps of the whole check (the clips follow one another)."""
+    clip = {"index": -1, "last": float("inf")}
+
+    def report(seconds: float, duration: float) -> None:
+        if seconds < clip["last"]:  # the next clip has begun
+            clip["index"] += 1
+        clip["last"] = seconds
+        share = seconds / duration if duration > 0 else 0.0
+        progress(round((clip["index"] + share) * CLIP_STEPS), len(paths) * CLIP_STEPS)
+
+    return report

@@ -11,14 +11,15 @@ reaches into another.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QImage
 
 from croftpost.core.accounts import Session
 from croftpost.core.channels import Channel
-from croftpost.core.composer import Content
+from croftpost.core.composer import Content, clip_record, restore_clip_choices
 from croftpost.core.consent_model import Pupil
 from croftpost.core.draft_photos import DraftPhoto
 from croftpost.core.drafts import Draft
@@ -33,8 +34,10 @@ from croftpost.core.posting import (
 )
 from croftpost.core.services import Services
 from croftpost.core.textcheck import Finding
+from croftpost.core.video import ExportedVideo, VideoScan, apply_consent
 from croftpost.errors import CroftpostError
 from croftpost.ui.compose_tasks import PhotoJobs
+from croftpost.ui.views.clip_set import ClipSet
 from croftpost.ui.views.photo_set import PhotoSet
 from croftpost.ui.workers import TaskRunner
 
@@ -63,15 +66,17 @@ class ComposeModel(QObject):
         self.findings: tuple[Finding, ...] = ()
         self.acknowledged: list[dict[str, str]] = []
         self.photos = PhotoSet(self.channel, self)
+        self.clips = ClipSet(self)
         self.waiting: dict[str, DraftPhoto] = {}  # photo_key -> decisions not restored yet
         self._saved: tuple[object, ...] | None = None  # the state as last saved
         self.photos.changed.connect(self.changed)
+        self.clips.changed.connect(self.changed)
 
     # -- reading -----------------------------------------------------------------------------
     def is_busy(self) -> bool:
         """Photos still being checked. (Text typed since the last check is checked again
         before anything is prepared, so typing never greys the buttons out.)"""
-        return bool(self.photos.pending)
+        return bool(self.photos.pending or self.clips.pending)
 
     def pupils(self) -> list[Pupil]:
         return self.services.consent.pupils(self.session)
@@ -79,8 +84,10 @@ class ComposeModel(QObject):
     def content(self) -> Content:
         """A copy of the post as it is now (later edits do not change it)."""
         blurred = {i: frozenset(f) for i, f in self.photos.blurred.items()}
+        tracks = {i: frozenset(f) for i, f in self.clips.blurred.items()}
         return Content(self.text, self.channel, self.photos.check, blurred,
-                       tuple(dict(a) for a in self.acknowledged))
+                       tuple(dict(a) for a in self.acknowledged), tuple(self.clips.videos),
+                       tracks)
 
     def readiness(self) -> Readiness:
         return self.content().readiness(self.findings)
@@ -89,10 +96,11 @@ class ComposeModel(QObject):
         return unacknowledged(self.findings, self.acknowledged)
 
     def publication(self, content: Content, findings: Sequence[Finding],
-                    exported: Sequence[ExportedPhoto] | None = None) -> Publication:
+                    exported: Sequence[ExportedPhoto] | None = None,
+                    copies: Sequence[ExportedVideo] | None = None) -> Publication:
         """The record `content` would leave (refused when it is not ready)."""
         return content.publication(findings, self.pupils(), self.services.consent.today(),
-                                   exported)
+                                   exported, copies)
 
     def key(self) -> tuple[Any, ...]:
         """Everything that, if it changes, makes a prepared post out of date."""
@@ -102,8 +110,11 @@ class ComposeModel(QObject):
         blurred = tuple(sorted((i, tuple(sorted(f))) for i, f in self.photos.blurred.items()
                                if f))
         acks = tuple(sorted(tuple(sorted(a.items())) for a in self.acknowledged))
+        clips = tuple((v.content_hash, tuple((t.status, t.pupil_id) for t in v.tracks))
+                      for v in self.clips.videos)
+        tracks = tuple(sorted((i, tuple(sorted(f))) for i, f in self.clips.blurred.items() if f))
         return (self.channel, post_text(self.text), photos, blurred, acks,
-                tuple(self.photos.pending))
+                tuple(self.photos.pending), clips, tracks, tuple(self.clips.pending))
 
     # -- changing ----------------------------------------------------------------------------
     def set_text(self, text: str) -> None:
@@ -141,6 +152,14 @@ class ComposeModel(QObject):
             self.photos.replace(self.services.photos.refresh(self.photos.check, self.channel))
         except CroftpostError as exc:
             self.failed.emit(exc)
+        if self.clips.videos:
+            self.clips.replace(self.judged(self.clips.videos))
+
+    def judged(self, videos: Sequence[VideoScan]) -> list[VideoScan]:
+        """Clips' tracks judged for the channel today (as the photo check judges faces)."""
+        pupils = {p.pupil_id: p for p in self.services.consent.all_pupils()}
+        today = self.services.consent.today()
+        return [apply_consent(v, pupils, self.channel, today) for v in videos]
 
     def acknowledge(self, given: Sequence[dict[str, str]]) -> None:
         """Reasons given for posting despite warnings (made by posting.acknowledge)."""
@@ -158,8 +177,27 @@ class ComposeModel(QObject):
         self.waiting = {k: v for k, v in self.waiting.items() if k in here}
 
     def draft_photos(self) -> list[DraftPhoto]:
-        photos = self.photos
-        return draft_photos(photos.photos, photos.blurred, photos.pending, self.waiting)
+        """Photos, then clips, as a draft keeps them (PostComposer's order)."""
+        photos, clips = self.photos, self.clips
+        kept = draft_photos(photos.photos, photos.blurred, photos.pending, self.waiting)
+        kept += [clip_record(v, clips.blurred.get(i, ())) for i, v in enumerate(clips.videos)]
+        kept += [self.waiting.get(photo_key(p), DraftPhoto(p)) for p in clips.pending]
+        return kept
+
+    def add_checked_clips(self, videos: Sequence[VideoScan],
+                          pictures: Mapping[tuple[str, int], QImage],
+                          submitted: Sequence[str]) -> int:
+        """Clips just checked, with the tracks a draft chose to blur brought back; returns
+        how many saved choices no longer fit (fail safe: composer.restore_clip_choices)."""
+        chosen, dropped = [], 0
+        for video in videos:
+            saved = self.waiting.pop(photo_key(video.path), None)
+            tracks, lost = (restore_clip_choices(video, saved) if saved is not None
+                            else (set(), 0))
+            chosen.append(tracks)
+            dropped += lost
+        self.clips.add_checked(videos, pictures, submitted, chosen)
+        return dropped
 
     def restore(self, indexes: range) -> int:
         """Bring back the saved decisions of the photos at `indexes`, just checked; returns
@@ -227,4 +265,5 @@ class ComposeModel(QObject):
         self.draft_id, self._saved, self.acknowledged = None, None, []
         self.channel, self.text, self.findings = channel, "", ()
         self.photos.clear(channel)
+        self.clips.clear()
         self.cleared.emit(channel)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from croftpost.core.composer import is_clip
 from croftpost.core.drafts import Draft
 from croftpost.errors import CroftpostError
 from croftpost.ui.compose_tasks import ScannedPhotos, previews
@@ -25,11 +26,13 @@ from croftpost.ui.views.photo_viewer import PhotoViewerDialog
 from croftpost.ui.widgets import StatusMessage, Tone
 from croftpost.ui.workers import TaskHandle
 
-PHOTO_FILTER = "Photos (*.jpg *.jpeg *.png *.heic *.heif *.webp)"
+PHOTO_FILTER = ("Photos and video clips (*.jpg *.jpeg *.png *.heic *.heif *.webp *.mp4 *.mov "
+                "*.m4v)")
 
 
 class PhotoFlow(QObject):
     scan_finished = Signal(object)  # the PhotoCheck of the new photos, or the exception
+    clips_added = Signal(list)  # video clips among the files added: the clip panel checks them
     dialog_opened = Signal(QWidget)
 
     def __init__(self, model: ComposeModel, strip: PhotoStrip, message: StatusMessage,
@@ -52,7 +55,8 @@ class PhotoFlow(QObject):
 
     def _ask_photos(self) -> list[str]:
         chosen, _ = QFileDialog.getOpenFileNames(
-            self.widget, self.tr("Choose photos for the post"), "", self.tr(PHOTO_FILTER))
+            self.widget, self.tr("Choose photos or clips for the post"), "",
+            self.tr(PHOTO_FILTER))
         return chosen
 
     def _on_model_cleared(self) -> None:
@@ -69,8 +73,12 @@ class PhotoFlow(QObject):
 
     # -- checking --------------------------------------------------------------------------
     def add_photos(self, paths: list[str]) -> None:
+        """Photos and clips, by file type (a draft keeps both)."""
+        clips = [p for p in paths if is_clip(p)]
+        if clips:
+            self.clips_added.emit(clips)
         photos = self.model.photos
-        fresh = photos.wanted(paths)
+        fresh = photos.wanted([p for p in paths if not is_clip(p)])
         if fresh:
             photos.add_pending(fresh)
             self.model.tasks.submit(lambda cancel, progress: previews(fresh, cancel, progress),

@@ -66,13 +66,13 @@ class PhotoStrip(QWidget):
         self.setObjectName("photoStrip")
         self.setAcceptDrops(True)
         self.photo_set = photos
-        self.add_button = QPushButton(icon("add"), _tr("&Add photos…"), self)
+        self.add_button = QPushButton(icon("add"), _tr("&Add photos or clips…"), self)
         self.open_button = QPushButton(icon("face"), _tr("Check &faces…"), self)
         self.remove_button = QPushButton(icon("delete"), _tr("Remo&ve photo"), self)
         self.blur_all_button = QPushButton(_tr("&Blur every face without consent"), self)
         self.list = self._make_list()
-        self.hint = QLabel(_tr("Drag photos here, or choose Add photos. Every face is checked "
-                               "against the consent register."), self)
+        self.hint = QLabel(_tr("Drag photos or video clips here, or choose Add. Every face is "
+                               "checked against the consent register."), self)
         self.hint.setObjectName("explanation")
         self.hint.setWordWrap(True)
         self.progress = QProgressBar(self)

@@ -24,8 +24,10 @@ from croftpost.core.drafts import Post
 from croftpost.core.photo_check import ExportedPhoto
 from croftpost.core.posting import Publication, Readiness
 from croftpost.core.textcheck import Finding
+from croftpost.core.video import ExportedVideo
+from croftpost.core.video_check import VideoCheck
 from croftpost.errors import CroftpostError
-from croftpost.ui.compose_tasks import channel_url, default_export_root
+from croftpost.ui.compose_tasks import SafeCopies, channel_url, default_export_root
 from croftpost.ui.dialogs.compose_dialogs import AcknowledgeWarningsDialog
 from croftpost.ui.labels import channel_name, local_clock_time
 from croftpost.ui.theme import icon
@@ -53,6 +55,7 @@ class PreparedPost:
     key: tuple[Any, ...]
     folder: Path | None
     exported: list[ExportedPhoto] = field(default_factory=list)
+    clips: list[ExportedVideo] = field(default_factory=list)
 
 
 class PostingPanel(QWidget):
@@ -120,9 +123,13 @@ class PostingPanel(QWidget):
         m = self.model
         return Snapshot(m.content(), m.findings, m.key())
 
-    def _publication(self, snap: Snapshot,
-                     exported: Sequence[ExportedPhoto] | None = None) -> Publication:
-        return self.model.publication(snap.content, snap.findings, exported)
+    def _publication(self, snap: Snapshot, copies: SafeCopies | None = None) -> Publication:
+        if copies is None:
+            return self.model.publication(snap.content, snap.findings)
+        content = snap.content
+        return self.model.publication(content, snap.findings,
+                                      copies.photos if content.check.photos else None,
+                                      copies.clips if content.videos else None)
 
     def _needs_approval(self) -> bool:
         return self.model.services.approvals.requires_approval(self.model.channel)
@@ -175,10 +182,15 @@ class PostingPanel(QWidget):
             if state.text_blocks:
                 parts.append(counted(state.text_blocks, self.tr("change 1 thing in the text"),
                                      self.tr("change {0} things in the text")))
-            if state.faces_to_decide:
-                parts.append(counted(state.faces_to_decide,
+            in_clips = self.model.clips.undecided()
+            if state.faces_to_decide > in_clips:
+                parts.append(counted(state.faces_to_decide - in_clips,
                                      self.tr("blur or identify 1 face without consent"),
                                      self.tr("blur or identify {0} faces without consent")))
+            if in_clips:
+                parts.append(counted(in_clips,
+                                     self.tr("blur 1 person without consent in a clip"),
+                                     self.tr("blur {0} people without consent in the clips")))
             if state.broken_photos:
                 parts.append(counted(state.broken_photos,
                                      self.tr("remove 1 photo that could not be checked"),
@@ -297,19 +309,22 @@ class PostingPanel(QWidget):
         except CroftpostError as exc:
             self.result_message.show_error(exc)
             return
-        check = snap.content.check
-        if not check.photos:
-            self._on_export_task_finished(snap, None, [])
+        content = snap.content
+        if not content.check.photos and not content.videos:
+            self._on_export_task_finished(snap, None, SafeCopies())
             return
         folder = self._new_folder(m.draft_id)
-        also_blur = {i: sorted(f) for i, f in snap.content.blurred.items() if f}
+        check, clips = content.check, VideoCheck(content.channel, tuple(content.videos))
+        also_blur = {i: sorted(f) for i, f in content.blurred.items() if f}
+        also_tracks = {i: sorted(f) for i, f in content.video_blur.items() if f}
         jobs, session = m.jobs, m.session
         self.result_message.show_message(Tone.BUSY, self.tr(
+            "Making safe copies of the photos and clips…") if clips.videos else self.tr(
             "Making safe copies of the photos…"))
         handle = m.tasks.submit(
-            lambda cancel, progress: jobs.export(session, check, folder, also_blur,
-                                                 cancel, progress),
-            lambda exported: self._on_export_task_finished(snap, folder, exported),
+            lambda cancel, progress: jobs.export(session, check, clips, folder, also_blur,
+                                                 also_tracks, cancel, progress),
+            lambda copies: self._on_export_task_finished(snap, folder, copies),
             self._on_export_task_failed, owner=self)
         if not handle.done:  # a synchronous runner has already called back
             self._exporting = handle
@@ -331,7 +346,7 @@ class PostingPanel(QWidget):
         self.refresh()
 
     def _on_export_task_finished(self, snap: Snapshot, folder: Path | None,
-                                 exported: list[ExportedPhoto]) -> None:
+                                 copies: SafeCopies) -> None:
         self._exporting = None
         m = self.model
         if snap.key != self._key():
@@ -340,7 +355,7 @@ class PostingPanel(QWidget):
             self.refresh()
             return
         try:
-            publication = self._publication(snap, exported)
+            publication = self._publication(snap, copies)
         except CroftpostError as exc:
             self._on_export_task_failed(exc)
             return
@@ -350,22 +365,31 @@ class PostingPanel(QWidget):
         except CroftpostError as exc:
             self._on_export_task_failed(exc)
             return
-        self.prepared_post = PreparedPost(publication, snap.key, folder, exported)
+        self.prepared_post = PreparedPost(publication, snap.key, folder, copies.photos,
+                                          copies.clips)
         QGuiApplication.clipboard().setText(publication.text)
-        self._say_prepared(folder, len(exported))
+        self._say_prepared(folder, len(copies.photos), len(copies.clips))
         self.open_url(QUrl(channel_url(m.services.school.details().contacts, m.channel)))
         self.refresh()
         self.prepared.emit(self.prepared_post)
 
-    def _say_prepared(self, folder: Path | None, photos: int) -> None:
+    def _say_prepared(self, folder: Path | None, photos: int, clips: int = 0) -> None:
         where = channel_name(self.model.channel)
         if folder is None:
             text = self.tr("The text is on the clipboard. Paste it into {0}, post it, then "
                            "choose Mark as posted.").format(where)
-        else:
+        elif not clips:
             copies = counted(photos, self.tr("1 safe photo is"), self.tr("{0} safe photos are"))
             text = self.tr("The text is on the clipboard and {0} in {1}. Paste the text into "
                            "{2}, add those photos, post it, then choose Mark as posted.").format(
+                copies, folder, where)
+        else:
+            copies = self.tr("{0} and {1}").format(
+                counted(photos, self.tr("1 safe photo"), self.tr("{0} safe photos")),
+                counted(clips, self.tr("1 safe clip"), self.tr("{0} safe clips")))
+            text = self.tr("The text is on the clipboard; {0} are in {1}. Paste the text into "
+                           "{2}, add those files, post it, then choose Mark as posted. The "
+                           "clips' sound was not checked: listen to them first.").format(
                 copies, folder, where)
         self.result_message.show_message(Tone.OK, text)
         self.open_folder_button.setVisible(folder is not None)

@@ -17,6 +17,7 @@ WARN_COLOUR = QColor("#b25e00")
 BLOCK_TINT = QColor("#fdecea")
 WARN_TINT = QColor("#fff4e5")
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".heic", ".heif", ".webp")
+CLIP_SUFFIXES = (".mp4", ".mov", ".m4v")  # what core.video reads
 
 _CATEGORIES = {
     "pupil_name": "Pupil's name",
@@ -60,11 +61,11 @@ def utf16_offset(text: str, index: int) -> int:
 
 
 def photo_paths(mime: QMimeData) -> list[str]:
-    """Local photo files in a drag (other files and web links are ignored)."""
+    """Local photo and clip files in a drag (other files and web links are ignored)."""
     if not mime.hasUrls():
         return []
     paths = [url.toLocalFile() for url in mime.urls() if url.isLocalFile()]
-    return [p for p in paths if p.lower().endswith(PHOTO_SUFFIXES)]
+    return [p for p in paths if p.lower().endswith(PHOTO_SUFFIXES + CLIP_SUFFIXES)]
 
 
 class PolicyTextEdit(QPlainTextEdit):

@@ -34,6 +34,7 @@ from croftpost.errors import CroftpostError
 from croftpost.ui.compose_tasks import PhotoJobs
 from croftpost.ui.labels import channel_name, local_clock_time
 from croftpost.ui.theme import icon
+from croftpost.ui.views.compose_clips import ClipPanel
 from croftpost.ui.views.compose_model import ComposeModel
 from croftpost.ui.views.compose_photo_flow import PhotoFlow
 from croftpost.ui.views.compose_photos import PhotoStrip
@@ -131,6 +132,7 @@ class ComposeView(QWidget):
         self.preview = PostPreview(self)
         self.posting = PostingPanel(self.model, self)
         self.photo_flow = PhotoFlow(self.model, self.strip, self.message, self)
+        self.clips = ClipPanel(self.model, self.message, self)
         self._check_timer = _single_shot(self, self.CHECK_DELAY_MS, self.check_text_now)
         self._save_timer = _single_shot(self, self.SAVE_DELAY_MS, self.save_draft)
 
@@ -148,8 +150,8 @@ class ComposeView(QWidget):
                        (self.findings_list, 2), (heading(self.tr("Preview"), self, level=2), 0),
                        (self.preview, 3))
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(_column(self, self.tr("Text and photos"), (self.editor, 1),
-                                   (self.strip, 0)))
+        splitter.addWidget(_column(self, self.tr("Text, photos and clips"), (self.editor, 1),
+                                   (self.strip, 0), (self.clips, 0)))
         splitter.addWidget(side)
         splitter.setStretchFactor(0, 6)
         splitter.setStretchFactor(1, 5)
@@ -176,6 +178,7 @@ class ComposeView(QWidget):
         model.failed.connect(self.message.show_error)
         self.posting.dialog_opened.connect(self._on_dialog_opened)
         self.photo_flow.dialog_opened.connect(self._on_dialog_opened)
+        self.photo_flow.clips_added.connect(self.clips.add_clips)
 
     def _on_dialog_opened(self, dialog: QWidget) -> None:
         self.current_dialog = dialog

@@ -1,0 +1,104 @@
+"""The video clips of the post being composed: their checks (each person followed as a track),
+a picture of each person, the clips still being checked, and the tracks staff chose to blur. It
+holds state only and redraws its listeners on `changed`; what a track's status means, and that a
+track without consent is always blurred in the copy, is decided in core (video.py, composer.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QImage
+
+from croftpost.core.video import VideoScan
+
+
+class ClipSet(QObject):
+    changed = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.videos: list[VideoScan] = []
+        self.blurred: dict[int, set[int]] = {}  # clip index -> tracks chosen for blurring
+        self.pending: list[str] = []  # paths added but not checked yet
+        self.pictures: dict[tuple[str, int], QImage] = {}  # (path, track) -> the face
+
+    def __len__(self) -> int:
+        return len(self.videos)
+
+    def paths(self) -> list[str]:
+        return [v.path for v in self.videos] + self.pending
+
+    def chosen(self, clip: int, track: int) -> bool:
+        return track in self.blurred.get(clip, ())
+
+    def undecided(self) -> int:
+        """Tracks without consent that nobody has chosen to blur yet."""
+        return sum(1 for c, video in enumerate(self.videos) for t, track in enumerate(video.tracks)
+                   if track.blocks and not self.chosen(c, t))
+
+    def wanted(self, paths: Iterable[str]) -> list[str]:
+        """The paths not already in the post (the same file twice is one clip)."""
+        have = {str(Path(p).resolve()) for p in self.paths()}
+        fresh = []
+        for path in paths:
+            key = str(Path(path).resolve())
+            if key not in have:
+                have.add(key)
+                fresh.append(path)
+        return fresh
+
+    # -- changing ------------------------------------------------------------------------------
+    def add_pending(self, paths: Sequence[str]) -> None:
+        self.pending.extend(paths)
+        self.changed.emit()
+
+    def add_checked(self, videos: Sequence[VideoScan], pictures: Mapping[tuple[str, int], QImage],
+                    submitted: Iterable[str], blurred: Sequence[set[int]] = ()) -> None:
+        """Clips checked (on the post's channel); `blurred` holds the choices a draft kept for
+        them, in the same order. Every submitted path leaves the waiting list."""
+        done = set(submitted) | {v.path for v in videos}
+        self.pending = [p for p in self.pending if p not in done]
+        first = len(self.videos)
+        self.videos.extend(videos)
+        for offset, chosen in enumerate(blurred):
+            if chosen:
+                self.blurred[first + offset] = set(chosen)
+        self.pictures.update(pictures)
+        self.changed.emit()
+
+    def drop_pending(self) -> None:
+        self.pending = []
+        self.changed.emit()
+
+    def remove(self, index: int) -> None:
+        removed = self.videos.pop(index)
+        self.pictures = {k: v for k, v in self.pictures.items() if k[0] != removed.path}
+        self.blurred = {(i if i < index else i - 1): tracks
+                        for i, tracks in self.blurred.items() if i != index}
+        self.changed.emit()
+
+    def replace(self, videos: Sequence[VideoScan]) -> None:
+        """The same clips with new statuses (another channel, or today's consents)."""
+        self.videos = list(videos)
+        self.changed.emit()
+
+    def set_blurred(self, clip: int, track: int, blurred: bool) -> None:
+        tracks = self.blurred.setdefault(clip, set())
+        if blurred:
+            tracks.add(track)
+        else:
+            tracks.discard(track)
+        self.changed.emit()
+
+    def blur_all_without_consent(self) -> None:
+        for c, video in enumerate(self.videos):
+            self.blurred.setdefault(c, set()).update(
+                t for t, track in enumerate(video.tracks) if track.blocks)
+        self.changed.emit()
+
+    def clear(self) -> None:
+        self.videos, self.blurred, self.pending, self.pictures = [], {}, [], {}
+        self.changed.emit()
