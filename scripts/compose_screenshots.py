@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import av
+from PIL import Image
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QLinearGradient, QPainter, QPen
 from PySide6.QtWidgets import QApplication, QWidget
@@ -19,6 +21,7 @@ from croftpost.core.demo import DEMO_PASSWORD
 from croftpost.core.photo_check import UNKNOWN, FaceResult, PhotoCheck, PhotoResult
 from croftpost.core.photos import file_sha256
 from croftpost.core.services import Services
+from croftpost.core.video import Sighting, Track, VideoScan
 from croftpost.ui.main_window import MainWindow
 from croftpost.ui.views.compose_view import ComposeView
 from croftpost.ui.workers import ImmediateTaskRunner
@@ -100,6 +103,32 @@ def add_drawn_photo(view: ComposeView, path: Path) -> None:
     view.refresh_consents()
 
 
+def add_drawn_clip(view: ComposeView, folder: Path) -> None:
+    """A three-second clip of the cartoon sports day, the visitor walking in after a second:
+    tracks given as a check would find them, judged by the real consents."""
+    picture = folder / "sports-day-clip.jpg"
+    boxes = draw_sports_day(picture)
+    clip = folder / "sports-day.mp4"
+    frame = Image.open(picture).convert("RGB")
+    with av.open(str(clip), "w") as out:
+        stream = out.add_stream("libx264", rate=4)
+        stream.width, stream.height, stream.pix_fmt = WIDTH, HEIGHT, "yuv420p"
+        for _ in range(12):
+            out.mux(stream.encode(av.VideoFrame.from_image(frame)))
+        out.mux(stream.encode(None))
+    tracks = []
+    for box, (_x, _r, _c, pupil) in zip(boxes, CHILDREN, strict=True):
+        start = 1.0 if pupil is None else 0.0
+        seen = tuple(Sighting(start + n / 4, box, None) for n in range(int((3 - start) * 4)))
+        tracks.append(Track(seen, UNKNOWN, pupil, 0.31 if pupil else None,
+                            "matched" if pupil else "no_match"))
+    scan = VideoScan(str(clip), file_sha256(clip), 3.0, WIDTH, HEIGHT, 0, True, True, 12,
+                     tuple(tracks))
+    faces = {(str(clip), n): QImage(str(picture)).copy(b[3], b[0], b[1] - b[3], b[2] - b[0])
+             for n, b in enumerate(boxes)}
+    view.model.add_checked_clips(view.model.judged([scan]), faces, [str(clip)])
+
+
 def compose_window(services: Services, username: str, folder: Path) -> tuple[MainWindow,
                                                                                ComposeView]:
     session = services.accounts.login(username, DEMO_PASSWORD)
@@ -158,4 +187,10 @@ def compose_screens(app: QApplication, services: Services, folder: Path, save: S
     add_drawn_photo(view, folder / "sports-day-dojo.jpg")
     view.photos.blur_all_without_consent()
     save(app, window, "55-compose-dojo-story")
+    window.close()
+    window, view = compose_window(services, "head", folder)
+    view.editor.setPlainText("Sports day: the Year 3 sack race.")
+    view.check_text_now()
+    add_drawn_clip(view, folder)
+    save(app, window, "59-compose-clip")
     window.close()

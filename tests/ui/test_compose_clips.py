@@ -89,10 +89,10 @@ def test_a_clip_is_checked_blurred_prepared_and_published_with_each_person(
     assert header == "sports-day.mp4 (0:03): 2 people, 1 to decide"
     ava = next(i for i, text in enumerate(people) if "Ava Thornton" in text)
     stranger = 1 - ava
-    assert people[ava].startswith("Blur · Ava Thornton, 0:00 to 0:0") and people[ava].endswith(
-        ": shown")
-    assert people[stranger].startswith("Blur · Unknown, 0:01 to 0:0")
-    assert people[stranger].endswith("tick Blur, or remove the clip")
+    assert people[ava].startswith("Ava Thornton, seen 0:00 to 0:0")
+    assert people[ava].endswith(": shown (tick to blur anyway)")
+    assert people[stranger].startswith("Unknown, seen 0:01 to 0:0")
+    assert people[stranger].endswith(": tick to blur, or remove the clip")
     top = view.clips.tree.topLevelItem(0)
     assert not top.child(stranger).icon(0).isNull()  # a picture of the face
     assert "sound of a clip is not checked" in view.clips.sound_note.text()

@@ -215,7 +215,9 @@ class ClipPanel(QWidget):
             if undecided:
                 words += _tr(", {0} to decide").format(undecided)
         item.setText(0, words)
-        item.setIcon(0, icon("status-warning" if undecided else "status-ok"))
+        font = item.font(0)
+        font.setBold(True)
+        item.setFont(0, font)
         item.setData(0, TRACK_ROLE, (c, -1))
 
     def _show_track(self, item: QTreeWidgetItem, c: int, t: int, video: VideoScan,
@@ -226,10 +228,13 @@ class ClipPanel(QWidget):
         chosen = self.model.clips.chosen(c, t)
         if chosen:
             what = _tr("blurred in the copy")
+        elif track.blocks:
+            what = _tr("tick to blur, or remove the clip")
         else:
-            what = _tr("tick Blur, or remove the clip") if track.blocks else _tr("shown")
-        item.setText(0, _tr("Blur · {0}, {1} to {2}: {3}").format(
+            what = _tr("shown (tick to blur anyway)")
+        item.setText(0, _tr("{0}, seen {1} to {2}: {3}").format(
             who, clock(track.first_s), clock(track.last_s), what))
+        item.setToolTip(0, _tr("Ticked: this person is blurred in every frame of the copy."))
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
         item.setCheckState(0, Qt.CheckState.Checked if chosen else Qt.CheckState.Unchecked)
         item.setData(0, TRACK_ROLE, (c, t))
