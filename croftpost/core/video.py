@@ -3,7 +3,9 @@ register; safe copies blur every track without consent in every frame and carry 
 
 Fail safe, as for photos:
 - frames are sampled (SAMPLES_PER_SECOND, and the first frame) and every face is found in each
-  sample by the photo engine's detector, from the same smallest size;
+  sample by the photo engine's detector, from the same smallest size; every frame in between
+  is glanced at on a coarse grey grid, and one that changed suddenly (a cut, someone coming
+  into view) is sampled too, once between two regular samples;
 - faces in consecutive samples that overlap are one track; a track is a pupil only when every
   sample that could be identified matched that pupil and none matched anyone else; otherwise it
   is unknown, and unknown blocks;
@@ -42,6 +44,9 @@ Box = tuple[int, int, int, int]  # top, right, bottom, left in upright full-size
 Progress = Callable[[float, float], None]  # seconds read, duration
 
 SAMPLES_PER_SECOND = 4
+GLANCE = (16, 9)  # every frame is compared with the one before on this grid of cells...
+SUDDEN_CELL = 48.0  # ...and looked at between samples (once each) when a cell jumps this much
+SUDDEN_FRAME = 24.0  # or the whole frame this much on average (grey levels 0-255)
 MAX_SECONDS = 10 * 60  # a longer clip is refused (the school setting can change it)
 LINK_IOU = 0.2  # a face in the next sample overlapping this much is the same track...
 SAME_PERSON = 0.6  # ...unless their encodings are further apart than two different people
@@ -157,13 +162,19 @@ def scan_video(path: Path | str, gallery: EncodingGallery, params: ScanParams = 
         has_audio = bool(container.streams.audio)
         tracks: list[list[Sighting]] = []
         size, rotation, samples, next_sample = (0, 0), 0, 0, 0.0
+        glance, extra_taken = None, False
         for frame in _frames(container, stream, name):
             if cancel is not None and cancel.is_set():
                 raise BadVideo(f"The check of {name} was cancelled.")
             time = float(frame.time or 0.0)
-            if time + 1e-6 < next_sample:
-                continue  # decoded (the next sample needs it) but never turned into a picture
-            next_sample = time + 1 / SAMPLES_PER_SECOND
+            before, glance = glance, _glance(frame)
+            due = time + 1e-6 >= next_sample
+            if not due and (extra_taken or not _sudden(before, glance)):
+                continue  # decoded and glanced at, never turned into a picture
+            if due:
+                next_sample, extra_taken = time + 1 / SAMPLES_PER_SECOND, False
+            else:  # a cut, or something new in view since the last frame: look now
+                extra_taken = True
             samples += 1
             image, rotation = _upright(frame), _rotation(frame)
             size = image.size
@@ -175,6 +186,25 @@ def scan_video(path: Path | str, gallery: EncodingGallery, params: ScanParams = 
     matched = tuple(_matched(t, gallery) for t in tracks)
     return VideoScan(str(path), content_hash, duration, size[0], size[1], rotation, gps,
                      has_audio, samples, matched)
+
+
+def _glance(frame: Any) -> np.ndarray:
+    """The frame as a GLANCE grid of grey cells, cheap enough for every frame (rotation does
+    not matter: frames are only compared with each other)."""
+    columns, rows = GLANCE
+    small = frame.reformat(width=columns * 4, height=rows * 4, format="gray").to_ndarray()
+    cells: np.ndarray = small[: rows * 4, : columns * 4].astype(np.float32).reshape(
+        rows, 4, columns, 4).mean(axis=(1, 3))
+    return cells
+
+
+def _sudden(before: np.ndarray | None, now: np.ndarray) -> bool:
+    """A cut, or something that came into view between two frames (a moving face changes a
+    cell a little from frame to frame; a new one changes it at once)."""
+    if before is None:
+        return False
+    change = np.abs(now - before)
+    return bool(change.max() > SUDDEN_CELL or change.mean() > SUDDEN_FRAME)
 
 
 def apply_consent(scan: VideoScan, pupils: Mapping[str, Pupil], channel: str,

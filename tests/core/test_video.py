@@ -118,6 +118,28 @@ def test_a_cut_between_two_people_makes_two_tracks(school, olly, stranger, tmp_p
     assert tracks[0]["last_s"] < 1.5 <= tracks[1]["first_s"]
 
 
+def test_a_face_seen_only_between_two_samples_is_still_found_and_blurred(
+        school, olly, stranger, tmp_path, capsys):
+    """At 15 frames a second the samples fall at 1.067 s and 1.333 s; the stranger is on
+    screen for two frames between them (1.133 s and 1.2 s)."""
+    clip = make_clip(tmp_path / "flash.mp4", [Person(olly, 0, 3, 40, 60, 60, 300),
+                                              Person(stranger, 1.12, 1.25, 560, 560, 80, 280)])
+    code, result = check(capsys, clip)
+    assert code == 1
+    tracks = {t["status"]: t for t in result["videos"][0]["tracks"]}
+    assert set(tracks) == {"consented", "unknown"}
+    assert 1.1 < tracks["unknown"]["first_s"] < 1.25
+    capsys.readouterr()
+    assert run(["export-video", str(clip), "--channel", "facebook", "--out",
+                str(tmp_path / "safe")]) == 0
+    [copy] = (tmp_path / "safe").glob("*.mp4")
+    box = next(t.sightings[0].box for t in scan_video(clip, EncodingGallery({})).tracks
+               if t.first_s > 1)
+    for time in (1.13, 1.19):  # both frames the stranger is in (1.133 s, 1.2 s)
+        before, after = frame_at(clip, time), frame_at(copy, time)
+        assert detail(after[area(box)]) < 0.5 * detail(before[area(box)])
+
+
 def test_a_phone_clip_turned_by_its_rotation_is_read_upright(school, olly, tmp_path, capsys):
     clip = make_clip(tmp_path / "portrait.mp4", [Person(olly, 0, 2, 60, 120, 200, 300)],
                      seconds=2, size=(540, 960), rotation=90)
