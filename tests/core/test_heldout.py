@@ -12,10 +12,17 @@ MUST_BLOCK = ("phone", "email", "address", "personal_account")
 FLOOR = {"heldout.jsonl": 45, "heldout2.jsonl": 39}
 
 
+# The meaning layer blocks when it is confident, and may block at most 2% of allowed posts
+# (issue 14): on 7 December one staff-news post of heldout.jsonl's 60 reads to it as a message
+# to one person ("Congratulations to Mrs Green, who welcomed a baby boy").
+MAX_FALSE_BLOCKS = 0.02
+
+
 @pytest.mark.parametrize("name", sorted(SETS))
-def test_no_allowed_post_is_blocked(name: str) -> None:
+def test_at_most_two_percent_of_allowed_posts_are_blocked(name: str) -> None:
     outcome = evaluate(name)
-    assert outcome.by_clause["ok"][FALSE_BLOCK] == 0, [
+    allowed = sum(outcome.by_clause["ok"].values())
+    assert outcome.by_clause["ok"][FALSE_BLOCK] <= MAX_FALSE_BLOCKS * allowed, [
         p.text for p, _ in outcome.wrong if p.expect == "ok"
     ]
 

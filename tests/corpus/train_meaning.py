@@ -49,6 +49,9 @@ WARN_RATE = 0.01
 BLOCK_RATE = 0.0025
 WARN_FLOOR, BLOCK_FLOOR = 0.4, 0.75  # the classifier blocks only when it is sure
 TUNING_WARN_RATE = 0.01  # allowed posts of the tuning set that may warn, per category
+# ...and block: one post of the 394 per category (0.25%), so that one odd allowed post (a PSHE
+# lesson naming an 18-rated game) does not lift a threshold out of reach of real breaches.
+TUNING_BLOCKS = 1
 
 
 @dataclass(frozen=True)
@@ -211,7 +214,8 @@ def main(argv: list[str] | None = None) -> int:
     arrays = fit([e.text for e in examples], [e.label for e in examples], args.c)
     trained_on = f"{len(examples)} items: " + ", ".join(f.name for f in files)
     save(arrays, args.out, warn_at, block_at, trained_on)
-    # Tuning: the thresholds rise until no allowed tuning post blocks and few warn.
+    # Tuning: the thresholds rise until at most one allowed tuning post per category blocks,
+    # and few warn.
     tuning = tuning_allowed()
     model = MeaningModel(args.out)
     needles = contact_needles(CONTEXT.school_contacts)  # the tuning posts' school
@@ -219,7 +223,8 @@ def main(argv: list[str] | None = None) -> int:
     for category in CATEGORIES:
         values = sorted((s[category] for s in tuned), reverse=True)
         warn_at[category] = max(warn_at[category], _above(values, TUNING_WARN_RATE))
-        block_at[category] = max(block_at[category], values[0] + 1e-6, warn_at[category])
+        block_at[category] = max(block_at[category], values[TUNING_BLOCKS] + 1e-6,
+                                 warn_at[category])
     save(arrays, args.out, warn_at, block_at, trained_on)
     print(f"After tuning on {len(tuning)} allowed posts of the rules' corpora:")
     print("warn at:", {k: round(v, 3) for k, v in warn_at.items()})
