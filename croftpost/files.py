@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -88,3 +89,16 @@ def sha256_of_file(path: Path) -> str:
     except OSError:
         return ""
     return digest.hexdigest()
+
+
+def not_yet_in(paths: Iterable[str], have: Iterable[str]) -> list[str]:
+    """`paths` less those already in `have`, and less repeats: the same file named twice
+    (relative, absolute, through a link) is one file."""
+    seen = {str(Path(p).resolve()) for p in have}
+    fresh: list[str] = []
+    for path in paths:
+        key = str(Path(path).resolve())
+        if key not in seen:
+            seen.add(key)
+            fresh.append(path)
+    return fresh

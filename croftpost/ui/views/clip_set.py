@@ -7,12 +7,12 @@ track without consent is always blurred in the copy, is decided in core (video.p
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
 from croftpost.core.video import VideoScan
+from croftpost.files import not_yet_in
 
 
 class ClipSet(QObject):
@@ -41,14 +41,7 @@ class ClipSet(QObject):
 
     def wanted(self, paths: Iterable[str]) -> list[str]:
         """The paths not already in the post (the same file twice is one clip)."""
-        have = {str(Path(p).resolve()) for p in self.paths()}
-        fresh = []
-        for path in paths:
-            key = str(Path(path).resolve())
-            if key not in have:
-                have.add(key)
-                fresh.append(path)
-        return fresh
+        return not_yet_in(paths, self.paths())
 
     # -- changing ------------------------------------------------------------------------------
     def add_pending(self, paths: Sequence[str]) -> None:

@@ -5,13 +5,13 @@ redraw on `changed`. It holds state only; what a face's status means is decided 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
 
 from PySide6.QtCore import QObject, QRect, QSize, Signal
 from PySide6.QtGui import QImage, QPainter
 
 from croftpost.core.photo_check import PhotoCheck, PhotoResult
 from croftpost.core.posting import faces_without_consent, is_blurred, photo_state
+from croftpost.files import not_yet_in
 
 PIXEL_BLOCKS = 10  # a blurred face is drawn as about this many blocks across: unrecognisable
 
@@ -66,14 +66,7 @@ class PhotoSet(QObject):
     # -- changing --------------------------------------------------------------------------
     def wanted(self, paths: Iterable[str]) -> list[str]:
         """The paths not already in the post (the same file twice is one photo)."""
-        have = {str(Path(p).resolve()) for p in self.paths()}
-        fresh: list[str] = []
-        for path in paths:
-            key = str(Path(path).resolve())
-            if key not in have:
-                have.add(key)
-                fresh.append(path)
-        return fresh
+        return not_yet_in(paths, self.paths())
 
     def add_pending(self, paths: list[str]) -> None:
         self.pending.extend(paths)
