@@ -47,6 +47,7 @@ SAMPLES_PER_SECOND = 4
 GLANCE = (16, 9)  # every frame is compared with the one before on this grid of cells...
 SUDDEN_CELL = 48.0  # ...and looked at between samples (once each) when a cell jumps this much
 SUDDEN_FRAME = 24.0  # or the whole frame this much on average (grey levels 0-255)
+_EIGHT_BIT_YUV = ("yuv420p", "yuvj420p", "yuv422p", "yuvj422p", "yuv444p", "yuvj444p", "nv12")
 MAX_SECONDS = 10 * 60  # a longer clip is refused (the school setting can change it)
 LINK_IOU = 0.2  # a face in the next sample overlapping this much is the same track...
 SAME_PERSON = 0.6  # ...unless their encodings are further apart than two different people
@@ -192,9 +193,15 @@ def _glance(frame: Any) -> np.ndarray:
     """The frame as a GLANCE grid of grey cells, cheap enough for every frame (rotation does
     not matter: frames are only compared with each other)."""
     columns, rows = GLANCE
-    small = frame.reformat(width=columns * 4, height=rows * 4, format="gray").to_ndarray()
-    cells: np.ndarray = small[: rows * 4, : columns * 4].astype(np.float32).reshape(
-        rows, 4, columns, 4).mean(axis=(1, 3))
+    if frame.format.name in _EIGHT_BIT_YUV:  # the brightness plane as it is, every 4th pixel
+        plane = frame.planes[0]
+        grey = np.frombuffer(plane, np.uint8).reshape(-1, plane.line_size)[
+            : frame.height : 4, : frame.width : 4]
+    else:
+        grey = frame.reformat(width=columns * 8, height=rows * 8, format="gray").to_ndarray()
+    down, across = grey.shape[0] // rows, grey.shape[1] // columns
+    cells: np.ndarray = grey[: rows * down, : columns * across].reshape(
+        rows, down, columns, across).mean(axis=(1, 3), dtype=np.float32)
     return cells
 
 
