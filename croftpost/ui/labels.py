@@ -139,3 +139,9 @@ def action_name(code: str) -> str:
     """Plain words for an audit action; an action without words yet shows its code."""
     words = _ACTIONS.get(code)
     return _tr(words) if words else code
+
+
+def clip_time(seconds: float) -> str:
+    """0:07, 1:23: a time in a video clip, as a phone shows it."""
+    whole = int(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"

@@ -128,3 +128,21 @@ def test_model_passes_the_model_tester(qtmodeltester, people):
     model = ApprovalsTableModel()
     model.set_approvals(services.approvals.queue(deputy))
     qtmodeltester.check(model)
+
+
+def test_a_clip_is_shown_to_the_approver_as_a_clip_with_when_each_person_is_seen(qtbot, people):
+    from croftpost.core.posting import PublishedPhoto
+
+    services, _, teacher, deputy = people
+    clip = PublishedPhoto("c" * 64, "", [
+        {"status": "consented", "pupil_id": "P001", "reason": "matched", "blurred": False,
+         "source": "track", "first_s": 0.0, "last_s": 2.93},
+        {"status": "unknown", "pupil_id": None, "reason": "no_match", "blurred": True,
+         "source": "track", "first_s": 1.6, "last_s": 62.5}])
+    pub = publication(TEXT, [photo("a", ("consented", "P001")), clip], ["P001"])
+    draft = services.drafts.create(teacher, "facebook", TEXT)
+    services.approvals.submit(teacher, draft.id, pub)
+    shown = _view(qtbot, services, deputy).details.toPlainText()
+    assert "Photo 1: consented (Ava Thornton)" in shown
+    assert ("Clip 1: consented (seen 0:00 to 0:02) (Ava Thornton), "
+            "blurred (unknown) (seen 0:01 to 1:02)") in shown

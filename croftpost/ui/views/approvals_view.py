@@ -34,7 +34,7 @@ from croftpost.core.approvals import Approval
 from croftpost.core.channels import CHANNELS
 from croftpost.core.services import Services
 from croftpost.errors import CroftpostError
-from croftpost.ui.labels import channel_short_name, local_time
+from croftpost.ui.labels import channel_short_name, clip_time, local_time
 from croftpost.ui.models.approvals_model import (
     ApprovalColumn,
     ApprovalsTableModel,
@@ -264,9 +264,14 @@ class ApprovalsView(QWidget):
                      approval.author, local_time(approval.submitted_at))) + "</p>",
                  f"<p style='white-space: pre-wrap'>{html.escape(snap.text)}</p>",
                  f"<p><b>{html.escape(face_summary(approval))}</b></p><ul>"]
-        for number, photo in enumerate(snap.photos, 1):
+        counted = {"photo": 0, "clip": 0}
+        for photo in snap.photos:
+            kind = "clip" if any(f.get("source") == "track" for f in photo.get("faces", [])) \
+                else "photo"
+            counted[kind] += 1
+            what = self.tr("Clip {0}") if kind == "clip" else self.tr("Photo {0}")
             faces = ", ".join(self._face_words(face, names) for face in photo.get("faces", []))
-            parts.append(f"<li>{html.escape(self.tr('Photo {0}').format(number))}: "
+            parts.append(f"<li>{html.escape(what.format(counted[kind]))}: "
                          f"{html.escape(faces or self.tr('no faces'))}</li>")
         parts.append("</ul>")
         for warning in snap.acknowledged_warnings:
@@ -287,6 +292,9 @@ class ApprovalsView(QWidget):
             status = self.tr("blurred ({0})").format(status)
         if face.get("source") in ("drawn", "area"):
             status += " " + self.tr("(marked by hand)")
+        if face.get("source") == "track":
+            first, last = (float(str(face.get(k, 0))) for k in ("first_s", "last_s"))
+            status += " " + self.tr("(seen {0} to {1})").format(clip_time(first), clip_time(last))
         return f"{status} ({names.get(str(pupil), pupil)})" if pupil else status
 
     def _pupil_names(self) -> dict[str, str]:

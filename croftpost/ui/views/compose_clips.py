@@ -29,6 +29,7 @@ from croftpost.core.consent_model import Pupil
 from croftpost.core.photo_check import FaceResult
 from croftpost.core.video import Track, VideoScan
 from croftpost.ui.compose_tasks import ScannedClips
+from croftpost.ui.labels import clip_time
 from croftpost.ui.theme import icon
 from croftpost.ui.views.compose_model import ComposeModel
 from croftpost.ui.views.compose_text import counted
@@ -42,12 +43,6 @@ TRACK_ROLE = Qt.ItemDataRole.UserRole  # (clip index, track index) on a person's
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("compose", text)
-
-
-def clock(seconds: float) -> str:
-    """0:07, 1:23: how a phone shows a time in a clip."""
-    whole = int(seconds)
-    return f"{whole // 60}:{whole % 60:02d}"
 
 
 class ClipPanel(QWidget):
@@ -204,7 +199,7 @@ class ClipPanel(QWidget):
 
     def _show_clip(self, item: QTreeWidgetItem, c: int, video: VideoScan) -> None:
         name = Path(video.path).name
-        length = clock(video.duration_s)
+        length = clip_time(video.duration_s)
         undecided = sum(1 for t, track in enumerate(video.tracks)
                         if track.blocks and not self.model.clips.chosen(c, t))
         if not video.tracks:
@@ -233,7 +228,7 @@ class ClipPanel(QWidget):
         else:
             what = _tr("shown (tick to blur anyway)")
         item.setText(0, _tr("{0}, seen {1} to {2}: {3}").format(
-            who, clock(track.first_s), clock(track.last_s), what))
+            who, clip_time(track.first_s), clip_time(track.last_s), what))
         item.setToolTip(0, _tr("Ticked: this person is blurred in every frame of the copy."))
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
         item.setCheckState(0, Qt.CheckState.Checked if chosen else Qt.CheckState.Unchecked)
