@@ -85,6 +85,9 @@ class PolicyProfile:
     path: Path
     # The meaning layer's classifier (assets/models); None reads with the rules alone.
     meaning_model: Path | None = None
+    # A listed word's warning gives way where the classifier reads its sentence as allowed with
+    # at least this probability ([meaning] clears_warnings_at); None keeps every warning.
+    meaning_clears_warnings_at: float | None = None
 
     def review_overdue(self, today: date) -> bool:
         """True once the review date has passed: the policy may no longer be the school's."""
@@ -138,6 +141,7 @@ def _build(data: Mapping[str, Any], file: Path) -> PolicyProfile:
         allow_phrases=_strings(_optional(data, "allow"), "allow.phrases"),
         path=file,
         meaning_model=_meaning_model(_optional(data, "meaning"), file),
+        meaning_clears_warnings_at=_clears_at(_optional(data, "meaning")),
     )
 
 
@@ -185,6 +189,15 @@ def _rule(name: str, table: Mapping[str, Any], key: str, file: Path) -> Rule:
         capitalised=_strings(table, f"{key}.capitalised", "capitalised"),
         suppressible=_strings(table, f"{key}.suppressible", "suppressible"),
     )
+
+
+def _clears_at(table: Mapping[str, Any]) -> float | None:
+    value = table.get("clears_warnings_at")
+    if value is None:
+        return None
+    if not isinstance(value, int | float) or isinstance(value, bool) or not 0.5 <= value <= 1:
+        raise BadInput("meaning.clears_warnings_at must be a probability from 0.5 to 1.")
+    return float(value)
 
 
 def _meaning_model(table: Mapping[str, Any], profile_file: Path) -> Path | None:

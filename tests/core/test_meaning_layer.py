@@ -190,3 +190,32 @@ def test_the_schools_own_page_is_not_read_as_spam(checker):
     with_link, masked = (model.score([t])[0][model.classes.index("spam")]
                          for t in (plain, without_contacts(plain, needles)))
     assert masked < with_link
+
+
+LESSON = ("In PSHE this half term Year 6 are learning how alcohol affects the body and how to "
+          "make safe choices when friends put pressure on them.")
+
+
+def test_a_listed_words_warning_gives_way_where_the_sentence_reads_as_allowed(tmp_path):
+    keeps_all = build_checker(CONTEXT, load_profile(profile_copy(
+        tmp_path, ("clears_warnings_at = 0.85", "# no clearing"))))
+    assert [(f.category, f.severity) for f in keeps_all.check(LESSON, "dojo")] == [
+        ("age_inappropriate", "warn")]  # the word list sees "alcohol", not the lesson
+    clears = build_checker(CONTEXT, load_profile())
+    assert clears.check(LESSON, "dojo") == []
+    # Too short for the classifier to judge: the word list's warning stands.
+    assert [f.category for f in clears.check("Alcohol awareness week.", "dojo")] == [
+        "age_inappropriate"]
+
+
+def test_a_block_is_never_cleared_by_a_calm_sentence(checker):
+    text = ("Year 4 had a lovely time at the farm today and the children fed the lambs, "
+            "what a shit day for the weather though.")
+    assert any(f.category == "abusive" and f.severity == "block"
+               for f in checker.check(text, "facebook"))
+
+
+def test_clears_warnings_at_must_be_a_probability(tmp_path):
+    with pytest.raises(BadInput, match="clears_warnings_at"):
+        load_profile(profile_copy(tmp_path, ("clears_warnings_at = 0.85",
+                                             "clears_warnings_at = 3")))

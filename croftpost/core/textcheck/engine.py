@@ -129,8 +129,30 @@ class TextChecker:
         hits += donation_hits(doc)
         hits += age_hits(doc)
         hits += spam_hits(doc)
+        hits = self._without_cleared_warnings(doc, hits)
         return (self._findings(doc, hits, allowed),
                 self._findings(doc, self._meaning_hits(doc, hits), allowed))
+
+    def _without_cleared_warnings(self, doc: Doc, hits: list[Hit]) -> list[Hit]:
+        """A listed word's warning where the classifier reads the whole sentence as plainly
+        allowed ("PSHE this week: the effects of alcohol", "Year 6 smashed it"): the word list
+        cannot see the sentence, the classifier can. Blocks are never cleared, nor a warning in
+        a sentence too short for the classifier to judge."""
+        model, clear_at = self._meaning, self.profile.meaning_clears_warnings_at
+        if model is None or clear_at is None:
+            return hits
+        text = without_contacts(doc.text, self._own_contacts)
+        spans = sentences(text)
+        kept = []
+        for hit in hits:
+            if hit.category in self._meaning_rules and not self._blocks(hit):
+                span = next(((s, e) for s, e in spans if s <= hit.start < e), None)
+                reading = model.read_spans(text, [span]) if span else []
+                if reading and reading[0].scores.get("ok", 0.0) >= clear_at \
+                        and reading[0].scores[hit.category] < model.warn_at[hit.category]:
+                    continue
+            kept.append(hit)
+        return kept
 
     def _meaning_hits(self, doc: Doc, rule_hits: list[Hit]) -> list[Hit]:
         """Passages that read like a category, where the rules found nothing of it there.

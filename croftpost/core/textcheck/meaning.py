@@ -157,7 +157,9 @@ class MeaningModel:
 
     def _readable(self, text: str, start: int, end: int) -> bool:
         words = _WORD.findall(text, start, end)
-        return len(words) >= MIN_WORDS and len({w for w in words if w in self._words}) >= MIN_KNOWN
+        # Single letters do not count as known: "b b e f p" is not a sentence.
+        known = {w for w in words if len(w) > 1 and w in self._words}
+        return len(words) >= MIN_WORDS and len(known) >= MIN_KNOWN
 
     def score(self, texts: Iterable[str]) -> np.ndarray:
         """Probabilities per class for whole texts (one row each), as in training."""
