@@ -33,7 +33,7 @@ from croftpost.ui.labels import clip_time
 from croftpost.ui.theme import icon
 from croftpost.ui.views.compose_model import ComposeModel
 from croftpost.ui.views.compose_text import counted
-from croftpost.ui.views.photo_viewer import face_label
+from croftpost.ui.views.face_words import face_label
 from croftpost.ui.widgets import StatusMessage, Tone
 from croftpost.ui.workers import TaskHandle
 
