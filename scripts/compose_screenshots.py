@@ -126,7 +126,8 @@ def add_drawn_clip(view: ComposeView, folder: Path) -> None:
                      tuple(tracks))
     faces = {(str(clip), n): QImage(str(picture)).copy(b[3], b[0], b[1] - b[3], b[2] - b[0])
              for n, b in enumerate(boxes)}
-    view.model.add_checked_clips(view.model.judged([scan]), faces, [str(clip)])
+    view.model.add_checked_clips(view.model.judged([scan]), faces, [str(clip)],
+                                 {str(clip): QImage(str(picture))})
 
 
 def compose_window(services: Services, username: str, folder: Path) -> tuple[MainWindow,

@@ -353,6 +353,18 @@ def track_pictures(scan: VideoScan, long_side: int = 96) -> list[Image.Image | N
     return pictures
 
 
+def first_frame(scan: VideoScan, long_side: int = 960) -> Image.Image | None:
+    """The clip's first frame, upright and reduced: what a post shows before it plays (None
+    when the clip can no longer be read)."""
+    with open_clip(scan.path) as container:
+        frame = _frame_at(container, container.streams.video[0], 0.0)
+        if frame is None:
+            return None
+        picture = _upright(frame)
+    picture.thumbnail((long_side, long_side))
+    return picture
+
+
 def _frame_at(container: Any, stream: Any, time: float) -> Any:
     """The first frame at or after `time` (within half a sample), or None."""
     try:

@@ -28,7 +28,7 @@ from croftpost.core.faces import DEFAULT_PARAMS, ScanParams
 from croftpost.core.photo_check import ExportedPhoto, PhotoCheck, PhotoCheckService, for_posting
 from croftpost.core.photos import load_photo
 from croftpost.core.services import Services, open_services
-from croftpost.core.video import ExportedVideo, track_pictures
+from croftpost.core.video import ExportedVideo, first_frame, track_pictures
 from croftpost.core.video_check import VideoCheck
 from croftpost.errors import BadInput, BadPhoto
 from croftpost.ui.workers import ProgressFn
@@ -64,6 +64,7 @@ class ScannedClips:
 
     check: VideoCheck
     pictures: dict[tuple[str, int], QImage] = field(default_factory=dict)
+    posters: dict[str, QImage] = field(default_factory=dict)  # path -> its first frame
 
 
 @dataclass(frozen=True)
@@ -164,13 +165,15 @@ class PhotoJobs:
                                           _clip_progress(progress, paths))
         finally:
             services.close()
-        pictures = {}
+        pictures, posters = {}, {}
         for video in check.videos:
             with contextlib.suppress(BadInput):  # the list shows the track without one
                 for n, picture in enumerate(track_pictures(video)):
                     if picture is not None:
                         pictures[(video.path, n)] = to_qimage(picture)
-        return ScannedClips(check, pictures)
+                if (poster := first_frame(video)) is not None:
+                    posters[video.path] = to_qimage(poster)
+        return ScannedClips(check, pictures, posters)
 
     def export(self, session: Session, check: PhotoCheck, clips: VideoCheck, out_dir: Path,
                also_blur: Mapping[int, Sequence[int]], also_tracks: Mapping[int, Sequence[int]],

@@ -96,6 +96,10 @@ def test_a_clip_is_checked_blurred_prepared_and_published_with_each_person(
     top = view.clips.tree.topLevelItem(0)
     assert not top.child(stranger).icon(0).isNull()  # a picture of the face
     assert "sound of a clip is not checked" in view.clips.sound_note.text()
+    poster = view.model.clips.posters[str(sports_day)]
+    assert (poster.width(), poster.height()) == (960, 540)
+    assert view.model.clips.safe_poster(0) == poster  # only Ava, consented, at the start
+    assert view.preview.photos.images == [poster]  # the preview shows the clip too
     assert not view.posting.prepare_button.isEnabled()
     assert "blur 1 person without consent in a clip" in view.posting.readiness_message.text()
 
@@ -140,6 +144,9 @@ def test_a_clip_is_judged_again_for_another_channel_and_its_choices_come_back_wi
     view.channel_box.setCurrentIndex(view.channel_box.findData("dojo"))
     assert rows(view)[0] == "sports-day.mp4 (0:03): 2 people, 1 to decide"
     assert any("No consent for Dojo" in text for text in rows(view)[1:])
+    # The preview's first frame now hides Ava, who has no Dojo consent.
+    clips = view.model.clips
+    assert clips.safe_poster(0) != clips.posters[str(sports_day)]
     view.channel_box.setCurrentIndex(view.channel_box.findData("facebook"))
     view.save_draft()
 

@@ -13,6 +13,7 @@ from PySide6.QtGui import QImage
 
 from croftpost.core.video import VideoScan
 from croftpost.files import not_yet_in
+from croftpost.ui.views.photo_set import pixelated
 
 
 class ClipSet(QObject):
@@ -24,6 +25,7 @@ class ClipSet(QObject):
         self.blurred: dict[int, set[int]] = {}  # clip index -> tracks chosen for blurring
         self.pending: list[str] = []  # paths added but not checked yet
         self.pictures: dict[tuple[str, int], QImage] = {}  # (path, track) -> the face
+        self.posters: dict[str, QImage] = {}  # path -> the first frame
 
     def __len__(self) -> int:
         return len(self.videos)
@@ -39,6 +41,17 @@ class ClipSet(QObject):
         return sum(1 for c, video in enumerate(self.videos) for t, track in enumerate(video.tracks)
                    if track.blocks and not self.chosen(c, t))
 
+    def safe_poster(self, index: int) -> QImage | None:
+        """The first frame as the copy will show it: everyone who will be blurred, pixelated."""
+        video = self.videos[index]
+        poster = self.posters.get(video.path)
+        if poster is None:
+            return None
+        boxes = [box for t, track in enumerate(video.tracks)
+                 if (track.blocks or self.chosen(index, t))
+                 and (box := track.box_at(0.0, video.interval)) is not None]
+        return pixelated(poster, boxes, poster.width() / max(1, video.width)) if boxes else poster
+
     def wanted(self, paths: Iterable[str]) -> list[str]:
         """The paths not already in the post (the same file twice is one clip)."""
         return not_yet_in(paths, self.paths())
@@ -49,7 +62,8 @@ class ClipSet(QObject):
         self.changed.emit()
 
     def add_checked(self, videos: Sequence[VideoScan], pictures: Mapping[tuple[str, int], QImage],
-                    submitted: Iterable[str], blurred: Sequence[set[int]] = ()) -> None:
+                    submitted: Iterable[str], blurred: Sequence[set[int]] = (),
+                    posters: Mapping[str, QImage] | None = None) -> None:
         """Clips checked (on the post's channel); `blurred` holds the choices a draft kept for
         them, in the same order. Every submitted path leaves the waiting list."""
         done = set(submitted) | {v.path for v in videos}
@@ -60,6 +74,7 @@ class ClipSet(QObject):
             if chosen:
                 self.blurred[first + offset] = set(chosen)
         self.pictures.update(pictures)
+        self.posters.update(posters or {})
         self.changed.emit()
 
     def drop_pending(self) -> None:
@@ -69,6 +84,7 @@ class ClipSet(QObject):
     def remove(self, index: int) -> None:
         removed = self.videos.pop(index)
         self.pictures = {k: v for k, v in self.pictures.items() if k[0] != removed.path}
+        self.posters.pop(removed.path, None)
         self.blurred = {(i if i < index else i - 1): tracks
                         for i, tracks in self.blurred.items() if i != index}
         self.changed.emit()
@@ -94,4 +110,5 @@ class ClipSet(QObject):
 
     def clear(self) -> None:
         self.videos, self.blurred, self.pending, self.pictures = [], {}, [], {}
+        self.posters = {}
         self.changed.emit()

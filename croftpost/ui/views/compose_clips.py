@@ -128,7 +128,7 @@ class ClipPanel(QWidget):
         videos = list(scanned.check.videos)
         if scanned.check.channel != m.channel:  # the channel changed while it ran
             videos = m.judged(videos)
-        dropped = m.add_checked_clips(videos, scanned.pictures, paths)
+        dropped = m.add_checked_clips(videos, scanned.pictures, paths, scanned.posters)
         problems = list(scanned.check.errors.values())
         if problems:
             self.message.show_message(Tone.ERROR, _tr("{0} It was left out of the post.").format(

@@ -186,7 +186,8 @@ class ComposeModel(QObject):
 
     def add_checked_clips(self, videos: Sequence[VideoScan],
                           pictures: Mapping[tuple[str, int], QImage],
-                          submitted: Sequence[str]) -> int:
+                          submitted: Sequence[str],
+                          posters: Mapping[str, QImage] | None = None) -> int:
         """Clips just checked, with the tracks a draft chose to blur brought back; returns
         how many saved choices no longer fit (fail safe: composer.restore_clip_choices)."""
         chosen, dropped = [], 0
@@ -196,7 +197,7 @@ class ComposeModel(QObject):
                             else (set(), 0))
             chosen.append(tracks)
             dropped += lost
-        self.clips.add_checked(videos, pictures, submitted, chosen)
+        self.clips.add_checked(videos, pictures, submitted, chosen, posters)
         return dropped
 
     def restore(self, indexes: range) -> int:

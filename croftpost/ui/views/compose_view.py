@@ -172,6 +172,7 @@ class ComposeView(QWidget):
         model.changed.connect(self._save_timer.start)  # each change restarts the wait
         model.findings_changed.connect(self.show_findings)
         model.photos.changed.connect(self._update_preview)
+        model.clips.changed.connect(self._update_preview)
         model.saved.connect(self._on_model_saved)
         model.cleared.connect(self._on_model_cleared)
         model.opened.connect(self._on_model_opened)
@@ -243,9 +244,11 @@ class ComposeView(QWidget):
         """The preview; the pictures (blurred as they will be posted) only when the photos
         changed, not on every keystroke."""
         if with_images:
-            photos = self.model.photos
+            photos, clips = self.model.photos, self.model.clips
             self._preview_images = [image for i in range(len(photos))
                                     if (image := photos.safe_image(i)) is not None]
+            self._preview_images += [poster for i in range(len(clips))
+                                     if (poster := clips.safe_poster(i)) is not None]
             self._school_name = self.services.school.details().name
         self.preview.show_post(self.model.channel, self._school_name, self.model.author_name,
                                self.model.text, self._preview_images)
