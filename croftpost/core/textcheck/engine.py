@@ -141,18 +141,27 @@ class TextChecker:
         model, clear_at = self._meaning, self.profile.meaning_clears_warnings_at
         if model is None or clear_at is None:
             return hits
+        warned = [h for h in hits if h.category in self._meaning_rules and not self._blocks(h)]
+        if not warned:
+            return hits
         text = without_contacts(doc.text, self._own_contacts)
         spans = sentences(text)
-        kept = []
-        for hit in hits:
-            if hit.category in self._meaning_rules and not self._blocks(hit):
-                span = next(((s, e) for s, e in spans if s <= hit.start < e), None)
-                reading = model.read_spans(text, [span]) if span else []
-                if reading and reading[0].scores.get("ok", 0.0) >= clear_at \
-                        and reading[0].scores[hit.category] < model.warn_at[hit.category]:
-                    continue
-            kept.append(hit)
-        return kept
+        starts = [s for s, _ in spans]
+
+        def sentence_of(hit: Hit) -> tuple[int, int] | None:
+            at = bisect_right(starts, hit.start) - 1
+            return spans[at] if at >= 0 and hit.start < spans[at][1] else None
+
+        wanted = sorted({span for h in warned if (span := sentence_of(h)) is not None})
+        readings = {(r.start, r.end): r for r in model.read_spans(text, wanted)}
+        cleared = set()
+        for hit in warned:
+            span = sentence_of(hit)
+            reading = readings.get(span) if span else None  # None: too short to judge
+            if reading is not None and reading.scores.get("ok", 0.0) >= clear_at \
+                    and reading.scores[hit.category] < model.warn_at[hit.category]:
+                cleared.add(id(hit))
+        return [h for h in hits if id(h) not in cleared]
 
     def _meaning_hits(self, doc: Doc, rule_hits: list[Hit]) -> list[Hit]:
         """Passages that read like a category, where the rules found nothing of it there.
