@@ -506,8 +506,8 @@ class PostComposer:
     # -- clips -------------------------------------------------------------------------------
     def _video_service(self) -> VideoCheckService:
         if self._parts.videos is None:
-            raise BadInput("Video clips can be checked and posted from the command line "
-                           "(croftpost draft, check-video); this screen takes photos only.")
+            raise BadInput("This composer was set up without the video check, so it takes "
+                           "photos only: add the clip in the app or with croftpost draft.")
         return self._parts.videos
 
     def _check_clips(self, paths: Sequence[str]) -> list[VideoScan]:
