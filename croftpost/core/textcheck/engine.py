@@ -129,57 +129,60 @@ class TextChecker:
         hits += donation_hits(doc)
         hits += age_hits(doc)
         hits += spam_hits(doc)
-        hits = self._without_cleared_warnings(doc, hits)
+        if self._meaning is None:
+            return self._findings(doc, hits, allowed), []
+        # One reading of the draft (the school's contacts blanked, each sentence scored at most
+        # once) serves both the cleared warnings and the classifier's own findings.
+        readings = _SentenceReadings(self._meaning,
+                                     without_contacts(doc.text, self._own_contacts))
+        hits = self._without_cleared_warnings(hits, readings)
         return (self._findings(doc, hits, allowed),
-                self._findings(doc, self._meaning_hits(doc, hits), allowed))
+                self._findings(doc, self._meaning_hits(readings, hits), allowed))
 
-    def _without_cleared_warnings(self, doc: Doc, hits: list[Hit]) -> list[Hit]:
+    def _without_cleared_warnings(self, hits: list[Hit],
+                                  readings: _SentenceReadings) -> list[Hit]:
         """A listed word's warning where the classifier reads the whole sentence as plainly
         allowed ("PSHE this week: the effects of alcohol", "Year 6 smashed it"): the word list
         cannot see the sentence, the classifier can. Blocks are never cleared, nor a warning in
         a sentence too short for the classifier to judge."""
-        model, clear_at = self._meaning, self.profile.meaning_clears_warnings_at
-        if model is None or clear_at is None:
-            return hits
+        clear_at = self.profile.meaning_clears_warnings_at
         warned = [h for h in hits if h.category in self._meaning_rules and not self._blocks(h)]
-        if not warned:
+        if clear_at is None or not warned:
             return hits
-        text = without_contacts(doc.text, self._own_contacts)
-        spans = sentences(text)
+        spans = sentences(readings.text)
         starts = [s for s, _ in spans]
 
         def sentence_of(hit: Hit) -> tuple[int, int] | None:
             at = bisect_right(starts, hit.start) - 1
             return spans[at] if at >= 0 and hit.start < spans[at][1] else None
 
-        wanted = sorted({span for h in warned if (span := sentence_of(h)) is not None})
-        readings = {(r.start, r.end): r for r in model.read_spans(text, wanted)}
+        of_hit = {id(h): sentence_of(h) for h in warned}
+        read = readings.by_span([s for s in of_hit.values() if s is not None])
+        warn_at = readings.model.warn_at
         cleared = set()
         for hit in warned:
-            span = sentence_of(hit)
-            reading = readings.get(span) if span else None  # None: too short to judge
+            span = of_hit[id(hit)]
+            reading = read.get(span) if span else None  # None: too short to judge
             if reading is not None and reading.scores.get("ok", 0.0) >= clear_at \
-                    and reading.scores[hit.category] < model.warn_at[hit.category]:
+                    and reading.scores[hit.category] < warn_at[hit.category]:
                 cleared.add(id(hit))
         return [h for h in hits if id(h) not in cleared]
 
-    def _meaning_hits(self, doc: Doc, rule_hits: list[Hit]) -> list[Hit]:
+    def _meaning_hits(self, readings: _SentenceReadings, rule_hits: list[Hit]) -> list[Hit]:
         """Passages that read like a category, where the rules found nothing of it there.
 
         A short draft is read whole; a long one in overlapping passages of a few sentences.
         The underline falls on the passage's most telling sentence."""
-        model = self._meaning
-        if model is None or not self._meaning_rules:
+        model = readings.model
+        if not self._meaning_rules:
             return []
         found: dict[tuple[str, int, int], str] = {}
-        text = without_contacts(doc.text, self._own_contacts)
-        sentence_readings = _SentenceReadings(model, text)
-        for passage in model.read(text):
+        for passage in model.read(readings.text):
             for category in self._meaning_rules:
                 score = passage.scores[category]
                 if score < model.warn_at[category]:
                     continue
-                start, end = sentence_readings.most_telling(passage, category)
+                start, end = readings.most_telling(passage, category)
                 rule = MEANING if score >= model.block_at[category] else MEANING_UNSURE
                 if any(start < h.end and h.start < end
                        and (self._blocks(h) or rule == MEANING_UNSURE) for h in rule_hits):
@@ -253,26 +256,29 @@ class TextChecker:
 
 
 class _SentenceReadings:
-    """Sentences of flagged passages, each scored once however many passages (they overlap)
-    and categories ask for it."""
+    """One draft's sentences as the classifier reads them, each scored once however many
+    passages (they overlap), categories and word warnings ask for it."""
 
     def __init__(self, model: MeaningModel, text: str) -> None:
-        self._model = model
-        self._text = text
+        self.model = model
+        self.text = text  # normalised, the school's own contacts blanked
         self._scored: dict[tuple[int, int], Reading | None] = {}  # None: too short to judge
+
+    def by_span(self, spans: list[tuple[int, int]]) -> dict[tuple[int, int], Reading | None]:
+        new = [span for span in dict.fromkeys(spans) if span not in self._scored]
+        self._scored.update(dict.fromkeys(new))
+        for reading in self.model.read_spans(self.text, new):
+            self._scored[(reading.start, reading.end)] = reading
+        return {span: self._scored[span] for span in spans}
 
     def most_telling(self, passage: Reading, category: str) -> tuple[int, int]:
         """The passage's sentence that reads most like `category` (the passage itself when it
         is one sentence, or none of its sentences is long enough to judge alone)."""
         spans = [(passage.start + s, passage.start + e)
-                 for s, e in sentences(self._text[passage.start : passage.end])]
+                 for s, e in sentences(self.text[passage.start : passage.end])]
         if len(spans) <= 1:
             return passage.start, passage.end
-        new = [span for span in spans if span not in self._scored]
-        self._scored.update(dict.fromkeys(new))
-        for reading in self._model.read_spans(self._text, new):
-            self._scored[(reading.start, reading.end)] = reading
-        readable = [r for span in spans if (r := self._scored[span]) is not None]
+        readable = [r for r in self.by_span(spans).values() if r is not None]
         if not readable:
             return passage.start, passage.end
         best = max(readable, key=lambda r: r.scores[category])
