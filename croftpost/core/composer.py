@@ -50,7 +50,7 @@ from croftpost.core.posting import (
 )
 from croftpost.core.text_service import TextService
 from croftpost.core.textcheck import Finding, verdict
-from croftpost.core.video import VIDEO_SUFFIXES, ExportedVideo, VideoScan, apply_consent
+from croftpost.core.video import VIDEO_SUFFIXES, ExportedVideo, VideoScan
 from croftpost.core.video_check import VideoCheck, VideoCheckService
 from croftpost.errors import BadInput, Refused
 from croftpost.files import sha256_of_file
@@ -277,7 +277,8 @@ class PostComposer:
         """Faces are judged again for the new channel's consents; decisions are kept."""
         self._save(channel=channel)
         self._check = self._parts.photos.refresh(self._check, channel)
-        self._videos = [self._judged(v) for v in self._videos]
+        if self._videos:
+            self._videos = self._video_service().refresh(self._videos, channel)
 
     def add_photos(self, paths: Sequence[str | Path]) -> None:
         """Photos and clips (by their file type); a clip that cannot be read is refused."""
@@ -515,10 +516,6 @@ class PostComposer:
         if check.errors:  # nothing half-added: the clip is named with the reason
             raise BadInput(next(iter(check.errors.values())))
         return list(check.videos)
-
-    def _judged(self, video: VideoScan) -> VideoScan:
-        pupils = {p.pupil_id: p for p in self._parts.consent.all_pupils()}
-        return apply_consent(video, pupils, self.channel, self._parts.consent.today())
 
     def _restore_clips(self, saved: Sequence[DraftPhoto]) -> None:
         """The clips checked again; a track chosen for blurring comes back when the clip is

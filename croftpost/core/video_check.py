@@ -64,20 +64,25 @@ class VideoCheckService:
         actor = self._accounts.require(session, Permission.CHECK_CONTENT).username
         parse_channel(channel)
         gallery = EncodingGallery(self._consent.gallery().encodings)
-        pupils = {p.pupil_id: p for p in self._consent.all_pupils()}
-        today = self._consent.today()
-        videos, errors = [], {}
+        scans, errors = [], {}
         for path in paths:
             try:
-                scan = scan_video(path, gallery, self.params, self.max_seconds, cancel, progress)
+                scans.append(scan_video(path, gallery, self.params, self.max_seconds, cancel,
+                                        progress))
             except BadInput as exc:
                 errors[str(path)] = str(exc)
-                continue
-            videos.append(apply_consent(scan, pupils, channel, today))
+        videos = self.refresh(scans, channel)
         self._audit.record(actor, "video.checked", channel, {
             "videos": [_summary(v) for v in videos], "unreadable": len(errors)})
         self._alert_protected(actor, channel, videos)
         return VideoCheck(channel, tuple(videos), errors)
+
+    def refresh(self, videos: Sequence[VideoScan], channel: str) -> list[VideoScan]:
+        """Today's consents for `channel` applied to tracks already found (no new scan), by
+        the photo check's own rules: another channel, or a withdrawal made meanwhile."""
+        pupils = {p.pupil_id: p for p in self._consent.all_pupils()}
+        today = self._consent.today()
+        return [apply_consent(v, pupils, channel, today) for v in videos]
 
     def export(self, session: Session, check: VideoCheck, out_dir: Path | str,
                also_blur: Mapping[int, Sequence[int]] | None = None,
@@ -89,13 +94,12 @@ class VideoCheckService:
             name = Path(next(iter(check.errors))).name
             raise BadVideo(f"{name} could not be checked, so it cannot be copied: remove it or "
                            "check it again.")
-        pupils = {p.pupil_id: p for p in self._consent.all_pupils()}
         today = self._consent.today()
         out = Path(out_dir)
         make_private_folder(out)  # safe copies still show children
         exported = []
-        for index, scan in enumerate(check.videos, 1):
-            current = apply_consent(scan, pupils, check.channel, today)  # consents as of now
+        current_videos = self.refresh(check.videos, check.channel)  # consents as of now
+        for index, current in enumerate(current_videos, 1):
             target = out / f"croftpost-{today.isoformat()}-video-{index:02d}.mp4"
             exported.append(export_video(current, target, (also_blur or {}).get(index - 1, ()),
                                          progress))

@@ -36,9 +36,11 @@ class ClipSet(QObject):
     def chosen(self, clip: int, track: int) -> bool:
         return track in self.blurred.get(clip, ())
 
-    def undecided(self) -> int:
-        """Tracks without consent that nobody has chosen to blur yet."""
-        return sum(1 for c, video in enumerate(self.videos) for t, track in enumerate(video.tracks)
+    def undecided(self, clip: int | None = None) -> int:
+        """Tracks without consent that nobody has chosen to blur yet: in every clip, or in
+        one."""
+        clips = range(len(self.videos)) if clip is None else (clip,)
+        return sum(1 for c in clips for t, track in enumerate(self.videos[c].tracks)
                    if track.blocks and not self.chosen(c, t))
 
     def safe_poster(self, index: int) -> QImage | None:

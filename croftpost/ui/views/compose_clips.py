@@ -200,8 +200,7 @@ class ClipPanel(QWidget):
     def _show_clip(self, item: QTreeWidgetItem, c: int, video: VideoScan) -> None:
         name = Path(video.path).name
         length = clip_time(video.duration_s)
-        undecided = sum(1 for t, track in enumerate(video.tracks)
-                        if track.blocks and not self.model.clips.chosen(c, t))
+        undecided = self.model.clips.undecided(c)
         if not video.tracks:
             words = _tr("{0} ({1}): no faces were found").format(name, length)
         else:

@@ -34,7 +34,7 @@ from croftpost.core.posting import (
 )
 from croftpost.core.services import Services
 from croftpost.core.textcheck import Finding
-from croftpost.core.video import ExportedVideo, VideoScan, apply_consent
+from croftpost.core.video import ExportedVideo, VideoScan
 from croftpost.errors import CroftpostError
 from croftpost.ui.compose_tasks import PhotoJobs
 from croftpost.ui.views.clip_set import ClipSet
@@ -157,9 +157,7 @@ class ComposeModel(QObject):
 
     def judged(self, videos: Sequence[VideoScan]) -> list[VideoScan]:
         """Clips' tracks judged for the channel today (as the photo check judges faces)."""
-        pupils = {p.pupil_id: p for p in self.services.consent.all_pupils()}
-        today = self.services.consent.today()
-        return [apply_consent(v, pupils, self.channel, today) for v in videos]
+        return self.services.videos.refresh(videos, self.channel)
 
     def acknowledge(self, given: Sequence[dict[str, str]]) -> None:
         """Reasons given for posting despite warnings (made by posting.acknowledge)."""
