@@ -335,34 +335,32 @@ def export_video(scan: VideoScan, out_file: Path, also_blur: Sequence[int] = (),
                          len(blur), scan.has_audio)
 
 
-def track_pictures(scan: VideoScan, long_side: int = 96) -> list[Image.Image | None]:
-    """Each track's face where it is first seen, for staff to recognise (None when the clip
-    can no longer be read there). The clip is sought at each time rather than read through."""
-    pictures: list[Image.Image | None] = []
+@dataclass(frozen=True)
+class ClipPictures:
+    """What staff see of a checked clip (None where it can no longer be read)."""
+
+    first_frame: Image.Image | None  # upright and reduced: what a post shows before it plays
+    faces: list[Image.Image | None]  # each track's face where it is first seen
+
+
+def clip_pictures(scan: VideoScan, face_side: int = 96, frame_side: int = 960) -> ClipPictures:
+    """The first frame and each track's face, from one opening of the clip, sought at each
+    time rather than read through."""
     with open_clip(scan.path) as container:
         stream = container.streams.video[0]
+        first = _frame_at(container, stream, 0.0)
+        poster = _upright(first) if first is not None else None
+        faces: list[Image.Image | None] = []
         for track in scan.tracks:
-            first = track.sightings[0]
-            frame = _frame_at(container, stream, first.time)
-            if frame is None:
-                pictures.append(None)
-                continue
-            picture = _upright(frame).crop(_crop_box(first.box))
-            picture.thumbnail((long_side, long_side))
-            pictures.append(picture)
-    return pictures
-
-
-def first_frame(scan: VideoScan, long_side: int = 960) -> Image.Image | None:
-    """The clip's first frame, upright and reduced: what a post shows before it plays (None
-    when the clip can no longer be read)."""
-    with open_clip(scan.path) as container:
-        frame = _frame_at(container, container.streams.video[0], 0.0)
-        if frame is None:
-            return None
-        picture = _upright(frame)
-    picture.thumbnail((long_side, long_side))
-    return picture
+            seen = track.sightings[0]
+            frame = _frame_at(container, stream, seen.time)
+            face = _upright(frame).crop(_crop_box(seen.box)) if frame is not None else None
+            if face is not None:
+                face.thumbnail((face_side, face_side))
+            faces.append(face)
+    if poster is not None:
+        poster.thumbnail((frame_side, frame_side))
+    return ClipPictures(poster, faces)
 
 
 def _frame_at(container: Any, stream: Any, time: float) -> Any:

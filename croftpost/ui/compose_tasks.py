@@ -28,7 +28,7 @@ from croftpost.core.faces import DEFAULT_PARAMS, ScanParams
 from croftpost.core.photo_check import ExportedPhoto, PhotoCheck, PhotoCheckService, for_posting
 from croftpost.core.photos import load_photo
 from croftpost.core.services import Services, open_services
-from croftpost.core.video import ExportedVideo, first_frame, track_pictures
+from croftpost.core.video import ExportedVideo, clip_pictures
 from croftpost.core.video_check import VideoCheck
 from croftpost.errors import BadInput, BadPhoto
 from croftpost.ui.workers import ProgressFn
@@ -168,11 +168,12 @@ class PhotoJobs:
         pictures, posters = {}, {}
         for video in check.videos:
             with contextlib.suppress(BadInput):  # the list shows the track without one
-                for n, picture in enumerate(track_pictures(video)):
+                seen = clip_pictures(video)
+                for n, picture in enumerate(seen.faces):
                     if picture is not None:
                         pictures[(video.path, n)] = to_qimage(picture)
-                if (poster := first_frame(video)) is not None:
-                    posters[video.path] = to_qimage(poster)
+                if seen.first_frame is not None:
+                    posters[video.path] = to_qimage(seen.first_frame)
         return ScannedClips(check, pictures, posters)
 
     def export(self, session: Session, check: PhotoCheck, clips: VideoCheck, out_dir: Path,
