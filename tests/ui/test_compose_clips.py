@@ -19,6 +19,7 @@ from croftpost.ui.views.compose_view import ComposeView
 from croftpost.ui.widgets import Tone
 from croftpost.ui.workers import ThreadTaskRunner
 from tests.core.video_clips import KNN, Person, make_clip
+from tests.ui.test_compose import make_view as compose_view
 
 pytestmark = [pytest.mark.gui, pytest.mark.faces]
 
@@ -47,14 +48,10 @@ def runner():
 
 
 def make_view(qtbot, services, head, tasks, tmp_path: Path) -> ComposeView:
-    view = ComposeView(services, head, tasks)
+    """The compose tests' screen, checking in its worker thread, tall enough for a clip."""
+    view = compose_view(qtbot, services, head, tasks, tmp_path)
     view.jobs = PhotoJobs(services.data_dir, services.clock, workers=0)
-    view.posting.confirm = lambda *args: True
-    view.posting.open_url = lambda url: True
-    view.posting.export_root = tmp_path / "exports"
-    qtbot.addWidget(view)
     view.resize(1200, 900)
-    view.show()
     return view
 
 

@@ -7,17 +7,11 @@ from __future__ import annotations
 import pytest
 
 from croftpost.core.composer import PostComposer
-from croftpost.core.consent_csv import HEADER
 from croftpost.ui.views.compose_model import ComposeModel
 from croftpost.ui.workers import ImmediateTaskRunner
+from tests.ui.test_compose import REGISTER  # Ava: every consent; Ben: Dojo only
 
 pytestmark = pytest.mark.gui
-
-REGISTER = "\n".join([
-    ",".join(HEADER),
-    "P001,Ava,Thornton,Year 3,yes,yes,yes,yes,yes,2027-07-31,",
-    "P002,Ben,Okafor,Year 4,no,yes,no,yes,no,2027-07-31,",
-]) + "\n"
 
 
 @pytest.fixture
