@@ -154,6 +154,7 @@ INTERNAL = {
     # Erasure housekeeping at every start and idle moment: it only ever erases more.
     "consent.at_start", "consent.finish_pending_erasure",
     "photos.refresh", "photos.warm_up", "text.context", "text.policy_review_overdue",
+    "videos.refresh",  # as photos.refresh: consents applied to tracks a check already found
     "alerts.between", "alerts.raise_alert", "approvals.approvers", "approvals.can_approve",
     "approvals.clearance", "approvals.mark_published", "approvals.required_channels",
     "approvals.requires_approval", "takedowns.on_consent_withdrawn", "takedowns.on_protected",
