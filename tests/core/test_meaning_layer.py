@@ -15,9 +15,9 @@ import pytest
 
 from croftpost.core.policy_profile import default_profile_path, load_profile
 from croftpost.core.textcheck import Finding, TextChecker, build_checker, moderate_comment
-from croftpost.core.textcheck.meaning import MeaningModel, sentences
+from croftpost.core.textcheck.meaning import DraftReading, MeaningModel, passages, sentences
 from croftpost.errors import BadInput
-from tests.corpus.fixture import CONTEXT
+from tests.corpus.fixture import CONTEXT, load_corpus
 
 MEANING_CATEGORIES = {"abusive", "age_inappropriate", "commercial", "direct_message",
                       "political", "spam"}
@@ -61,6 +61,21 @@ def test_the_shipped_model_reads_every_category_with_ordered_thresholds():
         assert 0 < model.warn_at[category] <= model.block_at[category] <= 1
     scores = model.score(["a perfectly ordinary sentence"])[0]
     assert scores.sum() == pytest.approx(1.0, abs=1e-5)
+
+
+def test_passages_joined_from_their_sentences_read_as_the_passage_itself():
+    """A draft's passages are scored from its sentences' counts joined (with the word pairs
+    across their ends), not by counting each passage again: it must be the same reading."""
+    model = MeaningModel(load_profile().meaning_model)  # type: ignore[arg-type]
+    posts = [item.text.lower() for item in load_corpus()]
+    text = "\n".join(posts[:60]) + " " + " ".join(posts[60:120])
+    joined = DraftReading(model, text).passages()
+    direct = model.read_spans(text, passages(sentences(text)))
+    assert len(joined) == len(direct) > 30
+    for one, other in zip(joined, direct, strict=True):
+        assert (one.start, one.end) == (other.start, other.end)
+        for category, value in one.scores.items():
+            assert value == pytest.approx(other.scores[category], abs=1e-5)
 
 
 def test_a_political_aside_with_no_listed_word_is_found_and_underlined(checker):

@@ -31,11 +31,10 @@ from croftpost.core.textcheck.matchers.patterns import (
 )
 from croftpost.core.textcheck.matchers.personal import PersonalInfoMatcher
 from croftpost.core.textcheck.meaning import (
+    DraftReading,
     MeaningModel,
-    Reading,
     contact_needles,
     load_model,
-    sentences,
     without_contacts,
 )
 from croftpost.core.textcheck.phrases import PhraseHit, PhraseIndex
@@ -133,14 +132,13 @@ class TextChecker:
             return self._findings(doc, hits, allowed), []
         # One reading of the draft (the school's contacts blanked, each sentence scored at most
         # once) serves both the cleared warnings and the classifier's own findings.
-        readings = _SentenceReadings(self._meaning,
-                                     without_contacts(doc.text, self._own_contacts))
+        readings = DraftReading(self._meaning, without_contacts(doc.text, self._own_contacts))
         hits = self._without_cleared_warnings(hits, readings)
         return (self._findings(doc, hits, allowed),
                 self._findings(doc, self._meaning_hits(readings, hits), allowed))
 
     def _without_cleared_warnings(self, hits: list[Hit],
-                                  readings: _SentenceReadings) -> list[Hit]:
+                                  readings: DraftReading) -> list[Hit]:
         """A listed word's warning where the classifier reads the whole sentence as plainly
         allowed ("PSHE this week: the effects of alcohol", "Year 6 smashed it"): the word list
         cannot see the sentence, the classifier can. Blocks are never cleared, nor a warning in
@@ -149,15 +147,8 @@ class TextChecker:
         warned = [h for h in hits if h.category in self._meaning_rules and not self._blocks(h)]
         if clear_at is None or not warned:
             return hits
-        spans = sentences(readings.text)
-        starts = [s for s, _ in spans]
-
-        def sentence_of(hit: Hit) -> tuple[int, int] | None:
-            at = bisect_right(starts, hit.start) - 1
-            return spans[at] if at >= 0 and hit.start < spans[at][1] else None
-
-        of_hit = {id(h): sentence_of(h) for h in warned}
-        read = readings.by_span([s for s in of_hit.values() if s is not None])
+        of_hit = {id(h): readings.sentence_at(h.start) for h in warned}
+        read = readings.of_sentences([s for s in of_hit.values() if s is not None])
         warn_at = readings.model.warn_at
         cleared = set()
         for hit in warned:
@@ -168,7 +159,7 @@ class TextChecker:
                 cleared.add(id(hit))
         return [h for h in hits if id(h) not in cleared]
 
-    def _meaning_hits(self, readings: _SentenceReadings, rule_hits: list[Hit]) -> list[Hit]:
+    def _meaning_hits(self, readings: DraftReading, rule_hits: list[Hit]) -> list[Hit]:
         """Passages that read like a category, where the rules found nothing of it there.
 
         A short draft is read whole; a long one in overlapping passages of a few sentences.
@@ -176,8 +167,13 @@ class TextChecker:
         model = readings.model
         if not self._meaning_rules:
             return []
+        warn_at = model.warn_at
+        flagged = [p for p in readings.passages()
+                   if any(p.scores[c] >= warn_at[c] for c in self._meaning_rules)]
+        # Their sentences scored in one go, to underline the most telling.
+        readings.of_sentences([s for p in flagged for s in readings.sentences_in(p)])
         found: dict[tuple[str, int, int], str] = {}
-        for passage in model.read(readings.text):
+        for passage in flagged:
             for category in self._meaning_rules:
                 score = passage.scores[category]
                 if score < model.warn_at[category]:
@@ -253,36 +249,6 @@ class TextChecker:
         if hit.rule in (MEANING, MEANING_UNSURE):
             return self._meaning_rules.get(hit.category, {}).get(hit.rule)
         return self.profile.categories[hit.category].rules.get(hit.rule)
-
-
-class _SentenceReadings:
-    """One draft's sentences as the classifier reads them, each scored once however many
-    passages (they overlap), categories and word warnings ask for it."""
-
-    def __init__(self, model: MeaningModel, text: str) -> None:
-        self.model = model
-        self.text = text  # normalised, the school's own contacts blanked
-        self._scored: dict[tuple[int, int], Reading | None] = {}  # None: too short to judge
-
-    def by_span(self, spans: list[tuple[int, int]]) -> dict[tuple[int, int], Reading | None]:
-        new = [span for span in dict.fromkeys(spans) if span not in self._scored]
-        self._scored.update(dict.fromkeys(new))
-        for reading in self.model.read_spans(self.text, new):
-            self._scored[(reading.start, reading.end)] = reading
-        return {span: self._scored[span] for span in spans}
-
-    def most_telling(self, passage: Reading, category: str) -> tuple[int, int]:
-        """The passage's sentence that reads most like `category` (the passage itself when it
-        is one sentence, or none of its sentences is long enough to judge alone)."""
-        spans = [(passage.start + s, passage.start + e)
-                 for s, e in sentences(self.text[passage.start : passage.end])]
-        if len(spans) <= 1:
-            return passage.start, passage.end
-        readable = [r for r in self.by_span(spans).values() if r is not None]
-        if not readable:
-            return passage.start, passage.end
-        best = max(readable, key=lambda r: r.scores[category])
-        return best.start, best.end
 
 
 def _meaning_rules(

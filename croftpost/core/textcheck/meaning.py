@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import re
 import zipfile
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import islice
+from itertools import chain, islice, takewhile
 from pathlib import Path
 
 import numpy as np
@@ -41,7 +42,10 @@ MIN_KNOWN = 4  # ...of which this many different ones it learnt
 
 def word_features(text: str) -> list[str]:
     """Words and adjacent word pairs."""
-    words = _WORD.findall(text)
+    return word_features_of(_WORD.findall(text))
+
+
+def word_features_of(words: list[str]) -> list[str]:
     return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
 
 
@@ -87,16 +91,19 @@ PASSAGE_SENTENCES = 3  # a long draft is read in passages of this many sentences
 PASSAGE_STRIDE = 2  # ...each starting this many sentences after the last, so they overlap
 
 
+def passage_ranges(count: int) -> list[tuple[int, int]]:
+    """First and last sentence of each passage of a text of `count` sentences: stretches of a
+    few sentences, the length of the posts the model learnt from, so that a political aside in
+    a long newsletter is read with its neighbours, not drowned by the whole."""
+    if count <= PASSAGE_SENTENCES:
+        return [(0, count - 1)] if count else []
+    return [(first, min(first + PASSAGE_SENTENCES, count) - 1)
+            for first in range(0, count - PASSAGE_SENTENCES + PASSAGE_STRIDE, PASSAGE_STRIDE)]
+
+
 def passages(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Stretches of a few sentences, the length of the posts the model learnt from: a political
-    aside in a long newsletter is read with its neighbours, not drowned by the whole."""
-    if len(spans) <= PASSAGE_SENTENCES:
-        return [(spans[0][0], spans[-1][1])] if spans else []
-    found = []
-    for first in range(0, len(spans) - PASSAGE_SENTENCES + PASSAGE_STRIDE, PASSAGE_STRIDE):
-        last = min(first + PASSAGE_SENTENCES, len(spans)) - 1
-        found.append((spans[first][0], spans[last][1]))
-    return found
+    """The passages of a text whose sentences are `spans`, as character spans."""
+    return [(spans[first][0], spans[last][1]) for first, last in passage_ranges(len(spans))]
 
 
 @dataclass(frozen=True)
@@ -108,8 +115,17 @@ class Reading:
     scores: dict[str, float]
 
 
+@dataclass(frozen=True)
+class _Bag:
+    """A stretch of text as the model counts it: its words in order, and the index of every
+    feature it knows (words, word pairs, letter groups), repeated as often as it occurs."""
+
+    words: list[str]
+    features: list[int]
+
+
 class MeaningModel:
-    """The trained weights, read once; `read(text)` scores each sentence of a normalised text."""
+    """The trained weights, read once; `read(text)` scores each passage of a normalised text."""
 
     def __init__(self, path: Path) -> None:
         try:
@@ -134,7 +150,7 @@ class MeaningModel:
 
     def read(self, text: str) -> list[Reading]:
         """Each passage of `text` (normalised) with its score for every category."""
-        return self.read_spans(text, passages(sentences(text)))
+        return DraftReading(self, text).passages()
 
     def strongest(self, text: str) -> dict[str, float]:
         """Each category's score in the passage of `text` (normalised) that reads most like it:
@@ -146,49 +162,73 @@ class MeaningModel:
         return best
 
     def read_spans(self, text: str, spans: list[tuple[int, int]]) -> list[Reading]:
-        # A few words carry too little meaning to judge ("Quiz night"), and nor does a string of
-        # words the model never met ("b b mp bmp"): the rules alone read those.
-        spans = [(s, e) for s, e in spans if self._readable(text, s, e)]
-        if not spans:
-            return []
-        scores = self._probabilities([text[s:e] for s, e in spans])
-        return [Reading(s, e, dict(zip(self.classes, row.tolist(), strict=True)))
-                for (s, e), row in zip(spans, scores, strict=True)]
-
-    def _readable(self, text: str, start: int, end: int) -> bool:
-        words = _WORD.findall(text, start, end)
-        # Single letters do not count as known: "b b e f p" is not a sentence.
-        known = {w for w in words if len(w) > 1 and w in self._words}
-        return len(words) >= MIN_WORDS and len(known) >= MIN_KNOWN
+        """The spans of `text` (normalised) that the model can judge, scored."""
+        return self._judge(spans, [self._bag(text, s, e) for s, e in spans])
 
     def score(self, texts: Iterable[str]) -> np.ndarray:
         """Probabilities per class for whole texts (one row each), as in training."""
-        return self._probabilities(list(texts))
+        return self._probabilities([self._bag(text, 0, len(text)) for text in texts])
 
-    def _probabilities(self, texts: list[str]) -> np.ndarray:
-        logits = np.tile(self._intercept, (len(texts), 1))
-        for row, text in enumerate(texts):
-            indexes, values = self._vector(text)
-            if len(indexes):
-                logits[row] += values @ self._weights[indexes]
+    def _judge(self, spans: list[tuple[int, int]], bags: list[_Bag]) -> list[Reading]:
+        # A few words carry too little meaning to judge ("Quiz night"), and nor does a string of
+        # words the model never met ("b b mp bmp"): the rules alone read those.
+        readable = [(span, bag) for span, bag in zip(spans, bags, strict=True)
+                    if self._readable(bag)]
+        if not readable:
+            return []
+        scores = self._probabilities([bag for _, bag in readable])
+        return [Reading(s, e, dict(zip(self.classes, row.tolist(), strict=True)))
+                for ((s, e), _), row in zip(readable, scores, strict=True)]
+
+    def _readable(self, bag: _Bag) -> bool:
+        # Single letters do not count as known: "b b e f p" is not a sentence.
+        known = {w for w in bag.words if len(w) > 1 and w in self._words}
+        return len(bag.words) >= MIN_WORDS and len(known) >= MIN_KNOWN
+
+    def _bag(self, text: str, start: int, end: int) -> _Bag:
+        words = _WORD.findall(text, start, end)
+        known = self._words
+        found = [at for f in word_features_of(words) if (at := known.get(f)) is not None]
+        for word in words:
+            found.extend(self._char_indexes(word))
+        return _Bag(words, found)
+
+    def _joined(self, bags: Sequence[_Bag]) -> _Bag:
+        """The bag of consecutive stretches read as one: theirs, plus the word pairs that span
+        where one ends and the next begins."""
+        words: list[str] = []
+        found: list[int] = []
+        for bag in bags:
+            if words and bag.words:
+                at = self._words.get(f"{words[-1]} {bag.words[0]}")
+                if at is not None:
+                    found.append(at)
+            words += bag.words
+            found += bag.features
+        return _Bag(words, found)
+
+    def _probabilities(self, bags: list[_Bag]) -> np.ndarray:
+        """Softmax of the linear model over each bag's TF-IDF vector (1 + log count, L2-normed),
+        all bags in one pass: one gather of weight rows and one sum per bag."""
+        logits = np.tile(self._intercept, (len(bags), 1))
+        counted = [(row, Counter(bag.features)) for row, bag in enumerate(bags) if bag.features]
+        if counted:
+            sizes = [len(counts) for _, counts in counted]
+            total = sum(sizes)
+            indexes = np.fromiter(chain.from_iterable(c.keys() for _, c in counted),
+                                  dtype=np.intp, count=total)
+            counts = np.fromiter(chain.from_iterable(c.values() for _, c in counted),
+                                 dtype=np.float32, count=total)
+            values = (1.0 + np.log(counts)) * self._idf[indexes]
+            starts = np.cumsum([0, *sizes[:-1]])
+            norms = np.sqrt(np.add.reduceat(values * values, starts))
+            values /= np.repeat(np.where(norms > 0, norms, 1.0), sizes)
+            sums = np.add.reduceat(self._weights[indexes] * values[:, None], starts, axis=0)
+            logits[[row for row, _ in counted]] += sums
         logits -= logits.max(axis=1, keepdims=True)
         exp: np.ndarray = np.exp(logits)
         probabilities: np.ndarray = exp / exp.sum(axis=1, keepdims=True)
         return probabilities
-
-    def _vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        words = self._words
-        found = [at for f in word_features(text) if (at := words.get(f)) is not None]
-        for word in _WORD.findall(text):
-            found.extend(self._char_indexes(word))
-        if not found:
-            return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.float32)
-        counts = Counter(found)  # counted in C
-        indexes = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
-        tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts)))
-        values = tf * self._idf[indexes]
-        norm = float(np.sqrt(values @ values))
-        return indexes, values / norm if norm else values
 
     def _char_indexes(self, word: str) -> tuple[int, ...]:
         known = self._char_cache.get(word)
@@ -199,6 +239,56 @@ class MeaningModel:
                 self._char_cache.clear()
             self._char_cache[word] = known
         return known
+
+
+class DraftReading:
+    """One draft as the classifier reads it: its sentences counted once, its passages joined
+    from them, and each stretch scored at most once however many passages (they overlap),
+    categories and word warnings ask for it."""
+
+    def __init__(self, model: MeaningModel, text: str) -> None:
+        self.model = model
+        self.text = text  # normalised
+        self.spans = sentences(text)
+        self._index = {span: i for i, span in enumerate(self.spans)}
+        self._bags = [model._bag(text, s, e) for s, e in self.spans]
+        self._scored: dict[tuple[int, int], Reading | None] = {}  # None: too short to judge
+
+    def passages(self) -> list[Reading]:
+        """Each passage of the draft with its score for every category."""
+        ranges = passage_ranges(len(self.spans))
+        spans = [(self.spans[first][0], self.spans[last][1]) for first, last in ranges]
+        bags = [self.model._joined(self._bags[first : last + 1]) for first, last in ranges]
+        return self.model._judge(spans, bags)
+
+    def sentence_at(self, offset: int) -> tuple[int, int] | None:
+        """The sentence holding the character at `offset`, if any."""
+        at = bisect_right(self.spans, (offset, len(self.text) + 1)) - 1
+        return self.spans[at] if at >= 0 and offset < self.spans[at][1] else None
+
+    def of_sentences(self, wanted: list[tuple[int, int]]) -> dict[tuple[int, int], Reading | None]:
+        """The reading of each of the draft's sentences in `wanted` (None: too short to judge)."""
+        new = [span for span in dict.fromkeys(wanted) if span not in self._scored]
+        self._scored.update(dict.fromkeys(new))
+        for reading in self.model._judge(new, [self._bags[self._index[span]] for span in new]):
+            self._scored[(reading.start, reading.end)] = reading
+        return {span: self._scored[span] for span in wanted}
+
+    def sentences_in(self, passage: Reading) -> list[tuple[int, int]]:
+        first = self._index[self.sentence_at(passage.start)]  # type: ignore[index]
+        return list(takewhile(lambda span: span[1] <= passage.end, self.spans[first:]))
+
+    def most_telling(self, passage: Reading, category: str) -> tuple[int, int]:
+        """The passage's sentence that reads most like `category` (the passage itself when it
+        is one sentence, or none of its sentences is long enough to judge alone)."""
+        inside = self.sentences_in(passage)
+        if len(inside) <= 1:
+            return passage.start, passage.end
+        readable = [r for r in self.of_sentences(inside).values() if r is not None]
+        if not readable:
+            return passage.start, passage.end
+        best = max(readable, key=lambda r: r.scores[category])
+        return best.start, best.end
 
 
 def contact_needles(contacts: Iterable[str]) -> tuple[str, ...]:
