@@ -213,7 +213,7 @@ LESSON = ("In PSHE this half term Year 6 are learning how alcohol affects the bo
 
 def test_a_listed_words_warning_gives_way_where_the_sentence_reads_as_allowed(tmp_path):
     keeps_all = build_checker(CONTEXT, load_profile(profile_copy(
-        tmp_path, ("clears_warnings_at = 0.85", "# no clearing"))))
+        tmp_path, ("clears_warnings_at = 0.7", "# no clearing"))))
     assert [(f.category, f.severity) for f in keeps_all.check(LESSON, "dojo")] == [
         ("age_inappropriate", "warn")]  # the word list sees "alcohol", not the lesson
     clears = build_checker(CONTEXT, load_profile())
@@ -232,5 +232,5 @@ def test_a_block_is_never_cleared_by_a_calm_sentence(checker):
 
 def test_clears_warnings_at_must_be_a_probability(tmp_path):
     with pytest.raises(BadInput, match="clears_warnings_at"):
-        load_profile(profile_copy(tmp_path, ("clears_warnings_at = 0.85",
+        load_profile(profile_copy(tmp_path, ("clears_warnings_at = 0.7",
                                              "clears_warnings_at = 3")))
