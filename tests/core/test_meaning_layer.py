@@ -15,7 +15,7 @@ import pytest
 
 from croftpost.core.policy_profile import default_profile_path, load_profile
 from croftpost.core.textcheck import Finding, TextChecker, build_checker, moderate_comment
-from croftpost.core.textcheck.meaning import DraftReading, MeaningModel, passages, sentences
+from croftpost.core.textcheck.meaning import DraftReading, MeaningModel, sentences
 from croftpost.errors import BadInput
 from tests.corpus.fixture import CONTEXT, load_corpus
 
@@ -70,12 +70,11 @@ def test_passages_joined_from_their_sentences_read_as_the_passage_itself():
     posts = [item.text.lower() for item in load_corpus()]
     text = "\n".join(posts[:60]) + " " + " ".join(posts[60:120])
     joined = DraftReading(model, text).passages()
-    direct = model.read_spans(text, passages(sentences(text)))
-    assert len(joined) == len(direct) > 30
-    for one, other in zip(joined, direct, strict=True):
-        assert (one.start, one.end) == (other.start, other.end)
-        for category, value in one.scores.items():
-            assert value == pytest.approx(other.scores[category], abs=1e-5)
+    assert len(joined) > 30
+    whole = model.score([text[p.start : p.end] for p in joined])  # as training counts a text
+    for passage, row in zip(joined, whole, strict=True):
+        for category, value in passage.scores.items():
+            assert value == pytest.approx(row[model.classes.index(category)], abs=1e-5)
 
 
 def test_a_political_aside_with_no_listed_word_is_found_and_underlined(checker):

@@ -101,11 +101,6 @@ def passage_ranges(count: int) -> list[tuple[int, int]]:
             for first in range(0, count - PASSAGE_SENTENCES + PASSAGE_STRIDE, PASSAGE_STRIDE)]
 
 
-def passages(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The passages of a text whose sentences are `spans`, as character spans."""
-    return [(spans[first][0], spans[last][1]) for first, last in passage_ranges(len(spans))]
-
-
 @dataclass(frozen=True)
 class Reading:
     """How much one stretch of text reads like each category."""
@@ -160,10 +155,6 @@ class MeaningModel:
             for category, value in reading.scores.items():
                 best[category] = max(best[category], value)
         return best
-
-    def read_spans(self, text: str, spans: list[tuple[int, int]]) -> list[Reading]:
-        """The spans of `text` (normalised) that the model can judge, scored."""
-        return self._judge(spans, [self._bag(text, s, e) for s, e in spans])
 
     def score(self, texts: Iterable[str]) -> np.ndarray:
         """Probabilities per class for whole texts (one row each), as in training."""
