@@ -233,3 +233,21 @@ def test_clears_warnings_at_must_be_a_probability(tmp_path):
     with pytest.raises(BadInput, match="clears_warnings_at"):
         load_profile(profile_copy(tmp_path, ("clears_warnings_at = 0.7",
                                              "clears_warnings_at = 3")))
+
+
+def test_a_confident_reading_is_kept_beside_a_rules_block_of_another_kind(checker):
+    """The phone number is personal information (a rule's block); the sentence around it reads
+    like a get-rich scam, which the moderator also needs to know (spam, 2.3)."""
+    text = ("Start earning thousands from home this month, guaranteed returns, text Dave on "
+            "07700 900456 now")
+    found = {(f.category, f.severity) for f in checker.check(text, "facebook")}
+    assert found == {("personal_info", "block"), ("spam", "block")}
+
+
+def test_a_doubt_stays_quiet_beside_a_rules_finding(checker):
+    """An unsure reading adds nothing where a rule already underlined the sentence."""
+    for text in (POLITICAL_ASIDE, SCAM):
+        findings = checker.check(text, "facebook")
+        rules = [f for f in findings if not f.guessed]
+        for doubt in (f for f in findings if f.guessed):
+            assert not any(doubt.start < r.end and r.start < doubt.end for r in rules)

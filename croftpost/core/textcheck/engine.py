@@ -105,13 +105,16 @@ class TextChecker:
             for found, into in ((by_rules, ruled), (by_meaning, meant)):
                 for finding in found:
                     into.setdefault((finding.category, finding.start, finding.end), finding)
-        # The classifier adds what the rules cannot see: never beside a rule's block, in
-        # whichever reading the rule found it.
-        blocks = _Spans(Hit(f.category, "", f.start, f.end) for f in ruled.values()
-                        if f.severity == "block")
+        # The classifier adds what the rules cannot see, in whichever reading the rule found
+        # it: never a doubt beside a rule's block, nor a block beside a block of its own kind.
+        blocks = [Hit(f.category, "", f.start, f.end) for f in ruled.values()
+                  if f.severity == "block"]
+        any_block = _Spans(blocks)
+        block_of = {c: _Spans(h for h in blocks if h.category == c) for c in self._meaning_rules}
         findings = list(ruled.values()) + [
             f for key, f in meant.items()
-            if key not in ruled and not blocks.overlap(f)
+            if key not in ruled
+            and not (any_block if f.guessed else block_of[f.category]).overlap(f)
         ]
         return sorted(_without_echoes(findings), key=lambda f: (f.start, f.end, f.category))
 
@@ -180,14 +183,23 @@ class TextChecker:
                     continue
                 start, end = readings.most_telling(passage, category)
                 rule = MEANING if score >= model.block_at[category] else MEANING_UNSURE
-                if any(start < h.end and h.start < end
-                       and (self._blocks(h) or rule == MEANING_UNSURE) for h in rule_hits):
-                    continue  # the rules already said something there, more precisely
+                if any(start < h.end and h.start < end and self._says_it(h, category, rule)
+                       for h in rule_hits):
+                    continue  # the rules already said it there, more precisely
                 key = (category, start, end)
                 if found.get(key) != MEANING:
                     found[key] = rule
         return [Hit(category, rule, start, end) for (category, start, end), rule in found.items()]
 
+
+    def _says_it(self, hit: Hit, category: str, rule: str) -> bool:
+        """Does a rule's hit make the classifier's reading there redundant? Any rule's
+        finding makes a doubt redundant; only a block of the same kind makes a confident
+        reading redundant: "+44 7700 900123" is personal information, and the post around it
+        that reads like a get-rich scam is spam too, which a moderator needs to know."""
+        if rule == MEANING_UNSURE:
+            return True
+        return hit.category == category and self._blocks(hit)
 
     def _phrase_hits(self, doc: Doc) -> tuple[list[Hit], list[Hit]]:
         hits: list[Hit] = []
