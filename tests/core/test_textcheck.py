@@ -393,6 +393,20 @@ def test_messages_to_one_person_block(checker, text, excerpt):
     assert (f.category, f.severity, f.excerpt) == ("direct_message", "block", excerpt)
 
 
+def test_a_class_greeted_by_its_name_is_a_group():
+    """Classes named after animals or trees are greeted like people ("Good morning Hedgehogs!"):
+    the register's class names are groups, unless a pupil has that name."""
+    pupils = (PupilName("h1", "Rowan", "Ashby", "Rowan"),
+              PupilName("h2", "Maya", "Ives", "Hedgehogs"))
+    profile = rules_only(load_profile())
+    text = "Good morning Hedgehogs! The spelling list is in book bags."
+    assert found(build_checker(TextContext(pupils=pupils), profile), text) == []
+    assert found(build_checker(TextContext(pupils=pupils[:1]), profile), text) == [
+        ("direct_message", "Good morning Hedgehogs")]
+    assert ("direct_message", "Hi Rowan") in found(
+        build_checker(TextContext(pupils=pupils), profile), "Hi Rowan, see you at the gate.")
+
+
 def test_a_pupil_spoken_to_by_name_is_a_message_to_one_person(checker):
     assert found(checker, "Isla, your teddy is in lost property.") == [
         ("pupil_name", "Isla"),

@@ -68,7 +68,8 @@ class TextChecker:
             cats["commercial"].words("short_link_hosts"),
         )
         self._direct = DirectMessageMatcher(
-            cats["direct_message"], [p.first_name for p in context.pupils]
+            cats["direct_message"], [p.first_name for p in context.pupils],
+            [p.class_name for p in context.pupils],
         )
         political = cats["political"]
         parties = [

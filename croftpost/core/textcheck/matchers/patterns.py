@@ -55,9 +55,13 @@ class DirectMessageMatcher:
     "Could Jack's mum..." (2.1 messages to specific people). "Dear parents", "Hello Year 3",
     "Good luck to everyone" and thank-yous ("Thank you to Mrs Jones") pass."""
 
-    def __init__(self, category: Category, pupil_first_names: Iterable[str] = ()) -> None:
-        self._groups = frozenset(category.words("group_words"))
+    def __init__(self, category: Category, pupil_first_names: Iterable[str] = (),
+                 class_names: Iterable[str] = ()) -> None:
         self._pupils = frozenset(t for n in pupil_first_names for t in phrase_tokens(n)[:1])
+        # A class is a group too: "Good morning Hedgehogs!" (the register's class names, unless
+        # a pupil has that name: "Hi Rowan" stays a message to Rowan).
+        classes = {t for name in class_names for t in phrase_tokens(name) if t.isalpha()}
+        self._groups = frozenset(category.words("group_words")) | (classes - self._pupils)
         # "Jayden, your costume is in lost property": a pupil's first name, then "you(r)". Found
         # from the ", you" (a pattern starting with any name would be tried at every letter).
         self._vocative = re.compile(r",\s{0,3}(?:your|you|you're|you've)(?![a-z])")
