@@ -164,9 +164,13 @@ def _category(
         if required not in rules:
             raise BadInput(f"{key}.rules.{required} is missing.")
     options = {k: v for k, v in table.items() if k not in {"clause", "quote", "rules", "allow"}}
-    for option, value in options.items():
+    for option, value in list(options.items()):
         if isinstance(value, list):
             options[option] = _strings(table, f"{key}.{option}", option)
+        elif option.endswith("_file"):  # a long list in its own file: first_names_file
+            del options[option]
+            options[option.removesuffix("_file")] = _word_file(
+                _text(table, f"{key}.{option}"), f"{key}.{option}", file)
     return Category(name, clause, quote, rules, _strings(table, f"{key}.allow", "allow"), options)
 
 

@@ -393,6 +393,39 @@ def test_messages_to_one_person_block(checker, text, excerpt):
     assert (f.category, f.severity, f.excerpt) == ("direct_message", "block", excerpt)
 
 
+@pytest.mark.parametrize(
+    "text,excerpt",
+    [
+        ("Shona, can Kit come to ours after school on Friday?", "Shona"),
+        ("Tariq Mahmood, are you still doing the cake stall?", "Tariq Mahmood"),
+        ("Mr Greaves, Rory won't be at swimming tonight, sorry to tell you so late.",
+         "Mr Greaves"),
+        ("Ms Ferreira – thank you for sorting out the reading book mix-up.", "Ms Ferreira"),
+        ("Great match today. Precious, your boots are in my car!", "Precious"),
+        ("Deborah you still owe me for the raffle tickets 😂", "Deborah"),
+        ("Yusuf mate where are you, we're at the gate", "Yusuf"),
+    ],
+)
+def test_a_sentence_that_speaks_to_someone_by_name_is_a_message(checker, text, excerpt):
+    assert ("direct_message", excerpt) in found(checker, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hope you all had a restful half term.",  # a name that is also a word, no comma
+        "Will you be joining us for the carol concert?",
+        "Mrs Okoro, our new SENCo, starts on Monday; you can meet her at the gate.",
+        "Mr Varley, who many of you know from Year 4, will teach Class 6 next week.",
+        "Sandra, Chair of Governors, says thank you to every volunteer.",
+        "Thank you to Mr Greaves for refereeing.",
+        "Oliver Twist was our class novel this term, and you should hear them sing.",
+    ],
+)
+def test_sentences_about_someone_are_not_messages_to_them(checker, text):
+    assert "direct_message" not in {category for category, _ in found(checker, text)}
+
+
 def test_a_class_greeted_by_its_name_is_a_group():
     """Classes named after animals or trees are greeted like people ("Good morning Hedgehogs!"):
     the register's class names are groups, unless a pupil has that name."""

@@ -42,6 +42,26 @@ _EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
 _SENTENCE_START = ".!?\n:;\"'(“"
 _NAME_CHAR = re.compile(r"[a-z'-]")
 _TO_YOU = re.compile(r"(?<![a-z])(?:you|your|you're|thanks|thank you)(?![a-z])")
+# Where a sentence's first word starts (after any opening quote or bracket).
+_OPENING = re.compile(r"(?:^|(?<=[.!?\n]))[ \t\"'(\u201c]*(?=[a-z])", re.MULTILINE)
+_WORD_AT = re.compile(r"[a-z](?:[a-z'-]{0,30}[a-z])?")
+_SEPARATOR = re.compile(r"\s{0,3}[,\u2013\u2014-]\s{1,3}|\s{0,3},")
+# After "Karen, ...": the sentence speaks to her.
+_THANKS = re.compile(r"(?:thank you|thanks|cheers|ta)(?![a-z])")
+_SECOND_PERSON = re.compile(
+    r"(?<![a-z])(?<!thank )(?:you|your|yours|you're|you've|you'll|youre|u|ur)(?![a-z'])"
+    r"|(?<![a-z])(?:can|could|may) (?:i|we)(?![a-z])"
+)
+_ASKS = re.compile(r"(?:can|could|would|will|please|pls|plz|is it|are|did|do|have|let me know|"
+                   r"text me|ring me|call me|message me)(?![a-z])")
+_ABOUT = re.compile(r"(?:who|whose|which|our|the|a|an|one|head|chair|class|year)(?![a-z])")
+# "Jade where are you", "Sophie you were", "Dan mate you...": no comma.
+_SPOKEN = re.compile(
+    r"\s{1,3}(?:(?:mate|love|hun|babe)\s{1,3})?"
+    r"(?:(?:you|u|ur|your)(?![a-z'])"
+    r"|(?:can|could|would|will|where|are|did|do|have|is)\s{1,3}(?:you|u|we|i|it)(?![a-z])"
+    r"|(?:where|how|when|what)\s{1,3}(?:are|r|were|did|do)\s{1,3}(?:you|u)(?![a-z]))"
+)
 
 
 def alternation(phrases: Iterable[str]) -> str:
@@ -82,6 +102,11 @@ class DirectMessageMatcher:
             rf"(?:\s{{0,3}}[,:\u2013\u2014-]\s{{0,3}}(?:{requests}|you|your|you're)"
             rf"|\s{{1,3}}(?:{requests}))(?![a-z])"
         )
+        # "Karen, can Amelia come to ours?": a first name opening a sentence that speaks to her.
+        spoken = "spoken_to" in category.rules
+        self._first_names = frozenset(
+            n.lower() for n in category.words("first_names") if spoken) - self._groups
+        self._everyday = frozenset(category.words("everyday_names"))
         relations = alternation(category.words("relations"))
         # Anchored on "'s mum": a pattern starting with any name would be tried at every word.
         self._parent = re.compile(
@@ -108,6 +133,7 @@ class DirectMessageMatcher:
                     and (doc.capitalised(who) and _at_sentence_start(doc, who))
                 ):
                     hits.append(Hit("direct_message", "greeting", who, m.end()))
+        hits += self._spoken_to(doc)
         for m in self._initialled.finditer(doc.text):
             who = _word_before(doc.text, m.start() - 1)
             if who is None:
@@ -124,6 +150,42 @@ class DirectMessageMatcher:
             ):
                 hits.append(Hit("direct_message", "greeting", who, m.end("initial")))
         return hits
+
+    def _spoken_to(self, doc: Doc) -> list[Hit]:
+        """Sentences that open with a first name, or a title and name, and speak to that person:
+        "Karen, can Amelia come to ours?", "Mr Lomas, Jack won't be in", "Jade where are you??".
+        Not "Mrs Jones, our Year 2 teacher, is retiring", nor "Hope you all had a good break"."""
+        text, hits = doc.text, []
+        if not self._first_names:
+            return hits
+        for opening in _OPENING.finditer(text):
+            first = _WORD_AT.match(text, opening.end())
+            if first is None or not doc.capitalised(first.start()):
+                continue
+            word = first.group()
+            if word in self._titles:
+                name = _WORD_AT.match(text, _skip_title(text, first.end()))
+                if name is None or name.group().endswith("'s") or not doc.capitalised(name.start()):
+                    continue
+                end, everyday = name.end(), False
+            elif word in self._first_names:
+                end, everyday = _with_surname(doc, first.end()), word in self._everyday
+            else:
+                continue
+            if self._speaks_to(text, end, everyday):
+                hits.append(Hit("direct_message", "spoken_to", first.start(), end))
+        return hits
+
+    @staticmethod
+    def _speaks_to(text: str, end: int, everyday: bool) -> bool:
+        separator = _SEPARATOR.match(text, end)
+        if separator is None:
+            return not everyday and _SPOKEN.match(text, end) is not None
+        after = separator.end()
+        rest = re.split(r"[.!?\n]", text[after : after + 160], maxsplit=1)[0]
+        if _ABOUT.match(rest):
+            return False  # "Mr Varley, who the class know well, ...": about them, not to them
+        return bool(_THANKS.match(rest) or _ASKS.match(rest) or _SECOND_PERSON.search(rest))
 
     def _named_parent(self, doc: Doc) -> list[Hit]:
         """ "Jack's mum, please..." and "Could Jack's dad..." (not "Jack's mum baked a cake")."""
@@ -145,6 +207,21 @@ class DirectMessageMatcher:
         if m.group("next") in self._groups:
             return False
         return who not in self._groups and doc.capitalised(m.start("who"))
+
+
+def _skip_title(text: str, end: int) -> int:
+    """Past "Mr" and its full stop and spaces."""
+    while end < len(text) and text[end] in ". \t" and end < len(text):
+        end += 1
+    return end
+
+
+def _with_surname(doc: Doc, end: int) -> int:
+    """The end of "Carly" or, when a capitalised word and a comma or dash follow, of "Carly
+    Steele"."""
+    surname = re.compile(r"\s{1,3}([a-z][a-z'-]{0,30})(?=\s{0,3}[,\u2013\u2014-])").match(
+        doc.text, end)
+    return surname.end() if surname and doc.capitalised(surname.start(1)) else end
 
 
 def _word_before(text: str, end: int) -> int | None:
