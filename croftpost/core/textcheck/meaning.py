@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 import zipfile
 from bisect import bisect_right
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -200,22 +199,24 @@ class MeaningModel:
 
     def _probabilities(self, bags: list[_Bag]) -> np.ndarray:
         """Softmax of the linear model over each bag's TF-IDF vector (1 + log count, L2-normed),
-        all bags in one pass: one gather of weight rows and one sum per bag."""
+        all bags in one NumPy pass: the features counted per bag by one sort, one gather of
+        weight rows, one sum per bag."""
         logits = np.tile(self._intercept, (len(bags), 1))
-        counted = [(row, Counter(bag.features)) for row, bag in enumerate(bags) if bag.features]
-        if counted:
-            sizes = [len(counts) for _, counts in counted]
-            total = sum(sizes)
-            indexes = np.fromiter(chain.from_iterable(c.keys() for _, c in counted),
-                                  dtype=np.intp, count=total)
-            counts = np.fromiter(chain.from_iterable(c.values() for _, c in counted),
-                                 dtype=np.float32, count=total)
-            values = (1.0 + np.log(counts)) * self._idf[indexes]
-            starts = np.cumsum([0, *sizes[:-1]])
-            norms = np.sqrt(np.add.reduceat(values * values, starts))
-            values /= np.repeat(np.where(norms > 0, norms, 1.0), sizes)
+        sizes = [len(bag.features) for bag in bags]
+        total = sum(sizes)
+        if total:
+            features = len(self._idf)
+            flat = np.fromiter(chain.from_iterable(bag.features for bag in bags),
+                               dtype=np.int64, count=total)
+            keys = np.repeat(np.arange(len(bags), dtype=np.int64) * features, sizes) + flat
+            unique, counts = np.unique(keys, return_counts=True)  # sorted: grouped by bag
+            rows, indexes = np.divmod(unique, features)
+            values = (1.0 + np.log(counts.astype(np.float32))) * self._idf[indexes]
+            norms = np.sqrt(np.bincount(rows, values * values, minlength=len(bags)))
+            values /= norms[rows].astype(np.float32)
+            starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
             sums = np.add.reduceat(self._weights[indexes] * values[:, None], starts, axis=0)
-            logits[[row for row, _ in counted]] += sums
+            logits[rows[starts]] += sums
         logits -= logits.max(axis=1, keepdims=True)
         exp: np.ndarray = np.exp(logits)
         probabilities: np.ndarray = exp / exp.sum(axis=1, keepdims=True)
