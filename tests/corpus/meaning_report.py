@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,10 +51,12 @@ class Tally:
 @dataclass
 class Result:
     per_label: dict[str, Tally] = field(default_factory=dict)
+    flagged_as: Counter[str] = field(default_factory=Counter)  # items flagged with a category
 
     def add(self, label: str, outcome: Outcome) -> None:
         tally = self.per_label.setdefault(label, Tally())
         found, blocked = outcome
+        self.flagged_as.update(found)
         tally.items += 1
         tally.blocked += blocked
         if label == "ok":
@@ -128,6 +131,22 @@ def table(title: str, results: dict[str, Result]) -> str:
     return "\n".join(lines)
 
 
+def precision_recall(results: dict[str, Result]) -> str:
+    """Per category: precision (of the items flagged with it, how many are of it) and recall
+    (of its items, how many are flagged with it), for each way of checking."""
+    lines = [f"{'precision / recall':24}" + "".join(f"{n:>20}" for n in results)]
+    for label in CATEGORIES:
+        cells = []
+        for result in results.values():
+            tally = result.per_label.get(label, Tally())
+            flagged = result.flagged_as[label]
+            precision = f"{tally.flagged / flagged:.2f}" if flagged else "-"
+            recall = f"{tally.flagged / tally.items:.2f}" if tally.items else "-"
+            cells.append(f"{precision} / {recall}")
+        lines.append(f"{label:24}" + "".join(f"{c:>20}" for c in cells))
+    return "\n".join(lines)
+
+
 def _sum(result: Result, labels: list[str]) -> Tally:
     total = Tally()
     for label in labels:
@@ -154,6 +173,7 @@ def held_out_tables(profile: PolicyProfile | None = None) -> list[str]:
         items = load_set(path)
         results = {name: evaluate(items, judge) for name, judge in judges.items()}
         tables.append(table(f"Held-out set {path.name} ({len(items)} items)", results))
+        tables.append(precision_recall(results))
     return tables
 
 
@@ -176,4 +196,6 @@ def training_table(profile: PolicyProfile | None = None) -> str:
         results["rules alone"].add(example.label, (found, blocked))
         results["classifier alone"].add(example.label, (meant, meant_block))
         results["both (croftpost)"].add(example.label, (found | meant, blocked or meant_block))
-    return table(f"Training corpus, 5-fold cross-validated ({len(examples)} items)", results)
+    return "\n".join((
+        table(f"Training corpus, 5-fold cross-validated ({len(examples)} items)", results),
+        precision_recall(results)))

@@ -155,7 +155,7 @@ class DirectMessageMatcher:
         """Sentences that open with a first name, or a title and name, and speak to that person:
         "Karen, can Amelia come to ours?", "Mr Lomas, Jack won't be in", "Jade where are you??".
         Not "Mrs Jones, our Year 2 teacher, is retiring", nor "Hope you all had a good break"."""
-        text, hits = doc.text, []
+        text, hits = doc.text, list[Hit]()
         if not self._first_names:
             return hits
         for opening in _OPENING.finditer(text):
