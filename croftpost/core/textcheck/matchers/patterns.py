@@ -54,6 +54,7 @@ _SECOND_PERSON = re.compile(
 )
 _ASKS = re.compile(r"(?:can|could|would|will|please|pls|plz|is it|are|did|do|have|let me know|"
                    r"text me|ring me|call me|message me)(?![a-z])")
+_SENTENCE_END = re.compile(r"[.!?\n]")
 _ABOUT = re.compile(r"(?:who|whose|which|our|the|a|an|one|head|chair|class|year)(?![a-z])")
 # "Jade where are you", "Sophie you were", "Dan mate you...": no comma.
 _SPOKEN = re.compile(
@@ -133,7 +134,6 @@ class DirectMessageMatcher:
                     and (doc.capitalised(who) and _at_sentence_start(doc, who))
                 ):
                     hits.append(Hit("direct_message", "greeting", who, m.end()))
-        hits += self._spoken_to(doc)
         for m in self._initialled.finditer(doc.text):
             who = _word_before(doc.text, m.start() - 1)
             if who is None:
@@ -149,7 +149,9 @@ class DirectMessageMatcher:
                 and _TO_YOU.search(rest)
             ):
                 hits.append(Hit("direct_message", "greeting", who, m.end("initial")))
-        return hits
+        # The other rules underline more precisely: this one only where they found nothing.
+        return hits + [h for h in self._spoken_to(doc)
+                       if not any(h.start < o.end and o.start < h.end for o in hits)]
 
     def _spoken_to(self, doc: Doc) -> list[Hit]:
         """Sentences that open with a first name, or a title and name, and speak to that person:
@@ -172,8 +174,10 @@ class DirectMessageMatcher:
                 end, everyday = _with_surname(doc, first.end()), word in self._everyday
             else:
                 continue
-            if self._speaks_to(text, end, everyday):
-                hits.append(Hit("direct_message", "spoken_to", first.start(), end))
+            if self._speaks_to(text, end, everyday):  # underlined to the sentence's end
+                stop = _SENTENCE_END.search(text, end, end + 160)
+                hits.append(Hit("direct_message", "spoken_to", first.start(),
+                                stop.start() if stop else min(len(text), end + 160)))
         return hits
 
     @staticmethod
