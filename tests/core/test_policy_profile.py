@@ -157,7 +157,9 @@ def test_a_copys_own_word_list_is_used(tmp_path):
     assert [f.excerpt for f in checker.check("You flibbertigibbets!", "facebook")] == [
         "flibbertigibbets"
     ]
-    assert checker.check("what a load of bollocks", "facebook") == []
+    # The shipped list's word is not the copy's (the meaning layer may still read the tone).
+    found = checker.check("what a load of bollocks", "facebook")
+    assert "bollocks" not in {f.excerpt for f in found if f.category == "abusive"}
 
 
 def test_messages_are_one_sentence_with_the_excerpt():
