@@ -7,16 +7,14 @@ profile's word lists once; `TextChecker.check(text, channel)` then runs on every
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import replace
-from itertools import accumulate
 
 from croftpost.core.channels import CHANNELS
 from croftpost.core.policy_profile import PolicyProfile, Rule
 from croftpost.core.textcheck.bidi import displayed
 from croftpost.core.textcheck.document import Doc, phrase_tokens
-from croftpost.core.textcheck.findings import Finding, Hit, TextContext
+from croftpost.core.textcheck.findings import Finding, Hit, Spans, TextContext
 from croftpost.core.textcheck.matchers.abusive import DisguiseMatcher, expand, masked_only
 from croftpost.core.textcheck.matchers.links import LinkMatcher
 from croftpost.core.textcheck.matchers.names import NameMatcher
@@ -110,8 +108,8 @@ class TextChecker:
         # it: never a doubt beside a rule's block, nor a block beside a block of its own kind.
         blocks = [Hit(f.category, "", f.start, f.end) for f in ruled.values()
                   if f.severity == "block"]
-        any_block = _Spans(blocks)
-        block_of = {c: _Spans(h for h in blocks if h.category == c) for c in self._meaning_rules}
+        any_block = Spans(blocks)
+        block_of = {c: Spans(h for h in blocks if h.category == c) for c in self._meaning_rules}
         findings = list(ruled.values()) + [
             f for key, f in meant.items()
             if key not in ruled
@@ -230,8 +228,8 @@ class TextChecker:
 
     def _findings(self, doc: Doc, hits: list[Hit], allowed: list[Hit]) -> list[Finding]:
         findings = []
-        general = _Spans(h for h in allowed if h.rule == EVERYTHING)
-        own = {c: _Spans(h for h in allowed if h.rule == c) for c in {h.rule for h in allowed}}
+        general = Spans(h for h in allowed if h.rule == EVERYTHING)
+        own = {c: Spans(h for h in allowed if h.rule == c) for c in {h.rule for h in allowed}}
         for hit in _distinct(hits):
             rule = self._rule(hit)
             if rule is None or (hit.category in own and own[hit.category].cover(hit)):
@@ -344,7 +342,7 @@ def _without_echoes(findings: list[Finding]) -> list[Finding]:
     an @mention that is itself an abusive word ("@rse"): one underline, the clearer reason.
     A pupil's name is never dropped: "Welcome back Leo" is a message to one person and also
     names Leo, whose consent or protection decides on its own."""
-    blocks = _Spans(Hit(f.category, "", f.start, f.end) for f in findings if f.severity == "block")
+    blocks = Spans(Hit(f.category, "", f.start, f.end) for f in findings if f.severity == "block")
     abusive = {(f.start, f.end) for f in findings if f.category == "abusive"}
     return [
         f
@@ -352,22 +350,3 @@ def _without_echoes(findings: list[Finding]) -> list[Finding]:
         if (f.severity == "block" or f.category == "pupil_name" or not blocks.cover(f))
         and not (f.category == "direct_message" and (f.start, f.end) in abusive)
     ]
-
-
-class _Spans:
-    """Spans that answer "is [start, end) inside one of you?" in logarithmic time, so that a
-    megabyte of text with thousands of findings stays quick."""
-
-    def __init__(self, spans: Iterable[Hit]) -> None:
-        ordered = sorted((h.start, h.end) for h in spans)
-        self._starts = [s for s, _ in ordered]
-        self._reach = list(accumulate((e for _, e in ordered), max))
-
-    def cover(self, span: Hit | Finding) -> bool:
-        at = bisect_right(self._starts, span.start) - 1
-        return at >= 0 and self._reach[at] >= span.end
-
-    def overlap(self, span: Hit | Finding) -> bool:
-        """Does any span share a character with [start, end)?"""
-        at = bisect_right(self._starts, span.end - 1) - 1  # the spans starting before its end
-        return at >= 0 and self._reach[at] > span.start

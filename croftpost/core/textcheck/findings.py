@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Literal, NamedTuple
 
 Severity = Literal["block", "warn"]
@@ -61,3 +63,22 @@ def verdict(findings: Iterable[Finding]) -> Verdict:
     if "block" in severities:
         return "block"
     return "warn" if "warn" in severities else "ok"
+
+
+class Spans:
+    """Spans that answer "is [start, end) inside one of you?" in logarithmic time, so that a
+    megabyte of text with thousands of findings stays quick."""
+
+    def __init__(self, spans: Iterable[Hit]) -> None:
+        ordered = sorted((h.start, h.end) for h in spans)
+        self._starts = [s for s, _ in ordered]
+        self._reach = list(accumulate((e for _, e in ordered), max))
+
+    def cover(self, span: Hit | Finding) -> bool:
+        at = bisect_right(self._starts, span.start) - 1
+        return at >= 0 and self._reach[at] >= span.end
+
+    def overlap(self, span: Hit | Finding) -> bool:
+        """Does any span share a character with [start, end)?"""
+        at = bisect_right(self._starts, span.end - 1) - 1  # the spans starting before its end
+        return at >= 0 and self._reach[at] > span.start

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from croftpost.core.policy_profile import Category
 from croftpost.core.textcheck.document import Doc, phrase_tokens
-from croftpost.core.textcheck.findings import Hit
+from croftpost.core.textcheck.findings import Hit, Spans
 
 _NAME = r"[a-z](?:[a-z'-]{0,30}[a-z])?"  # a name, without a closing quote
 # The name before "'s mum", and a "could" or "can" before the name.
@@ -55,6 +55,7 @@ _SECOND_PERSON = re.compile(
 _ASKS = re.compile(r"(?:can|could|would|will|please|pls|plz|is it|are|did|do|have|let me know|"
                    r"text me|ring me|call me|message me)(?![a-z])")
 _SENTENCE_END = re.compile(r"[.!?\n]")
+_SURNAME = re.compile(r"\s{1,3}([a-z][a-z'-]{0,30})(?=\s{0,3}[,\u2013\u2014-])")
 _ABOUT = re.compile(r"(?:who|whose|which|our|the|a|an|one|head|chair|class|year)(?![a-z])")
 # "Jade where are you", "Sophie you were", "Dan mate you...": no comma.
 _SPOKEN = re.compile(
@@ -150,8 +151,8 @@ class DirectMessageMatcher:
             ):
                 hits.append(Hit("direct_message", "greeting", who, m.end("initial")))
         # The other rules underline more precisely: this one only where they found nothing.
-        return hits + [h for h in self._spoken_to(doc)
-                       if not any(h.start < o.end and o.start < h.end for o in hits)]
+        found = Spans(hits)
+        return hits + [h for h in self._spoken_to(doc) if not found.overlap(h)]
 
     def _spoken_to(self, doc: Doc) -> list[Hit]:
         """Sentences that open with a first name, or a title and name, and speak to that person:
@@ -186,7 +187,8 @@ class DirectMessageMatcher:
         if separator is None:
             return not everyday and _SPOKEN.match(text, end) is not None
         after = separator.end()
-        rest = re.split(r"[.!?\n]", text[after : after + 160], maxsplit=1)[0]
+        stop = _SENTENCE_END.search(text, after, after + 160)
+        rest = text[after : stop.start() if stop else after + 160]
         if _ABOUT.match(rest):
             return False  # "Mr Varley, who the class know well, ...": about them, not to them
         return bool(_THANKS.match(rest) or _ASKS.match(rest) or _SECOND_PERSON.search(rest))
@@ -215,7 +217,7 @@ class DirectMessageMatcher:
 
 def _skip_title(text: str, end: int) -> int:
     """Past "Mr" and its full stop and spaces."""
-    while end < len(text) and text[end] in ". \t" and end < len(text):
+    while end < len(text) and text[end] in ". \t":
         end += 1
     return end
 
@@ -223,8 +225,7 @@ def _skip_title(text: str, end: int) -> int:
 def _with_surname(doc: Doc, end: int) -> int:
     """The end of "Carly" or, when a capitalised word and a comma or dash follow, of "Carly
     Steele"."""
-    surname = re.compile(r"\s{1,3}([a-z][a-z'-]{0,30})(?=\s{0,3}[,\u2013\u2014-])").match(
-        doc.text, end)
+    surname = _SURNAME.match(doc.text, end)
     return surname.end() if surname and doc.capitalised(surname.start(1)) else end
 
 
