@@ -355,8 +355,11 @@ def test_school_sales_and_related_organisations_pass(checker):
         "Book Fair: 25% off all books, organised by the PTA.",
         "You've won! If your raffle ticket ends 452, collect your prize.",
         "Use the gate code 1234 at the back entrance.",
+        "Parents evening is on Tuesday: please book your slot through School Gateway.",
     ):
         assert found(checker, text) == [], text
+    assert found(checker, "Book your table at the Red Lion, curry night Tuesday!") == [
+        ("commercial", "Book your")]
 
 
 def test_asking_for_donations_warns(checker):
