@@ -362,6 +362,17 @@ def test_school_sales_and_related_organisations_pass(checker):
         ("commercial", "Book your")]
 
 
+def test_a_schools_own_charity_day_is_not_asking_the_page_for_money(checker):
+    """Policy 2.3 is about what others post on the page; a school's own appeal for a national
+    charity is not that. Other requests for money still warn."""
+    for text in (
+        "Wear something spotty on Friday for a £1 donation to Children in Need.",
+        "Our Harvest Festival collection is for Furness Foodbank: please donate tins and packets.",
+    ):
+        assert found(checker, text) == [], text
+    assert found(checker, "Please donate £5 to my cousin's fundraiser, link in bio") != []
+
+
 def test_asking_for_donations_warns(checker):
     assert found(checker, "Please donate to our JustGiving page") == [
         ("donation", "Please donate"),
