@@ -130,8 +130,7 @@ class TextChecker:
         hits += self._direct.find(doc)
         hits += self._political.find(doc)
         hits += [h for h in commercial_hits(doc) if not self._about_school(doc, h)]
-        hits += donation_hits(doc)
-        hits = [h for h in hits if not (h.category == "donation" and self._charity_day(doc, h))]
+        hits += [h for h in donation_hits(doc) if not self._charity_day(doc, h)]
         hits += age_hits(doc)
         hits += spam_hits(doc)
         if self._meaning is None:
@@ -182,7 +181,7 @@ class TextChecker:
         for passage in flagged:
             for category in self._meaning_rules:
                 score = passage.scores[category]
-                if score < model.warn_at[category]:
+                if score < warn_at[category]:
                     continue
                 start, end = readings.most_telling(passage, category)
                 rule = MEANING if score >= model.block_at[category] else MEANING_UNSURE
@@ -193,7 +192,6 @@ class TextChecker:
                 if found.get(key) != MEANING:
                     found[key] = rule
         return [Hit(category, rule, start, end) for (category, start, end), rule in found.items()]
-
 
     def _says_it(self, hit: Hit, category: str, rule: str) -> bool:
         """Does a rule's hit make the classifier's reading there redundant? Any rule's
@@ -217,11 +215,14 @@ class TextChecker:
         return hits, allowed
 
     def _suppressed(self, doc: Doc, found: PhraseHit, hit: Hit) -> bool:
-        """Votes and sales that are school life: "vote for your school council rep"."""
+        """Votes, sales and charity days that are school life: "vote for your school council
+        rep", "£1 donation for Children in Need"."""
         if hit.category == "political" and hit.rule == "vote_call":
             return bool(self._school_vote.search(doc.sentence(hit.start, hit.end)))
         if hit.category == "commercial" and " ".join(found.entry.tokens) in self._suppressible:
             return self._about_school(doc, hit)
+        if hit.category == "donation":
+            return self._charity_day(doc, hit)
         return False
 
     def _charity_day(self, doc: Doc, hit: Hit) -> bool:

@@ -21,7 +21,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain, islice, takewhile
+from itertools import chain, islice
 from pathlib import Path
 
 import numpy as np
@@ -267,8 +267,10 @@ class DraftReading:
         return {span: self._scored[span] for span in wanted}
 
     def sentences_in(self, passage: Reading) -> list[tuple[int, int]]:
+        """The draft's sentences that make up one of its passages."""
         first = self._index[self.sentence_at(passage.start)]  # type: ignore[index]
-        return list(takewhile(lambda span: span[1] <= passage.end, self.spans[first:]))
+        last = self._index[self.sentence_at(passage.end - 1)]  # type: ignore[index]
+        return self.spans[first : last + 1]
 
     def most_telling(self, passage: Reading, category: str) -> tuple[int, int]:
         """The passage's sentence that reads most like `category` (the passage itself when it

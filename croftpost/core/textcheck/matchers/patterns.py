@@ -55,6 +55,7 @@ _SECOND_PERSON = re.compile(
 _ASKS = re.compile(r"(?:can|could|would|will|please|pls|plz|is it|are|did|do|have|let me know|"
                    r"text me|ring me|call me|message me)(?![a-z])")
 _SENTENCE_END = re.compile(r"[.!?\n]")
+_SPOKEN_REACH = 160  # how far a sentence that speaks to someone is read and underlined
 _SURNAME = re.compile(r"\s{1,3}([a-z][a-z'-]{0,30})(?=\s{0,3}[,\u2013\u2014-])")
 _ABOUT = re.compile(r"(?:who|whose|which|our|the|a|an|one|head|chair|class|year)(?![a-z])")
 # "Jade where are you", "Sophie you were", "Dan mate you...": no comma.
@@ -140,7 +141,7 @@ class DirectMessageMatcher:
             if who is None:
                 continue
             name = doc.text[who : m.start() - 1]
-            rest = re.split(r"[.!?\n]", doc.text[m.end() : m.end() + 120], maxsplit=1)[0]
+            rest = doc.text[m.end() : _sentence_end(doc.text, m.end(), 120)]
             if (
                 _at_sentence_start(doc, who)
                 and doc.capitalised(who)
@@ -176,9 +177,8 @@ class DirectMessageMatcher:
             else:
                 continue
             if self._speaks_to(text, end, everyday):  # underlined to the sentence's end
-                stop = _SENTENCE_END.search(text, end, end + 160)
                 hits.append(Hit("direct_message", "spoken_to", first.start(),
-                                stop.start() if stop else min(len(text), end + 160)))
+                                _sentence_end(text, end, _SPOKEN_REACH)))
         return hits
 
     @staticmethod
@@ -187,8 +187,7 @@ class DirectMessageMatcher:
         if separator is None:
             return not everyday and _SPOKEN.match(text, end) is not None
         after = separator.end()
-        stop = _SENTENCE_END.search(text, after, after + 160)
-        rest = text[after : stop.start() if stop else after + 160]
+        rest = text[after : _sentence_end(text, after, _SPOKEN_REACH)]
         if _ABOUT.match(rest):
             return False  # "Mr Varley, who the class know well, ...": about them, not to them
         return bool(_THANKS.match(rest) or _ASKS.match(rest) or _SECOND_PERSON.search(rest))
@@ -213,6 +212,12 @@ class DirectMessageMatcher:
         if m.group("next") in self._groups:
             return False
         return who not in self._groups and doc.capitalised(m.start("who"))
+
+
+def _sentence_end(text: str, start: int, reach: int) -> int:
+    """Where the sentence running on from `start` ends, looking at most `reach` characters."""
+    stop = _SENTENCE_END.search(text, start, start + reach)
+    return stop.start() if stop else min(len(text), start + reach)
 
 
 def _skip_title(text: str, end: int) -> int:
