@@ -362,6 +362,17 @@ def test_school_sales_and_related_organisations_pass(checker):
         ("commercial", "Book your")]
 
 
+def test_a_scam_phrase_quoted_in_a_warning_about_scams_passes(checker):
+    for text in (
+        "Online safety: if a message says you've won a prize you never entered, it's a scam.",
+        "Scam alert! Posts saying you have won a hamper from us are fake. Don't click.",
+    ):
+        assert found(checker, text) == [], text
+    # Scammers say "not a scam": that is no warning.
+    assert ("commercial", "you've won") in found(
+        checker, "Not a scam!! you've won a £500 voucher, message the page to claim")
+
+
 def test_a_schools_own_charity_day_is_not_asking_the_page_for_money(checker):
     """Policy 2.3 is about what others post on the page; a school's own appeal for a national
     charity is not that. Other requests for money still warn."""

@@ -84,6 +84,7 @@ class TextChecker:
         # A school's own charity day ("£1 donation for Children in Need") is not a post asking
         # for donations in 2.3's sense, which is about what others post on the page.
         self._charity_days = _context_regex(cats["donation"].words("charity_appeals"))
+        self._scam_warnings = _context_regex(cats["commercial"].words("scam_warnings"))
         self._suppressible = {
             " ".join(phrase_tokens(w))
             for rule in cats["commercial"].rules.values()
@@ -215,18 +216,22 @@ class TextChecker:
         return hits, allowed
 
     def _suppressed(self, doc: Doc, found: PhraseHit, hit: Hit) -> bool:
-        """Votes, sales and charity days that are school life: "vote for your school council
-        rep", "£1 donation for Children in Need"."""
+        """Votes, sales and charity days that are school life ("vote for your school council
+        rep", "£1 donation for Children in Need"), and scam phrases quoted in a warning."""
         if hit.category == "political" and hit.rule == "vote_call":
             return bool(self._school_vote.search(doc.sentence(hit.start, hit.end)))
         if hit.category == "commercial" and " ".join(found.entry.tokens) in self._suppressible:
-            return self._about_school(doc, hit)
+            return self._about_school(doc, hit) or self._quoted_in_a_warning(doc, hit)
         if hit.category == "donation":
             return self._charity_day(doc, hit)
         return False
 
     def _charity_day(self, doc: Doc, hit: Hit) -> bool:
         return bool(self._charity_days.search(doc.paragraph(hit.start, hit.end)))
+
+    def _quoted_in_a_warning(self, doc: Doc, hit: Hit) -> bool:
+        """"If a message says you've won a prize, it's a scam": the phrase is an example."""
+        return bool(self._scam_warnings.search(doc.paragraph(hit.start, hit.end)))
 
     def _about_school(self, doc: Doc, hit: Hit) -> bool:
         if hit.rule == "promo_code":
