@@ -46,6 +46,12 @@ CLASSES = ("ok", *CATEGORIES)
 C = 32.0  # inverse regularisation: 2, 8 and 32 compared by cross-validation; 32 blocked most
 # Allowed training items that may reach each category's thresholds, out of fold.
 WARN_RATE = 0.01
+# ...except where a category's allowed look-alikes are many and its breaches read softly: PTA
+# bars, PSHE lessons on alcohol and Halloween discos sit close to a boozy joke. At 1%, the
+# unsuitable-content threshold rose to about 0.63 once short comments joined training, and on
+# the seen sets 12-15 a threshold 20% lower flagged 8 more of 120 unsuitable posts for 2 more
+# allowed warnings of 640.
+WARN_RATES = {"age_inappropriate": 0.02}
 BLOCK_RATE = 0.0025
 WARN_FLOOR, BLOCK_FLOOR = 0.4, 0.75  # the classifier blocks only when it is sure
 TUNING_WARN_RATE = 0.01  # allowed posts of the tuning set that may warn, per category
@@ -167,7 +173,7 @@ def thresholds(examples: list[Example], scores: list[dict[str, float]]
     warn_at, block_at = {}, {}
     for category in CATEGORIES:
         values = sorted((s[category] for s in allowed), reverse=True)
-        warn_at[category] = max(WARN_FLOOR, _above(values, WARN_RATE))
+        warn_at[category] = max(WARN_FLOOR, _above(values, WARN_RATES.get(category, WARN_RATE)))
         block_at[category] = max(BLOCK_FLOOR, _above(values, BLOCK_RATE), warn_at[category])
     return warn_at, block_at
 
