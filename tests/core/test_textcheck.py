@@ -418,6 +418,13 @@ def test_messages_to_one_person_block(checker, text, excerpt):
     assert (f.category, f.severity, f.excerpt) == ("direct_message", "block", excerpt)
 
 
+def test_a_message_signed_by_a_teacher_is_not_spoken_to_them(checker):
+    text = "From Mr Okafor: please send me a Dojo message if you'd like a call about a report."
+    assert [c for c, _ in found(checker, text)] == []
+    assert found(checker, "Mr Okafor: please send me a Dojo message.") == [
+        ("direct_message", "Mr Okafor: please")]
+
+
 @pytest.mark.parametrize(
     "text,excerpt",
     [

@@ -55,6 +55,8 @@ _SECOND_PERSON = re.compile(
 _ASKS = re.compile(r"(?:can|could|would|will|please|pls|plz|is it|are|did|do|have|let me know|"
                    r"text me|ring me|call me|message me)(?![a-z])")
 _SENTENCE_END = re.compile(r"[.!?\n]")
+# "From Mr Okafor: please send me a message": who is speaking, not who is spoken to.
+_SIGNED = re.compile(r"(?<![a-z])(?:from|by|love|signed)\s{1,3}\Z")
 _SPOKEN_REACH = 160  # how far a sentence that speaks to someone is read and underlined
 _SURNAME = re.compile(r"\s{1,3}([a-z][a-z'-]{0,30})(?=\s{0,3}[,\u2013\u2014-])")
 _ABOUT = re.compile(r"(?:who|whose|which|our|the|a|an|one|head|chair|class|year)(?![a-z])")
@@ -123,7 +125,8 @@ class DirectMessageMatcher:
                 end = m.end("next") if m.group("who") in self._titles else m.end("who")
                 hits.append(Hit("direct_message", "greeting", m.start(), end))
         for m in self._request.finditer(doc.text):
-            if doc.capitalised(m.start("name")):
+            signed = _SIGNED.search(doc.text, max(0, m.start() - 12), m.start())
+            if doc.capitalised(m.start("name")) and not signed:
                 hits.append(Hit("direct_message", "request", m.start(), m.end()))
         if "'s" in doc.text:
             hits += self._named_parent(doc)
