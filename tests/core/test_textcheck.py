@@ -568,6 +568,18 @@ def test_adult_content_warns_with_word_boundaries(checker):
     ]
 
 
+def test_the_bar_at_a_pta_event_is_the_events_but_drunkenness_still_warns(checker):
+    """Every held-out writer called a PTA quiz night with a licensed bar allowed; the words of
+    drinking too much, and spirits, still warn there."""
+    assert found(checker, "PTA quiz night, Friday 7pm: licensed bar, adults only, £5 a head.") == []
+    assert found(checker, "Mulled wine and mince pies for parents at the Christmas Fair") == []
+    assert found(checker, "PTA quiz night was a riot, half the dads got absolutely hammered!") == [
+        ("age_inappropriate", "absolutely hammered")]
+    assert found(checker, "Vodka shots at the PTA quiz night!") == [("age_inappropriate", "Vodka")]
+    assert found(checker, "Prosecco reception for the leavers' parents") == [
+        ("age_inappropriate", "Prosecco")]
+
+
 def test_spam_signals(checker):
     assert ("spam", "check my profile") in found(checker, "Nice! check my profile")
     assert found(checker, "aaaaaaaaaaaa") == [("spam", "aaaaaaaaaaaa")]

@@ -85,10 +85,11 @@ class TextChecker:
         # for donations in 2.3's sense, which is about what others post on the page.
         self._charity_days = _context_regex(cats["donation"].words("charity_appeals"))
         self._scam_warnings = _context_regex(cats["commercial"].words("scam_warnings"))
+        # A PTA quiz night's licensed bar is the school's own event, not drink glamorised.
+        self._school_events = _context_regex(cats["age_inappropriate"].words("school_events"))
         self._suppressible = {
-            " ".join(phrase_tokens(w))
-            for rule in cats["commercial"].rules.values()
-            for w in rule.suppressible
+            name: {" ".join(phrase_tokens(w)) for r in cat.rules.values() for w in r.suppressible}
+            for name, cat in cats.items()
         }
         self._meaning: MeaningModel | None = (
             load_model(profile.meaning_model) if profile.meaning_model else None
@@ -216,12 +217,16 @@ class TextChecker:
         return hits, allowed
 
     def _suppressed(self, doc: Doc, found: PhraseHit, hit: Hit) -> bool:
-        """Votes, sales and charity days that are school life ("vote for your school council
-        rep", "£1 donation for Children in Need"), and scam phrases quoted in a warning."""
+        """Votes, sales, charity days and PTA bars that are school life ("vote for your school
+        council rep", "£1 donation for Children in Need", "a licensed bar at the PTA quiz night"),
+        and scam phrases quoted in a warning."""
         if hit.category == "political" and hit.rule == "vote_call":
             return bool(self._school_vote.search(doc.sentence(hit.start, hit.end)))
-        if hit.category == "commercial" and " ".join(found.entry.tokens) in self._suppressible:
+        suppressible = " ".join(found.entry.tokens) in self._suppressible[hit.category]
+        if hit.category == "commercial" and suppressible:
             return self._about_school(doc, hit) or self._quoted_in_a_warning(doc, hit)
+        if hit.category == "age_inappropriate" and suppressible:
+            return bool(self._school_events.search(doc.paragraph(hit.start, hit.end)))
         if hit.category == "donation":
             return self._charity_day(doc, hit)
         return False
