@@ -225,7 +225,8 @@ def test_abusive_words_are_seen_through_disguises(checker, text, excerpt):
 
 
 def test_neighbouring_spaced_words_are_both_found(checker):
-    assert found(checker, "s h i t f.u.c.k") == [("abusive", "s h i t"), ("abusive", "f.u.c.k")]
+    assert [f for f in found(checker, "s h i t f.u.c.k") if f[0] == "abusive"] == [
+        ("abusive", "s h i t"), ("abusive", "f.u.c.k")]
 
 
 @pytest.mark.parametrize(
@@ -568,6 +569,19 @@ def test_adult_content_warns_with_word_boundaries(checker):
     ]
 
 
+def test_swearing_is_unsuitable_whoever_it_is_aimed_at(checker):
+    """Held-out writers call swearing at no one unsuitable for children, and swearing at
+    someone abusive: the first is age appropriateness, the second both."""
+    assert found(checker, "What a shit week for weather!") == [
+        ("abusive", "shit"), ("age_inappropriate", "shit")]
+    sweary = found(checker, "wtf is this weather, a f*cking mudbath")
+    assert [f for f in sweary if f[0] != "abusive"] == [
+        ("age_inappropriate", "wtf"), ("age_inappropriate", "f*cking")]
+    assert found(checker, "Fkn brilliant class photos") == [("age_inappropriate", "Fkn")]
+    assert found(checker, "Scunthorpe United and the crappie fish, in Cockermouth") == []
+    assert found(checker, "You're a dickhead") == [("abusive", "dickhead")]
+
+
 def test_the_bar_at_a_pta_event_is_the_events_but_drunkenness_still_warns(checker):
     """Every held-out writer called a PTA quiz night with a licensed bar allowed; the words of
     drinking too much, and spirits, still warn there."""
@@ -612,7 +626,8 @@ def test_check_text_is_the_one_off_form_and_channels_are_checked(checker):
 def test_findings_are_in_order_and_warnings_inside_blocks_are_not_repeated(checker):
     findings = checker.check("kill yourself. Isla Whitfield. shit", "facebook")
     assert [f.start for f in findings] == sorted(f.start for f in findings)
-    assert [f.category for f in findings] == ["abusive", "pupil_name", "abusive"]
+    assert [f.category for f in findings] == [
+        "abusive", "pupil_name", "abusive", "age_inappropriate"]
 
 
 def test_a_megabyte_is_checked_and_the_findings_are_right(checker):

@@ -43,6 +43,9 @@ ALLOW = "_allow"  # phrase-index category of allow phrases; the rule names what 
 EVERYTHING = "*"
 MEANING = "meaning"  # the classifier is confident: the profile's meaning rule as written
 MEANING_UNSURE = "meaning-unsure"  # the classifier is not sure: the same rule, as a warning
+# Rules whose words are written as the abusive word list is (endings added, "=" exact, "-" never)
+# and found however they are disguised.
+_WORD_LISTS = frozenset({("abusive", "word"), ("age_inappropriate", "swearing")})
 
 
 class TextChecker:
@@ -57,6 +60,9 @@ class TextChecker:
         abusive_entries = profile.rule("abusive", "word").words
         abusive_words, _ = expand(abusive_entries)
         self._disguises = DisguiseMatcher(abusive_words, masked_only(abusive_entries))
+        swearing = cats["age_inappropriate"].rules.get("swearing")
+        swear_words = expand(swearing.words)[0] if swearing else set()
+        self._swearing = DisguiseMatcher(swear_words) if swear_words else None
         self._names = NameMatcher(context.pupils, cats["pupil_name"])
         self._personal = PersonalInfoMatcher(cats["personal_info"], context.school_contacts)
         self._links = LinkMatcher(
@@ -128,6 +134,9 @@ class TextChecker:
         hits += self._names.find(doc, channel)
         hits += self._personal.find(doc)
         hits += self._disguises.find(doc)
+        if self._swearing is not None:
+            hits += [Hit("age_inappropriate", "swearing", h.start, h.end)
+                     for h in self._swearing.find(doc)]
         hits += self._links.find(doc)
         hits += self._direct.find(doc)
         hits += self._political.find(doc)
@@ -313,11 +322,11 @@ def _phrase_index(profile: PolicyProfile) -> PhraseIndex:
         leet = name == "abusive"
         for rule in category.rules.values():
             words = rule.words
-            if name == "abusive" and rule.name == "word":
+            if (name, rule.name) in _WORD_LISTS:
                 singles, phrases = expand(words)
                 words = tuple(sorted(singles)) + tuple(phrases)
             for word in words:
-                index.add(word, name, rule.name, leet=leet)
+                index.add(word, name, rule.name, leet=leet or rule.name == "swearing")
             for word in rule.capitalised:
                 index.add(word, name, rule.name, capitalised=True)
         for phrase in category.allow:
