@@ -385,6 +385,20 @@ def test_a_schools_own_charity_day_is_not_asking_the_page_for_money(checker):
     assert found(checker, "Please donate £5 to my cousin's fundraiser, link in bio") != []
 
 
+def test_offering_to_give_and_the_schools_own_funds_are_not_asking_for_money(checker):
+    for text in (
+        "Could I donate some books for the new library?",
+        "Staff are running the 10k in aid of the school minibus fund: please sponsor them!",
+    ):
+        assert found(checker, text) == [], text
+    assert ("donation", "Please sponsor") in found(checker, "Please sponsor me for my holiday")
+
+
+def test_agreeing_is_not_a_call_to_vote(checker):
+    assert found(checker, "Ban homework? I'd vote for that 😂") == []
+    assert found(checker, "Please vote for that candidate") == [("political", "Please vote")]
+
+
 def test_asking_for_donations_warns(checker):
     assert found(checker, "Please donate to our JustGiving page") == [
         ("donation", "Please donate"),
