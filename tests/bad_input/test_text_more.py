@@ -80,7 +80,9 @@ def test_combining_marks_and_lookalike_letters_do_not_hide_a_name(checker, text,
     ],
 )
 def test_controls_and_marks_inside_a_rude_word_do_not_hide_it(checker, text, excerpt):
-    assert found(checker, text) == [("abusive", "block", excerpt)]
+    # Swearing is abusive language and, whoever it is aimed at, unsuitable for children.
+    assert found(checker, text) == [
+        ("abusive", "block", excerpt), ("age_inappropriate", "block", excerpt)]
 
 
 def test_an_emoji_instead_of_the_space_still_flags_the_first_name(checker):

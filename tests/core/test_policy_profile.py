@@ -144,7 +144,8 @@ def test_another_schools_copy_changes_what_is_found(tmp_path):
     assert ours.check("Quiz at the pub with a cash bar", "facebook") != []
     assert theirs.check("Quiz at the pub with a cash bar", "facebook") == []
     # The word list file was found in croftpost's own assets, as the copy has none beside it.
-    assert [f.category for f in theirs.check("what a load of bollocks", "dojo")] == ["abusive"]
+    assert [f.category for f in theirs.check("what a load of bollocks", "dojo")] == [
+        "abusive", "age_inappropriate"]
 
 
 def test_a_copys_own_word_list_is_used(tmp_path):

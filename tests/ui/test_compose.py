@@ -79,7 +79,7 @@ def test_underlines_land_on_the_words_after_an_emoji(qtbot, view):
 
 def test_a_warning_needs_a_reason_which_is_recorded_when_posted(qtbot, school, view):
     services, _head = school
-    type_text(qtbot, view, "Thanks for the wine at the summer fair")
+    type_text(qtbot, view, "Thanks for the wine at the leavers' do")
     assert view.posting.prepare_button.isEnabled()
     assert view.posting.readiness_message.tone == Tone.WARNING
     view.posting.prepare_button.click()
@@ -94,7 +94,7 @@ def test_a_warning_needs_a_reason_which_is_recorded_when_posted(qtbot, school, v
     assert not dialog.isVisible()
     prepared = view.posting.prepared_post
     assert prepared is not None and prepared.folder is None  # no photos, no folder
-    assert QGuiApplication.clipboard().text() == "Thanks for the wine at the summer fair"
+    assert QGuiApplication.clipboard().text() == "Thanks for the wine at the leavers' do"
     assert view.opened == ["https://www.facebook.com"]
     assert "Warning, reason given" in view.findings_list.item(0).text()
     view.posting.posted_button.click()
@@ -189,7 +189,7 @@ def test_a_channel_that_needs_approval_submits_first(qtbot, school, tasks, tmp_p
     services.approvals.set_required(head, "facebook", True)
     teacher = add_staff(services, head, "teacher", channels=("facebook",))
     view = make_view(qtbot, services, teacher, tasks, tmp_path)
-    type_text(qtbot, view, "Please donate to the school fund")  # a warning
+    type_text(qtbot, view, "Please donate what you can")  # a warning
     assert view.posting.prepare_button.text() == "&Submit for approval"
     assert "need approval" in view.posting.approval_message.text()
     view.posting.prepare_button.click()
