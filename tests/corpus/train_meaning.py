@@ -53,7 +53,15 @@ WARN_RATE = 0.01
 # allowed warnings of 640.
 WARN_RATES = {"age_inappropriate": 0.02}
 BLOCK_RATE = 0.0025
-WARN_FLOOR, BLOCK_FLOOR = 0.4, 0.75  # the classifier blocks only when it is sure
+# The classifier warns only when the category is at least this likely, and blocks only when it
+# is sure. With held-out sets 16-18 seen (a model trained without them), a warn floor of 0.55
+# rather than 0.4 cut allowed warnings from 43 to 33 of 480 for 8 fewer of 540 breaking posts
+# flagged; 0.5 cut them to 39 for 5 fewer.
+WARN_FLOOR, BLOCK_FLOOR = 0.55, 0.75
+# The unsuitable category reads softly (its breaches and its look-alikes sit close): its floor
+# stays where its 2% rate puts it, which on sets 16-18 flagged 6 more breaking posts
+# than a floor of 0.55 did, for 6 more allowed warnings.
+WARN_FLOORS = {"age_inappropriate": 0.4}
 TUNING_WARN_RATE = 0.01  # allowed posts of the tuning set that may warn, per category
 # ...and block: one post of the 394 per category (0.25%), so that one odd allowed post (a PSHE
 # lesson naming an 18-rated game) does not lift a threshold out of reach of real breaches.
@@ -173,7 +181,8 @@ def thresholds(examples: list[Example], scores: list[dict[str, float]]
     warn_at, block_at = {}, {}
     for category in CATEGORIES:
         values = sorted((s[category] for s in allowed), reverse=True)
-        warn_at[category] = max(WARN_FLOOR, _above(values, WARN_RATES.get(category, WARN_RATE)))
+        floor = WARN_FLOORS.get(category, WARN_FLOOR)
+        warn_at[category] = max(floor, _above(values, WARN_RATES.get(category, WARN_RATE)))
         block_at[category] = max(BLOCK_FLOOR, _above(values, BLOCK_RATE), warn_at[category])
     return warn_at, block_at
 
