@@ -257,3 +257,11 @@ def test_a_doubt_stays_quiet_beside_a_rules_finding(checker):
     assert model.warn_at["political"] <= political < model.block_at["political"]  # a doubt
     findings = checker.check(text, "facebook")
     assert [(f.category, f.guessed) for f in findings] == [("direct_message", False)]
+
+
+def test_a_decimal_point_ends_no_sentence():
+    """"£8.50 for a single print" was once read as a sentence of its own, "50 for a single
+    print.", which the classifier took for an advert."""
+    text = "Prices start from £8.50 for a single print. Orders close in 1.5 weeks, on Friday."
+    assert [text[s:e] for s, e in sentences(text)] == [
+        "Prices start from £8.50 for a single print.", "Orders close in 1.5 weeks, on Friday."]

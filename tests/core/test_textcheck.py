@@ -394,6 +394,10 @@ def test_offering_to_give_and_the_schools_own_funds_are_not_asking_for_money(che
     assert ("donation", "Please sponsor") in found(checker, "Please sponsor me for my holiday")
 
 
+def test_a_price_does_not_cut_the_sentence_its_context_is_read_in(checker):
+    assert found(checker, "Our favourite cake costs £1.50, so vote for it in the bake-off!") == []
+
+
 def test_agreeing_is_not_a_call_to_vote(checker):
     assert found(checker, "Ban homework? I'd vote for that 😂") == []
     assert found(checker, "Please vote for that candidate") == [("political", "Please vote")]

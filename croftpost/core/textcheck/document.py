@@ -11,7 +11,8 @@ from croftpost.core.textcheck.readings import Reading
 WORD = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")
 # What may stand between the words of one phrase or one name: spaces, line breaks, hyphens.
 _JOINERS = " \t\r\n\f\v-_/\u00a0"
-_SENTENCE_ENDS = ".!?\n;"
+# What ends a sentence: not the point in "£8.50".
+_SENTENCE_END = re.compile(r"[!?\n;]|(?<!\d)\.|\.(?!\d)")
 _SENTENCE_REACH = 300  # context is looked for this far either side, so long drafts stay fast
 
 # Digits and symbols used for letters. "1" and "|" stand for i or l, so both are tried.
@@ -100,9 +101,11 @@ class Doc:
         """The normalised sentence around [start, end), for context words."""
         text = self.text
         low, high = max(0, start - _SENTENCE_REACH), min(len(text), end + _SENTENCE_REACH)
-        left = max([text.rfind(c, low, start) + 1 for c in _SENTENCE_ENDS] + [low])
-        rights = [i for c in _SENTENCE_ENDS if (i := text.find(c, end, high)) >= 0]
-        return text[left : min(rights, default=high)]
+        left = low
+        for mark in _SENTENCE_END.finditer(text, low, start):
+            left = mark.end()
+        right = _SENTENCE_END.search(text, end, high)
+        return text[left : right.start() if right else high]
 
     def paragraph(self, start: int, end: int) -> str:
         """The normalised line around [start, end) (at most a few hundred characters each side)."""

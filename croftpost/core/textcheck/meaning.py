@@ -30,8 +30,9 @@ from croftpost.errors import BadInput
 
 # A word as the model sees it: the same as document.WORD (letters, digits, inner apostrophes).
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")
-# A sentence: up to and including its end mark, or a line.
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+# A sentence: up to and including its end mark, or a line. The point in "£8.50" or "1.5 hours"
+# ends nothing.
+_SENTENCE = re.compile(r"(?:[^.!?\n]|(?<=\d)\.(?=\d))+[.!?]*")
 CHAR_SIZES = (3, 4, 5)
 _CACHE_LIMIT = 50_000  # words whose letter groups are remembered between checks
 _MIN_LETTERS = 12  # a shorter "sentence" is read together with its neighbours
