@@ -437,6 +437,22 @@ def test_messages_to_one_person_block(checker, text, excerpt):
     assert (f.category, f.severity, f.excerpt) == ("direct_message", "block", excerpt)
 
 
+def test_a_public_wish_to_a_named_adult_is_staff_news(checker):
+    """Every held-out writer from set 16 on called these allowed: a birthday, a retirement, a
+    run. A wish to a first name may be to a pupil, and a wish that asks something still is a
+    message."""
+    for text in (
+        "Happy birthday Mrs Kowalski from everyone in Class 5!",
+        "Thank you Mrs Fairclough, you taught all three of mine! Enjoy your retirement",
+        "Good luck Mr Tibbs on Sunday's 10k!",
+    ):
+        assert found(checker, text) == [], text
+    assert found(checker, "Thank you Mrs Fairclough, please ring me about the form") == [
+        ("direct_message", "Mrs Fairclough, please")]
+    assert found(checker, "Happy birthday Tom, love from Class 2!") == [
+        ("direct_message", "Happy birthday Tom")]
+
+
 def test_a_message_signed_by_a_teacher_is_not_spoken_to_them(checker):
     text = "From Mr Okafor: please send me a Dojo message if you'd like a call about a report."
     assert [c for c, _ in found(checker, text)] == []

@@ -55,6 +55,8 @@ _SECOND_PERSON = re.compile(
 _ASKS = re.compile(r"(?:can|could|would|will|please|pls|plz|is it|are|did|do|have|let me know|"
                    r"text me|ring me|call me|message me)(?![a-z])")
 _SENTENCE_END = re.compile(r"[.!?\n]")
+# The start of the sentence a match sits in: after the last end mark (or the text's start).
+_OPENING_BEFORE = re.compile(r"(?:^|(?<=[.!?\n]))[ \t\"'(\u201c]*(?=[^.!?\n]*\Z)")
 # "From Mr Okafor: please send me a message": who is speaking, not who is spoken to.
 _SIGNED = re.compile(r"(?<![a-z])(?:from|by|love|signed)\s{1,3}\Z")
 _SPOKEN_REACH = 160  # how far a sentence that speaks to someone is read and underlined
@@ -96,6 +98,11 @@ class DirectMessageMatcher:
             r"(?<=[a-z]\s)(?P<initial>[a-z])\.?\s{0,2}[,:\u2013\u2014-](?=\s)"
         )
         self._titles = frozenset(category.words("titles"))
+        # "Happy birthday Mrs Kowalski!", "Thank you Mrs Fairclough, you taught all three of
+        # mine": a public wish to a named adult is staff news, not a message to one person.
+        self._wishes = frozenset(" ".join(phrase_tokens(w)) for w in category.words("well_wishes"))
+        self._wish_opening = re.compile(
+            rf"(?:{alternation(category.words('well_wishes'))})(?![a-z])") if self._wishes else None
         titles = alternation(category.words("titles"))
         requests = alternation(category.words("request_words"))
         self._greeting = re.compile(
@@ -119,15 +126,7 @@ class DirectMessageMatcher:
         )
 
     def find(self, doc: Doc) -> list[Hit]:
-        hits = []
-        for m in self._greeting.finditer(doc.text):
-            if _at_sentence_start(doc, m.start()) and self._to_a_person(doc, m):
-                end = m.end("next") if m.group("who") in self._titles else m.end("who")
-                hits.append(Hit("direct_message", "greeting", m.start(), end))
-        for m in self._request.finditer(doc.text):
-            signed = _SIGNED.search(doc.text, max(0, m.start() - 12), m.start())
-            if doc.capitalised(m.start("name")) and not signed:
-                hits.append(Hit("direct_message", "request", m.start(), m.end()))
+        hits = self._greetings(doc) + self._requests(doc)
         if "'s" in doc.text:
             hits += self._named_parent(doc)
         if self._pupils:
@@ -206,6 +205,43 @@ class DirectMessageMatcher:
             if name.group("pre") or m.group("post"):
                 hits.append(Hit("direct_message", "request", name.start(), m.end()))
         return hits
+
+    def _greetings(self, doc: Doc) -> list[Hit]:
+        """ "Dear Tom", "Hi Mrs Patel" (not "Happy birthday Mrs Kowalski")."""
+        hits = []
+        for m in self._greeting.finditer(doc.text):
+            if self._wished_to_an_adult(m):
+                continue
+            if _at_sentence_start(doc, m.start()) and self._to_a_person(doc, m):
+                end = m.end("next") if m.group("who") in self._titles else m.end("who")
+                hits.append(Hit("direct_message", "greeting", m.start(), end))
+        return hits
+
+    def _requests(self, doc: Doc) -> list[Hit]:
+        """ "Mrs Smith, please..." (not "From Mr Okafor: please", nor a wish to her)."""
+        hits = []
+        for m in self._request.finditer(doc.text):
+            signed = _SIGNED.search(doc.text, max(0, m.start() - 12), m.start())
+            if doc.capitalised(m.start("name")) and not signed and not self._wish_before(doc, m):
+                hits.append(Hit("direct_message", "request", m.start(), m.end()))
+        return hits
+
+    def _wished_to_an_adult(self, m: re.Match[str]) -> bool:
+        """ "Happy birthday Mrs Kowalski" (not "Happy birthday Tom", who may be a pupil)."""
+        wish = m.group(0)[: m.start("who") - m.start()].strip(" ,")
+        return m.group("who") in self._titles and " ".join(phrase_tokens(wish)) in self._wishes
+
+    def _wish_before(self, doc: Doc, m: re.Match[str]) -> bool:
+        """ "Thank you Mrs Fairclough, you taught all three of mine!": the title follows a wish
+        that opens its sentence, and what follows asks nothing of her ("you", not "please")."""
+        asks = not m.group(0).endswith(("you", "your", "you're"))
+        if self._wish_opening is None or asks:
+            return False
+        opening = _OPENING_BEFORE.search(doc.text, max(0, m.start() - 40), m.start())
+        if opening is None:
+            return False
+        wish = self._wish_opening.match(doc.text, opening.end())
+        return wish is not None and not doc.text[wish.end() : m.start()].strip(" ,!")
 
     def _to_a_person(self, doc: Doc, m: re.Match[str]) -> bool:
         who = m.group("who")
