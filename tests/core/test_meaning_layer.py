@@ -265,3 +265,14 @@ def test_a_decimal_point_ends_no_sentence():
     text = "Prices start from £8.50 for a single print. Orders close in 1.5 weeks, on Friday."
     assert [text[s:e] for s, e in sentences(text)] == [
         "Prices start from £8.50 for a single print.", "Orders close in 1.5 weeks, on Friday."]
+
+
+def test_a_question_about_a_scam_only_warns_where_the_scam_itself_blocks(checker):
+    """A parent asking whether a message is a scam quotes it, and reads like it: the
+    classifier's spam reading there is a doubt for staff to look at, not a block."""
+    question = "Is this legit? Got a message saying the school is giving out free uniform vouchers"
+    scam = "Got a message saying the school is giving out free uniform vouchers, claim yours now"
+    asked = [f for f in meaning(checker.check(question, "facebook")) if f.category == "spam"]
+    sent = [f for f in meaning(checker.check(scam, "facebook")) if f.category == "spam"]
+    assert asked and all(f.severity == "warn" and f.guessed for f in asked)
+    assert sent and any(f.severity == "block" for f in sent)

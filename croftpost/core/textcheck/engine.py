@@ -196,6 +196,9 @@ class TextChecker:
                     continue
                 start, end = readings.most_telling(passage, category)
                 rule = MEANING if score >= model.block_at[category] else MEANING_UNSURE
+                if rule == MEANING and category == "spam" and self._scam_warnings.search(
+                        readings.text, passage.start, passage.end):
+                    rule = MEANING_UNSURE  # a warning about a scam reads like the scam it quotes
                 if any(start < h.end and h.start < end and self._says_it(h, category, rule)
                        for h in rule_hits):
                     continue  # the rules already said it there, more precisely
