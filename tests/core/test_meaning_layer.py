@@ -270,8 +270,9 @@ def test_a_decimal_point_ends_no_sentence():
 def test_a_question_about_a_scam_only_warns_where_the_scam_itself_blocks(checker):
     """A parent asking whether a message is a scam quotes it, and reads like it: the
     classifier's spam reading there is a doubt for staff to look at, not a block."""
-    question = "Is this legit? Got a message saying the school is giving out free uniform vouchers"
-    scam = "Got a message saying the school is giving out free uniform vouchers, claim yours now"
+    scam = ("Got a text saying I can claim a free £50 Tesco voucher if I share the page and "
+            "enter my bank details")
+    question = "Is this legit? " + scam
     asked = [f for f in meaning(checker.check(question, "facebook")) if f.category == "spam"]
     sent = [f for f in meaning(checker.check(scam, "facebook")) if f.category == "spam"]
     assert asked and all(f.severity == "warn" and f.guessed for f in asked)
