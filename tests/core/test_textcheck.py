@@ -453,6 +453,12 @@ def test_a_public_wish_to_a_named_adult_is_staff_news(checker):
         ("direct_message", "Happy birthday Tom")]
 
 
+def test_hi_then_the_writer_is_not_a_greeting_to_someone(checker):
+    assert found(checker, "Hi, I've sent a message to the office about Thursday") == []
+    assert found(checker, "Hi Leanne it's Mark's mum, is Tia still ok for tea?") == [
+        ("direct_message", "Hi Leanne")]
+
+
 def test_a_message_signed_by_a_teacher_is_not_spoken_to_them(checker):
     text = "From Mr Okafor: please send me a Dojo message if you'd like a call about a report."
     assert [c for c, _ in found(checker, text)] == []

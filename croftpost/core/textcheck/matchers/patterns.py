@@ -57,6 +57,9 @@ _ASKS = re.compile(r"(?:can|could|would|will|please|pls|plz|is it|are|did|do|hav
 _SENTENCE_END = re.compile(r"[.!?\n]")
 # The start of the sentence a match sits in: after the last end mark (or the text's start).
 _OPENING_BEFORE = re.compile(r"(?:^|(?<=[.!?\n]))[ \t\"'(\u201c]*(?=[^.!?\n]*\Z)")
+# After "Hi," the writer speaking: "Hi, I've sent a message to the office".
+_SPEAKING = frozenset({"i", "i'm", "im", "i've", "ive", "i'd", "i'll", "we", "we're", "we've",
+                       "we'd", "we'll"})
 # "From Mr Okafor: please send me a message": who is speaking, not who is spoken to.
 _SIGNED = re.compile(r"(?<![a-z])(?:from|by|love|signed)\s{1,3}\Z")
 _SPOKEN_REACH = 160  # how far a sentence that speaks to someone is read and underlined
@@ -245,6 +248,8 @@ class DirectMessageMatcher:
 
     def _to_a_person(self, doc: Doc, m: re.Match[str]) -> bool:
         who = m.group("who")
+        if who in _SPEAKING:
+            return False  # "Hi, I've sent a message to the office": the writer, not a name
         if who in self._titles:
             return m.group("next") is not None
         # "Hi Oak class families": a class's name, then "class".
