@@ -103,9 +103,8 @@ class DirectMessageMatcher:
         self._titles = frozenset(category.words("titles"))
         # "Happy birthday Mrs Kowalski!", "Thank you Mrs Fairclough, you taught all three of
         # mine": a public wish to a named adult is staff news, not a message to one person.
-        self._wishes = frozenset(" ".join(phrase_tokens(w)) for w in category.words("well_wishes"))
-        self._wish_opening = re.compile(
-            rf"(?:{alternation(category.words('well_wishes'))})(?![a-z])") if self._wishes else None
+        wishes = category.words("well_wishes")
+        self._wish = re.compile(rf"(?:{alternation(wishes)})(?![a-z])") if wishes else None
         titles = alternation(category.words("titles"))
         requests = alternation(category.words("request_words"))
         self._greeting = re.compile(
@@ -232,18 +231,19 @@ class DirectMessageMatcher:
     def _wished_to_an_adult(self, m: re.Match[str]) -> bool:
         """ "Happy birthday Mrs Kowalski" (not "Happy birthday Tom", who may be a pupil)."""
         wish = m.group(0)[: m.start("who") - m.start()].strip(" ,")
-        return m.group("who") in self._titles and " ".join(phrase_tokens(wish)) in self._wishes
+        return (m.group("who") in self._titles and self._wish is not None
+                and self._wish.fullmatch(wish) is not None)
 
     def _wish_before(self, doc: Doc, m: re.Match[str]) -> bool:
         """ "Thank you Mrs Fairclough, you taught all three of mine!": the title follows a wish
         that opens its sentence, and what follows asks nothing of her ("you", not "please")."""
         asks = not m.group(0).endswith(("you", "your", "you're"))
-        if self._wish_opening is None or asks:
+        if self._wish is None or asks:
             return False
         opening = _OPENING_BEFORE.search(doc.text, max(0, m.start() - 40), m.start())
         if opening is None:
             return False
-        wish = self._wish_opening.match(doc.text, opening.end())
+        wish = self._wish.match(doc.text, opening.end())
         return wish is not None and not doc.text[wish.end() : m.start()].strip(" ,!")
 
     def _to_a_person(self, doc: Doc, m: re.Match[str]) -> bool:
