@@ -148,8 +148,8 @@ def compose_screens(app: QApplication, services: Services, folder: Path, save: S
     window, view = compose_window(services, "head", folder)
     view.editor.setPlainText(
         "What a sports day! Ava Thornton won the sack race! Thank you to every family who "
-        "came to cheer. Questions? Ring Mrs Day on 07700 900123. Please donate to our "
-        "playground fund at the office.")
+        "came to cheer. Questions? Ring Mrs Day on 07700 900123. Please donate what you can "
+        "for our new reading corner at the office.")
     view.check_text_now()
     add_drawn_photo(view, folder / "sports-day.jpg")
     save(app, window, "50-compose-blocked")
@@ -171,7 +171,7 @@ def compose_screens(app: QApplication, services: Services, folder: Path, save: S
     viewer.accept()
     view.editor.setPlainText(
         "What a sports day! Ava Thornton won the sack race! Thank you to every family who "
-        "came to cheer. Please donate to our playground fund at the office.")
+        "came to cheer. Please donate what you can for our new reading corner at the office.")
     view.check_text_now()
     view.posting.prepare_button.click()
     dialog = view.current_dialog
