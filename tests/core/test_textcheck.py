@@ -394,6 +394,11 @@ def test_offering_to_give_and_the_schools_own_funds_are_not_asking_for_money(che
     assert ("donation", "Please sponsor") in found(checker, "Please sponsor me for my holiday")
 
 
+def test_a_time_does_not_cut_the_underline_of_a_message_short(checker):
+    assert found(checker, "Karen, can you pick Amelia up at 3.15 tomorrow? Thanks") == [
+        ("direct_message", "Karen, can you pick Amelia up at 3.15 tomorrow")]
+
+
 def test_a_price_does_not_cut_the_sentence_its_context_is_read_in(checker):
     assert found(checker, "Our favourite cake costs £1.50, so vote for it in the bake-off!") == []
 

@@ -54,7 +54,7 @@ _SECOND_PERSON = re.compile(
 )
 _ASKS = re.compile(r"(?:can|could|would|will|please|pls|plz|is it|are|did|do|have|let me know|"
                    r"text me|ring me|call me|message me)(?![a-z])")
-_SENTENCE_END = re.compile(r"[.!?\n]")
+_SENTENCE_END = re.compile(r"[!?\n]|(?<!\d)\.|\.(?!\d)")  # not the point in "at 3.15"
 # The start of the sentence a match sits in: after the last end mark (or the text's start).
 _OPENING_BEFORE = re.compile(r"(?:^|(?<=[.!?\n]))[ \t\"'(\u201c]*(?=[^.!?\n]*\Z)")
 # After "Hi," the writer speaking: "Hi, I've sent a message to the office".
