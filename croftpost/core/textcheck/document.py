@@ -11,8 +11,9 @@ from croftpost.core.textcheck.readings import Reading
 WORD = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")
 # What may stand between the words of one phrase or one name: spaces, line breaks, hyphens.
 _JOINERS = " \t\r\n\f\v-_/\u00a0"
-# What ends a sentence: not the point in "£8.50".
-_SENTENCE_END = re.compile(r"[!?\n;]|(?<!\d)\.|\.(?!\d)")
+# A full stop that ends a sentence: not the point in "£8.50" or "at 3.15".
+FULL_STOP = r"(?:(?<!\d)\.|\.(?!\d))"
+_SENTENCE_END = re.compile(rf"[!?\n;]|{FULL_STOP}")
 _SENTENCE_REACH = 300  # context is looked for this far either side, so long drafts stay fast
 
 # Digits and symbols used for letters. "1" and "|" stand for i or l, so both are tried.

@@ -62,7 +62,8 @@ class TextChecker:
         self._disguises = DisguiseMatcher(abusive_words, masked_only(abusive_entries))
         swearing = cats["age_inappropriate"].rules.get("swearing")
         swear_words = expand(swearing.words)[0] if swearing else set()
-        self._swearing = DisguiseMatcher(swear_words) if swear_words else None
+        self._swearing = (DisguiseMatcher(swear_words, category="age_inappropriate",
+                                          rule="swearing") if swear_words else None)
         self._names = NameMatcher(context.pupils, cats["pupil_name"])
         self._personal = PersonalInfoMatcher(cats["personal_info"], context.school_contacts)
         self._links = LinkMatcher(
@@ -135,8 +136,7 @@ class TextChecker:
         hits += self._personal.find(doc)
         hits += self._disguises.find(doc)
         if self._swearing is not None:
-            hits += [Hit("age_inappropriate", "swearing", h.start, h.end)
-                     for h in self._swearing.find(doc)]
+            hits += self._swearing.find(doc)
         hits += self._links.find(doc)
         hits += self._direct.find(doc)
         hits += self._political.find(doc)
@@ -236,25 +236,22 @@ class TextChecker:
             return bool(self._school_vote.search(doc.sentence(hit.start, hit.end)))
         suppressible = " ".join(found.entry.tokens) in self._suppressible[hit.category]
         if hit.category == "commercial" and suppressible:
-            return self._about_school(doc, hit) or self._quoted_in_a_warning(doc, hit)
+            # "If a message says you've won a prize, it's a scam": the phrase is an example.
+            return self._about_school(doc, hit) or _in_paragraph(self._scam_warnings, doc, hit)
         if hit.category == "age_inappropriate" and suppressible:
-            return bool(self._school_events.search(doc.paragraph(hit.start, hit.end)))
+            return _in_paragraph(self._school_events, doc, hit)
         if hit.category == "donation":
             return self._charity_day(doc, hit)
         return False
 
     def _charity_day(self, doc: Doc, hit: Hit) -> bool:
-        return bool(self._charity_days.search(doc.paragraph(hit.start, hit.end)))
-
-    def _quoted_in_a_warning(self, doc: Doc, hit: Hit) -> bool:
-        """"If a message says you've won a prize, it's a scam": the phrase is an example."""
-        return bool(self._scam_warnings.search(doc.paragraph(hit.start, hit.end)))
+        return _in_paragraph(self._charity_days, doc, hit)
 
     def _about_school(self, doc: Doc, hit: Hit) -> bool:
         if hit.rule == "promo_code":
             return False  # a promotion code is an advert whatever the sentence says
         # The paragraph, not the sentence: "You've won! If your raffle ticket..." is one notice.
-        return bool(self._school_business.search(doc.paragraph(hit.start, hit.end)))
+        return _in_paragraph(self._school_business, doc, hit)
 
     def _findings(self, doc: Doc, hits: list[Hit], allowed: list[Hit]) -> list[Finding]:
         findings = []
@@ -322,14 +319,14 @@ def check_text(
 def _phrase_index(profile: PolicyProfile) -> PhraseIndex:
     index = PhraseIndex()
     for name, category in profile.categories.items():
-        leet = name == "abusive"
         for rule in category.rules.values():
             words = rule.words
-            if (name, rule.name) in _WORD_LISTS:
+            word_list = (name, rule.name) in _WORD_LISTS
+            if word_list:
                 singles, phrases = expand(words)
                 words = tuple(sorted(singles)) + tuple(phrases)
             for word in words:
-                index.add(word, name, rule.name, leet=leet or rule.name == "swearing")
+                index.add(word, name, rule.name, leet=name == "abusive" or word_list)
             for word in rule.capitalised:
                 index.add(word, name, rule.name, capitalised=True)
         for phrase in category.allow:
@@ -349,6 +346,11 @@ def _attack_phrases(profile: PolicyProfile) -> Iterable[str]:
         if " " not in word:
             for subject in ("government", "politicians", "mps", "ministers", "tories"):
                 yield f"{word} {subject}"
+
+
+def _in_paragraph(context: re.Pattern[str], doc: Doc, hit: Hit) -> bool:
+    """Does the paragraph around the hit name one of a context list's phrases?"""
+    return bool(context.search(doc.paragraph(hit.start, hit.end)))
 
 
 def _context_regex(phrases: Iterable[str]) -> re.Pattern[str]:

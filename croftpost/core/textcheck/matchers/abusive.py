@@ -90,7 +90,9 @@ def _doubles(word: str) -> bool:
 
 
 class DisguiseMatcher:
-    def __init__(self, words: set[str], masked: set[str] | None = None) -> None:
+    def __init__(self, words: set[str], masked: set[str] | None = None,
+                 category: str = CATEGORY, rule: str = RULE) -> None:
+        self._category, self._rule = category, rule  # what a found word is reported as
         self._words = words
         self._masked = (masked or set()) | words  # what a visibly disguised word may stand for
         self._by_length: dict[int, list[str]] = defaultdict(list)
@@ -117,7 +119,7 @@ class DisguiseMatcher:
             if (len(joined) >= 3 and self._known(joined)) or (
                 doc.text[gap_start] in "_*" and self._wildcard(starred)
             ):
-                hits.append(Hit(CATEGORY, RULE, doc.starts[i], doc.ends[i + 1]))
+                hits.append(Hit(self._category, self._rule, doc.starts[i], doc.ends[i + 1]))
         return hits
 
     @staticmethod
@@ -177,7 +179,8 @@ class DisguiseMatcher:
         letters = run[::step]
 
         def hit(first: int, last: int) -> Hit:
-            return Hit(CATEGORY, RULE, start + first * step, start + (last - 1) * step + 1)
+            begin, end = start + first * step, start + (last - 1) * step + 1
+            return Hit(self._category, self._rule, begin, end)
 
         for first, last in ((0, len(letters)), (0, len(letters) - 1), (1, len(letters))):
             if self._spaced_word(letters[first:last]):
@@ -201,7 +204,7 @@ class DisguiseMatcher:
         plain = core.replace("'", "")
         disguised = any(c in _DISGUISES for c in plain)
         found = self._wildcard(core) if "*" in core else self._known(plain, disguised)
-        return Hit(CATEGORY, RULE, begin, begin + len(core)) if found else None
+        return Hit(self._category, self._rule, begin, begin + len(core)) if found else None
 
     def _known(self, token: str, disguised: bool = False) -> bool:
         words = self._masked if disguised else self._words

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 
 from croftpost.core.policy_profile import Category
-from croftpost.core.textcheck.document import Doc, phrase_tokens
+from croftpost.core.textcheck.document import FULL_STOP, Doc, phrase_tokens
 from croftpost.core.textcheck.findings import Hit, Spans
 
 _NAME = r"[a-z](?:[a-z'-]{0,30}[a-z])?"  # a name, without a closing quote
@@ -54,7 +54,7 @@ _SECOND_PERSON = re.compile(
 )
 _ASKS = re.compile(r"(?:can|could|would|will|please|pls|plz|is it|are|did|do|have|let me know|"
                    r"text me|ring me|call me|message me)(?![a-z])")
-_SENTENCE_END = re.compile(r"[!?\n]|(?<!\d)\.|\.(?!\d)")  # not the point in "at 3.15"
+_SENTENCE_END = re.compile(rf"[!?\n]|{FULL_STOP}")
 # The start of the sentence a match sits in: after the last end mark (or the text's start).
 _OPENING_BEFORE = re.compile(r"(?:^|(?<=[.!?\n]))[ \t\"'(\u201c]*(?=[^.!?\n]*\Z)")
 # After "Hi," the writer speaking: "Hi, I've sent a message to the office".
